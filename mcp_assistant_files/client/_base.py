@@ -1,0 +1,132 @@
+"""Settings and request building shared by the sync and async clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import httpx2
+
+from .._version import __version__
+from ._flow import Flow, request_flow
+from ._options import RequestOptions
+from ._types import NotGiven, TimeoutArg
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "BaseClient",
+]
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_MAX_RETRIES = 2
+# Each attempt may take 15 s to answer (5 s to connect): three attempts plus the backoff
+# between them (at most 0.5 s + 1 s) take under 47 s, inside the ~60 s after which Claude
+# Desktop and other MCP hosts abandon a tool call. openai-python's 600 s default never could.
+DEFAULT_TIMEOUT = httpx2.Timeout(15.0, connect=5.0)
+# httpx2 keeps only 20 idle connections by default: under 50 concurrent calls nearly every
+# request then opened a new one. Keep as many idle as may be open.
+DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=30.0)
+# No assistant-files answer comes near this; a larger body is a misconfigured base URL.
+DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+class BaseClient:
+    """What both clients hold: where to send, as whom, and how patiently."""
+
+    api_key: str | None
+    organization: str | None
+    project: str | None
+    max_retries: int
+    timeout: TimeoutArg
+    max_response_bytes: int
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | httpx2.URL | None,
+        organization: str | None,
+        project: str | None,
+        timeout: TimeoutArg,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        max_response_bytes: int,
+    ) -> None:
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
+        self.api_key = api_key if api_key is not None else _env("OPENAI_API_KEY")
+        self.organization = organization if organization is not None else _env("OPENAI_ORG_ID")
+        self.project = project if project is not None else _env("OPENAI_PROJECT_ID")
+        raw_url = str(base_url) if base_url is not None else (_env("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
+        url = httpx2.URL(raw_url)
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError(f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, not {raw_url!r}")
+        self.base_url = url.copy_with(raw_path=url.raw_path.rstrip(b"/"))
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_response_bytes = max_response_bytes
+        self._default_headers = dict(default_headers or {})
+
+    @property
+    def default_headers(self) -> dict[str, str]:
+        """The headers every request carries (before a call's ``extra_headers``)."""
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": f"mcp-assistant-files/{__version__}",
+            "OpenAI-Beta": "assistants=v1",
+        }
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        if self.organization:
+            headers["OpenAI-Organization"] = self.organization
+        if self.project:
+            headers["OpenAI-Project"] = self.project
+        headers.update(self._default_headers)
+        return headers
+
+    def _build_request(self, options: RequestOptions, retries_taken: int) -> httpx2.Request:
+        headers = httpx2.Headers(self.default_headers)
+        if options.json_data is not None:
+            headers["Content-Type"] = "application/json"
+        for key, value in options.headers.items():
+            headers[key] = value
+        if retries_taken:
+            headers.setdefault("x-retry-count", str(retries_taken))
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        url = self.base_url.copy_with(raw_path=self.base_url.raw_path + options.path.encode("ascii"))
+        return httpx2.Request(
+            options.method,
+            url,
+            params={k: _query_value(v) for k, v in options.params.items()},
+            headers=headers,
+            json=options.json_data,
+            extensions={"timeout": httpx2.Timeout(timeout).as_dict()},
+        )
+
+    def _flow(self, options: RequestOptions) -> Flow:
+        return request_flow(
+            lambda retries_taken: self._build_request(options, retries_taken),
+            max_retries=self.max_retries,
+            stream=options.mode == "stream",
+            limit=self.max_response_bytes,
+        )
+
+    def __repr__(self) -> str:
+        key = "None" if not self.api_key else "'<redacted>'"
+        name = type(self).__name__
+        return f"{name}(base_url='{self.base_url}', api_key={key}, max_retries={self.max_retries})"
+
+
+def _query_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,145 @@
+"""``AssistantsClient`` and ``AsyncAssistantsClient``: settings, connections and the I/O driver.
+
+Both get their requests from the same ``RequestOptions`` and run the same ``request_flow``;
+only ``_request`` differs, by driving it with blocking or async I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TypeVar, cast
+
+import httpx2
+
+from ..models import AssistantFile
+from ._base import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    BaseClient,
+)
+from ._files import AsyncFiles, Files
+from ._flow import run_async, run_sync
+from ._options import RequestOptions
+from ._pages import AsyncCursorPage, SyncCursorPage, page_parser
+from ._response import APIResponse, AsyncAPIResponse, Parser
+from ._types import TimeoutArg
+
+__all__ = ["AssistantsClient", "AsyncAssistantsClient"]
+
+R = TypeVar("R")
+
+
+class AssistantsClient(BaseClient):
+    """Blocking client for the v1 assistant-files API; ``client.files`` has the methods.
+
+    Settings fall back to ``OPENAI_API_KEY``, ``OPENAI_BASE_URL`` (default
+    ``https://api.openai.com/v1``), ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID``. Without a key no
+    ``Authorization`` header is sent (the embedded local backend needs none). An ``http_client``
+    you pass in stays yours to close; one the client makes is closed by ``close()``.
+    """
+
+    files: Files
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx2.URL | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        timeout: TimeoutArg = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx2.Client | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        super().__init__(
+            api_key=api_key, base_url=base_url, organization=organization, project=project, timeout=timeout,
+            max_retries=max_retries, default_headers=default_headers, max_response_bytes=max_response_bytes,
+        )  # fmt: skip
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx2.Client(limits=DEFAULT_LIMITS)
+        self.files = Files(self)
+
+    def _request(self, options: RequestOptions, parser: Parser[R]) -> R:
+        response, content = run_sync(self._http, self._flow(options))
+        if options.mode == "parsed":
+            assert content is not None
+            return parser(response, content)
+        return cast(R, APIResponse(response, content, parser, self.max_response_bytes))
+
+    def _get_page(self, options: RequestOptions) -> SyncCursorPage[AssistantFile]:
+        parser: Parser[SyncCursorPage[AssistantFile]] = page_parser(SyncCursorPage, options, self._get_page)
+        return self._request(options, parser)
+
+    def close(self) -> None:
+        """Close the connections (only those of an ``http_client`` this client made)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> AssistantsClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncAssistantsClient(BaseClient):
+    """Async client for the v1 assistant-files API; ``client.files`` has the methods.
+
+    ``AsyncAssistantsClient().files`` behaves as ``AsyncOpenAI().beta.assistants.files`` did, with
+    the same environment fallbacks as ``AssistantsClient``. Use it as an async context manager or
+    call ``aclose()``. Cancelling a call cancels its request in flight.
+    """
+
+    files: AsyncFiles
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx2.URL | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        timeout: TimeoutArg = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx2.AsyncClient | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        super().__init__(
+            api_key=api_key, base_url=base_url, organization=organization, project=project, timeout=timeout,
+            max_retries=max_retries, default_headers=default_headers, max_response_bytes=max_response_bytes,
+        )  # fmt: skip
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx2.AsyncClient(limits=DEFAULT_LIMITS)
+        self.files = AsyncFiles(self)
+
+    async def _request(self, options: RequestOptions, parser: Parser[R]) -> R:
+        response, content = await run_async(self._http, self._flow(options))
+        if options.mode == "parsed":
+            assert content is not None
+            return parser(response, content)
+        return cast(R, AsyncAPIResponse(response, content, parser, self.max_response_bytes))
+
+    async def _get_page(self, options: RequestOptions) -> AsyncCursorPage[AssistantFile]:
+        parser: Parser[AsyncCursorPage[AssistantFile]] = page_parser(AsyncCursorPage, options, self._get_page)
+        return await self._request(options, parser)
+
+    async def aclose(self) -> None:
+        """Close the connections (only those of an ``http_client`` this client made)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncAssistantsClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,192 @@
+"""What one call sends: the four operations turned into ``RequestOptions``.
+
+Shared by the sync and async resources, so both send exactly the same requests. A left-out
+argument (``NOT_GIVEN``) is not sent; ``extra_query`` wins over a named parameter of the same
+name; ``extra_body`` is merged into the JSON body; ``extra_headers`` are applied last, so they can
+override any default header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+from urllib.parse import quote
+
+from ._types import NOT_GIVEN, Body, Headers, NotGiven, Order, Query, TimeoutArg
+
+__all__ = [
+    "MODE_HEADER",
+    "Mode",
+    "RequestOptions",
+    "create_options",
+    "delete_options",
+    "list_options",
+    "path_segment",
+    "retrieve_options",
+]
+
+Mode = Literal["parsed", "raw", "stream"]
+
+# The raw and streaming wrappers mark a call through this header; it is removed before sending.
+MODE_HEADER = "x-mcp-assistant-files-response-mode"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """Everything about one API call except the client's own settings."""
+
+    method: str
+    path: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    json_data: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout: TimeoutArg | NotGiven = NOT_GIVEN
+    mode: Mode = "parsed"
+
+    def with_params(self, params: Mapping[str, object]) -> RequestOptions:
+        """A copy with other query parameters, always parsed (used for the next page)."""
+        return replace(self, params=dict(params), mode="parsed")
+
+
+def path_segment(value: str, name: str) -> str:
+    """``value`` percent-encoded as exactly one path segment.
+
+    ``/``, ``?``, ``#`` and ``%`` are encoded, so no id can change which endpoint is called;
+    ``.`` and ``..`` are refused because URL normalisation would turn them into another path.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"`{name}` must be a string, not {type(value).__name__}")
+    if not value:
+        raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+    if value in {".", ".."}:
+        raise ValueError(f"`{name}` cannot be {value!r}: it is not an id and would change the request path")
+    try:
+        return quote(value, safe="")
+    except UnicodeEncodeError:
+        raise ValueError(f"`{name}` is not valid text (it holds a lone surrogate): {value!r}") from None
+
+
+def _split_headers(extra_headers: Headers | None) -> tuple[dict[str, str], Mode]:
+    headers = dict(extra_headers or {})
+    mode: Mode = "parsed"
+    for key in [k for k in headers if k.lower() == MODE_HEADER]:
+        value = headers.pop(key)
+        if value in ("raw", "stream"):
+            mode = value  # type: ignore[assignment]  # narrowed by the membership test
+    return headers, mode
+
+
+def _options(
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, object] | None = None,
+    json_data: Mapping[str, Any] | None = None,
+    extra_headers: Headers | None,
+    extra_query: Query | None,
+    extra_body: Body | None,
+    timeout: TimeoutArg | NotGiven,
+) -> RequestOptions:
+    merged_params = {k: v for k, v in (params or {}).items() if not isinstance(v, NotGiven)}
+    merged_params.update({k: v for k, v in (extra_query or {}).items() if v is not None})
+    body: dict[str, Any] | None = None
+    if json_data is not None or extra_body:
+        body = {k: v for k, v in (json_data or {}).items() if not isinstance(v, NotGiven)}
+        body.update(extra_body or {})
+    headers, mode = _split_headers(extra_headers)
+    return RequestOptions(method, path, merged_params, body, headers, timeout, mode)
+
+
+def _files_path(assistant_id: str, file_id: str | None = None) -> str:
+    path = f"/assistants/{path_segment(assistant_id, 'assistant_id')}/files"
+    return path if file_id is None else f"{path}/{path_segment(file_id, 'file_id')}"
+
+
+def create_options(
+    assistant_id: str,
+    *,
+    file_id: str,
+    extra_headers: Headers | None,
+    extra_query: Query | None,
+    extra_body: Body | None,
+    timeout: TimeoutArg | NotGiven,
+) -> RequestOptions:
+    """``POST /assistants/{assistant_id}/files`` with ``{"file_id": ...}``."""
+    if not isinstance(file_id, str) or not file_id:
+        raise ValueError(f"Expected a non-empty value for `file_id` but received {file_id!r}")
+    return _options(
+        "POST",
+        _files_path(assistant_id),
+        json_data={"file_id": file_id},
+        extra_headers=extra_headers,
+        extra_query=extra_query,
+        extra_body=extra_body,
+        timeout=timeout,
+    )
+
+
+def retrieve_options(
+    file_id: str,
+    *,
+    assistant_id: str,
+    extra_headers: Headers | None,
+    extra_query: Query | None,
+    extra_body: Body | None,
+    timeout: TimeoutArg | NotGiven,
+) -> RequestOptions:
+    """``GET /assistants/{assistant_id}/files/{file_id}``."""
+    path = _files_path(assistant_id, file_id)
+    return _options(
+        "GET",
+        path,
+        extra_headers=extra_headers,
+        extra_query=extra_query,
+        extra_body=extra_body,
+        timeout=timeout,
+    )
+
+
+def delete_options(
+    file_id: str,
+    *,
+    assistant_id: str,
+    extra_headers: Headers | None,
+    extra_query: Query | None,
+    extra_body: Body | None,
+    timeout: TimeoutArg | NotGiven,
+) -> RequestOptions:
+    """``DELETE /assistants/{assistant_id}/files/{file_id}``."""
+    path = _files_path(assistant_id, file_id)
+    return _options(
+        "DELETE",
+        path,
+        extra_headers=extra_headers,
+        extra_query=extra_query,
+        extra_body=extra_body,
+        timeout=timeout,
+    )
+
+
+def list_options(
+    assistant_id: str,
+    *,
+    after: str | NotGiven,
+    before: str | NotGiven,
+    limit: int | NotGiven,
+    order: Order | NotGiven,
+    extra_headers: Headers | None,
+    extra_query: Query | None,
+    extra_body: Body | None,
+    timeout: TimeoutArg | NotGiven,
+) -> RequestOptions:
+    """``GET /assistants/{assistant_id}/files`` with the cursor parameters that were given."""
+    return _options(
+        "GET",
+        _files_path(assistant_id),
+        params={"after": after, "before": before, "limit": limit, "order": order},
+        extra_headers=extra_headers,
+        extra_query=extra_query,
+        extra_body=extra_body,
+        timeout=timeout,
+    )

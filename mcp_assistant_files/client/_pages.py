@@ -1,0 +1,147 @@
+"""Cursor pages: one page of a listing that knows how to fetch the next.
+
+A listing goes forwards with ``after=last_id``; one that was started with ``before`` goes
+backwards with ``before=first_id``. It stops when the page says ``has_more: false``, with no
+extra request (openai-python 1.20 sent one more and got an empty page back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import Any, Generic, TypeVar
+
+import httpx2
+import pydantic
+
+from ..models import ListAssistantFilesResponse
+from ._options import RequestOptions
+from ._response import Parser, parse_model
+
+__all__ = ["AsyncCursorPage", "AsyncPaginator", "SyncCursorPage", "page_parser"]
+
+T = TypeVar("T", bound=pydantic.BaseModel)
+P = TypeVar("P", bound="_CursorPageBase[Any]")
+
+_NO_NEXT_PAGE = "No next page: check `.has_next_page()` before calling `.get_next_page()`."
+
+
+class _CursorPageBase(Generic[T]):
+    """The fields of a page and where its next page is."""
+
+    def __init__(
+        self,
+        wire: ListAssistantFilesResponse,
+        options: RequestOptions,
+        fetch: Callable[[RequestOptions], Any],
+    ) -> None:
+        self.object = wire.object
+        self.data: list[T] = list(wire.data)  # type: ignore[arg-type]  # T is AssistantFile here
+        self._fetch = fetch
+        self.first_id = wire.first_id
+        self.last_id = wire.last_id
+        self.has_more = wire.has_more
+        self._options = options
+
+    @property
+    def backwards(self) -> bool:
+        """Whether this listing walks towards earlier pages (it was started with ``before``)."""
+        return "before" in self._options.params
+
+    def has_next_page(self) -> bool:
+        """Whether another page follows in the direction of travel."""
+        return self.has_more and bool(self.data)
+
+    def next_page_options(self) -> RequestOptions | None:
+        """The request for the next page, or ``None`` at the end."""
+        if not self.has_next_page():
+            return None
+        params = {k: v for k, v in self._options.params.items() if k not in ("after", "before")}
+        if self.backwards:
+            params["before"] = self.first_id
+        else:
+            params["after"] = self.last_id
+        return self._options.with_params(params)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(data=<{len(self.data)} items>, first_id={self.first_id!r}, "
+            f"last_id={self.last_id!r}, has_more={self.has_more})"
+        )
+
+
+def page_parser(
+    page_type: type[P], options: RequestOptions, fetch: Callable[[RequestOptions], Any]
+) -> Parser[P]:
+    """A parser that turns a list body into a ``page_type`` able to fetch its successors."""
+    parse_wire = parse_model(ListAssistantFilesResponse)
+
+    def parse(response: httpx2.Response, content: bytes) -> P:
+        return page_type(parse_wire(response, content), options, fetch)
+
+    return parse
+
+
+class SyncCursorPage(_CursorPageBase[T]):
+    """A page of the sync client; iterating it yields every item of every following page."""
+
+    def get_next_page(self) -> SyncCursorPage[T]:
+        """Fetch the next page (``RuntimeError`` when there is none)."""
+        options = self.next_page_options()
+        if options is None:
+            raise RuntimeError(_NO_NEXT_PAGE)
+        page: SyncCursorPage[T] = self._fetch(options)
+        return page
+
+    def iter_pages(self) -> Iterator[SyncCursorPage[T]]:
+        """This page, then each following page."""
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = page.get_next_page()
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.data
+
+
+class AsyncCursorPage(_CursorPageBase[T]):
+    """A page of the async client; ``async for`` yields every item of every following page."""
+
+    async def get_next_page(self) -> AsyncCursorPage[T]:
+        """Fetch the next page (``RuntimeError`` when there is none)."""
+        options = self.next_page_options()
+        if options is None:
+            raise RuntimeError(_NO_NEXT_PAGE)
+        page: AsyncCursorPage[T] = await self._fetch(options)
+        return page
+
+    async def iter_pages(self) -> AsyncIterator[AsyncCursorPage[T]]:
+        """This page, then each following page."""
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = await page.get_next_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.data:
+                yield item
+
+
+class AsyncPaginator(Generic[T]):
+    """What async ``list()`` returns: ``await`` it for the first page, or ``async for`` over items."""
+
+    def __init__(self, first_page: Callable[[], Awaitable[AsyncCursorPage[T]]]) -> None:
+        self._first_page = first_page
+
+    def __await__(self) -> Generator[Any, None, AsyncCursorPage[T]]:
+        return self._first_page().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self
+        async for item in page:
+            yield item

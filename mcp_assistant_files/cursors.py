@@ -1,0 +1,286 @@
+"""Signed, opaque continuation cursors for ``list_assistant_files``.
+
+The upstream list API pages with raw object ids (``after=file-abc`` / ``before=file-abc``).
+Handing those ids to an agent invites guessing: agents invent ``"null"`` or ``"start"``,
+reuse a cursor with another assistant or the opposite ``order``, or splice ids together.
+So the tool hands out one opaque token per page instead, and this module turns it back
+into the upstream ``after``/``before`` id only if this server issued it for *this*
+listing.
+
+Wire format (version 1), base64url without padding, 64 characters for a typical
+``file-`` + 24 character id and under 120 for ids up to :data:`MAX_FILE_ID_BYTES`::
+
+    offset  size  field
+    0       1     version (0x01)
+    1       1     flags: bit 0 direction (0 after, 1 before); bit 1 order (0 asc, 1 desc);
+                  bit 2 the ``file-`` prefix was stripped from the id
+    2       4     issued-at, Unix seconds, unsigned big-endian
+    6       6     assistant tag: HMAC-SHA256(assistant key, assistant id), truncated
+    12      n     boundary file id, UTF-8 (without ``file-`` when bit 2 is set)
+    12+n    12    MAC: HMAC-SHA256(MAC key, bytes 0 .. 12+n), truncated to 96 bits
+
+Why this shape:
+
+* The MAC is checked first, over everything, so any altered, truncated or foreign-secret
+  token is rejected before a single field is trusted. Base64 is decoded strictly and must
+  re-encode to the exact input, so no two strings map to one valid token.
+* The assistant is bound through a keyed 48-bit tag inside the authenticated payload rather
+  than the full id (which would double the length). Because the tag sits *inside* the MAC'd
+  bytes, an authentic cursor for another assistant is told apart from a tampered one, and an
+  attacker without the secret can neither forge nor retarget a tag.
+* Order and direction are in the flags, so a cursor cannot be replayed with the opposite sort
+  (the upstream would silently return a different slice).
+* Cursors expire after ``ttl_seconds`` (24 h by default), allowing ``max_clock_skew_seconds``
+  of skew between replicas that share a secret. Nothing is stored server-side.
+* Opaque means "not meant to be parsed", not secret: the id is signed, not encrypted, and
+  base64 hides nothing from a determined reader. Nothing in a cursor is confidential.
+* Two keys are derived from the one server secret (domain separation), so the assistant tag
+  can never be confused with a MAC.
+
+Decoding failures raise :class:`InvalidCursorError`, a ``ValueError`` whose message tells the
+agent what to do next; its :attr:`~InvalidCursorError.reason` lets the server log or count them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import struct
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+__all__ = [
+    "CURSOR_SECRET_ENV",
+    "DEFAULT_TTL_SECONDS",
+    "MAX_FILE_ID_BYTES",
+    "CursorCodec",
+    "CursorPosition",
+    "Direction",
+    "InvalidCursorError",
+    "InvalidCursorReason",
+    "Order",
+    "is_placeholder",
+    "secret_from_env",
+]
+
+Direction = Literal["after", "before"]
+Order = Literal["asc", "desc"]
+InvalidCursorReason = Literal["malformed", "expired", "foreign_assistant", "order_mismatch"]
+
+CURSOR_SECRET_ENV: Final = "MCP_ASSISTANT_FILES_CURSOR_SECRET"  # noqa: S105 - a variable name, not a secret
+DEFAULT_TTL_SECONDS: Final = 24 * 60 * 60
+DEFAULT_MAX_CLOCK_SKEW_SECONDS: Final = 5 * 60
+
+_VERSION: Final = 1
+_HEADER: Final = struct.Struct(">BBI6s")
+_ASSISTANT_TAG_BYTES: Final = 6
+_MAC_BYTES: Final = 12
+_MAX_CURSOR_BYTES: Final = 89  # 89 bytes -> 119 base64url characters, the "< 120" budget
+MAX_FILE_ID_BYTES: Final = _MAX_CURSOR_BYTES - _HEADER.size - _MAC_BYTES
+"""Longest boundary id (UTF-8 bytes, after dropping a ``file-`` prefix) a cursor can carry: 65."""
+
+_FLAG_BEFORE: Final = 0b001
+_FLAG_DESC: Final = 0b010
+_FLAG_FILE_PREFIX: Final = 0b100
+_KNOWN_FLAGS: Final = _FLAG_BEFORE | _FLAG_DESC | _FLAG_FILE_PREFIX
+_FILE_PREFIX: Final = "file-"
+_BASE64URL: Final = re.compile(r"[A-Za-z0-9_-]+")
+_PLACEHOLDERS: Final = frozenset({"", "null", "none", "0", "start", "first", "undefined"})
+
+_START_OVER: Final = "call list_assistant_files again without `cursor` to start over"
+_MESSAGES: Final[Mapping[InvalidCursorReason, str]] = {
+    "malformed": (
+        "invalid cursor: it was not issued by this server (or the server has restarted with a new "
+        "cursor secret) or it was altered; pass `next_cursor` exactly as returned, or " + _START_OVER
+    ),
+    "expired": "cursor expired (cursors are valid for {ttl}): " + _START_OVER,
+    "foreign_assistant": (
+        "cursor belongs to another assistant's file listing: " + _START_OVER + " for this assistant"
+    ),
+    "order_mismatch": (
+        "cursor was issued for order={expected!r} but this call has order={got!r}: call "
+        "list_assistant_files again with order={expected!r} and the same cursor, or without `cursor` "
+        "to start over"
+    ),
+}
+
+
+class InvalidCursorError(ValueError):
+    """A cursor that cannot be used; the message says what the caller should do instead."""
+
+    def __init__(self, reason: InvalidCursorReason, message: str) -> None:
+        super().__init__(message)
+        self.reason: InvalidCursorReason = reason
+        """Machine-readable cause: ``malformed``, ``expired``, ``foreign_assistant`` or ``order_mismatch``."""
+
+
+@dataclass(frozen=True, slots=True)
+class CursorPosition:
+    """Where the next page starts: pass ``file_id`` to the upstream as ``after`` or ``before``."""
+
+    direction: Direction
+    file_id: str
+
+
+def is_placeholder(value: str | None) -> bool:
+    """Whether ``value`` is a stand-in agents send for "no cursor" (``None``, ``""``, ``"null"``, ...)."""
+    return value is None or value.strip().casefold() in _PLACEHOLDERS
+
+
+def secret_from_env(environ: Mapping[str, str] | None = None) -> tuple[bytes, bool]:
+    """Return the cursor key and whether it is random.
+
+    The key is SHA-256 of ``MCP_ASSISTANT_FILES_CURSOR_SECRET`` when that is set to a non-blank
+    string, so replicas sharing it accept each other's cursors. Otherwise it is a random
+    per-process key (``True`` in the result): cursors then stop working when the process
+    restarts, which the server should warn about.
+    """
+    value = (os.environ if environ is None else environ).get(CURSOR_SECRET_ENV, "")
+    if value.strip():
+        return hashlib.sha256(value.encode("utf-8")).digest(), False
+    return secrets.token_bytes(32), True
+
+
+def _describe_ttl(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour" if hours == 1 else f"{hours} hours"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} minutes"
+    return f"{seconds} seconds"
+
+
+class CursorCodec:
+    """Encodes and verifies continuation cursors with one server secret."""
+
+    __slots__ = ("_assistant_key", "_clock", "_mac_key", "_max_skew", "_ttl")
+
+    def __init__(
+        self,
+        secret: bytes,
+        *,
+        ttl_seconds: int = DEFAULT_TTL_SECONDS,
+        max_clock_skew_seconds: int = DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Create a codec.
+
+        Args:
+            secret: server key, at least 16 bytes (see :func:`secret_from_env`).
+            ttl_seconds: how long a cursor stays valid after it is issued.
+            max_clock_skew_seconds: tolerance for a cursor issued by a replica whose clock runs ahead.
+            clock: returns Unix time in seconds; replaced in tests.
+        """
+        if len(secret) < 16:
+            raise ValueError("cursor secret must be at least 16 bytes")
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        if max_clock_skew_seconds < 0:
+            raise ValueError("max_clock_skew_seconds must not be negative")
+        self._mac_key = hmac.digest(secret, b"mcp-assistant-files/cursor/v1/mac", "sha256")
+        self._assistant_key = hmac.digest(secret, b"mcp-assistant-files/cursor/v1/assistant", "sha256")
+        self._ttl = ttl_seconds
+        self._max_skew = max_clock_skew_seconds
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"CursorCodec(secret=<redacted>, ttl_seconds={self._ttl})"
+
+    @property
+    def ttl_seconds(self) -> int:
+        """How long a cursor stays valid after it is issued."""
+        return self._ttl
+
+    def encode(self, *, assistant_id: str, order: Order, direction: Direction, file_id: str) -> str:
+        """Return the cursor that resumes the listing of ``assistant_id`` at ``file_id``.
+
+        Raises:
+            ValueError: ``file_id`` is empty or longer than :data:`MAX_FILE_ID_BYTES` once encoded,
+                or the clock is outside the years 1970-2106.
+        """
+        if not file_id:
+            raise ValueError("file_id must not be empty")
+        flags = (_FLAG_BEFORE if direction == "before" else 0) | (_FLAG_DESC if order == "desc" else 0)
+        stored = file_id
+        if stored.startswith(_FILE_PREFIX):
+            stored = stored.removeprefix(_FILE_PREFIX)
+            flags |= _FLAG_FILE_PREFIX
+        id_bytes = stored.encode("utf-8")
+        if len(id_bytes) > MAX_FILE_ID_BYTES:
+            raise ValueError(
+                f"file id is {len(id_bytes)} bytes (without any 'file-' prefix); a cursor can carry at most "
+                f"{MAX_FILE_ID_BYTES}"
+            )
+        issued_at = int(self._clock())
+        if not 0 <= issued_at < 2**32:
+            raise ValueError(f"clock returned {issued_at}, outside the cursor's 32-bit timestamp range")
+        payload = _HEADER.pack(_VERSION, flags, issued_at, self._assistant_tag(assistant_id)) + id_bytes
+        token = payload + self._mac(payload)
+        return base64.urlsafe_b64encode(token).rstrip(b"=").decode("ascii")
+
+    def decode(self, cursor: str, *, assistant_id: str, order: str) -> CursorPosition:
+        """Verify ``cursor`` for this listing and return where the next page starts.
+
+        Raises:
+            InvalidCursorError: the cursor is malformed, altered, signed with another secret,
+                expired, issued for another assistant, or issued for the other ``order``.
+        """
+        token = _b64decode(cursor)
+        if token is None or len(token) < _HEADER.size + _MAC_BYTES:
+            raise self._error("malformed")
+        payload, mac = token[:-_MAC_BYTES], token[-_MAC_BYTES:]
+        if not hmac.compare_digest(mac, self._mac(payload)):
+            raise self._error("malformed")
+        # Authentic from here on: every field was written by encode() with this secret.
+        version, flags, issued_at, assistant_tag = _HEADER.unpack_from(payload)
+        if version != _VERSION or flags & ~_KNOWN_FLAGS:
+            raise self._error("malformed")
+        if not hmac.compare_digest(assistant_tag, self._assistant_tag(assistant_id)):
+            raise self._error("foreign_assistant")
+        now = self._clock()
+        if issued_at > now + self._max_skew or now - issued_at > self._ttl:
+            raise self._error("expired")
+        issued_order: Order = "desc" if flags & _FLAG_DESC else "asc"
+        if order != issued_order:
+            raise self._error("order_mismatch", expected=issued_order, got=order)
+        try:
+            file_id = payload[_HEADER.size :].decode("utf-8")
+        except UnicodeDecodeError as err:  # unreachable for cursors encode() wrote; kept as a guard
+            raise self._error("malformed") from err
+        if flags & _FLAG_FILE_PREFIX:
+            file_id = _FILE_PREFIX + file_id
+        if not file_id:
+            raise self._error("malformed")
+        return CursorPosition(direction="before" if flags & _FLAG_BEFORE else "after", file_id=file_id)
+
+    def _mac(self, payload: bytes) -> bytes:
+        return hmac.digest(self._mac_key, payload, "sha256")[:_MAC_BYTES]
+
+    def _assistant_tag(self, assistant_id: str) -> bytes:
+        key = assistant_id.encode("utf-8", "surrogatepass")
+        return hmac.digest(self._assistant_key, key, "sha256")[:_ASSISTANT_TAG_BYTES]
+
+    def _error(self, reason: InvalidCursorReason, *, expected: str = "", got: str = "") -> InvalidCursorError:
+        message = _MESSAGES[reason].format(ttl=_describe_ttl(self._ttl), expected=expected, got=got)
+        return InvalidCursorError(reason, message)
+
+
+def _b64decode(cursor: str) -> bytes | None:
+    """Strict base64url (no padding) decoding; ``None`` unless ``cursor`` is the canonical encoding."""
+    if len(cursor) > 4 * _MAX_CURSOR_BYTES or not _BASE64URL.fullmatch(cursor) or len(cursor) % 4 == 1:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    # Unused low bits in the last character would otherwise give several spellings of one token.
+    if base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") != cursor:
+        return None
+    return raw
