@@ -1,0 +1,24 @@
+"""The embedded local backend: OpenAI's v1 assistant-files REST contract on SQLite.
+
+Use it in-process (``httpx2.ASGITransport(app=create_app(Store.open(...)))``), standalone
+(:func:`run_backend`), or in tests (:mod:`.testing`).
+"""
+
+from __future__ import annotations
+
+from .app import create_app
+from .errors import InvalidRequest, NotFound, PayloadTooLarge, StoreError
+from .server import DB_ENV_VAR, default_db_path, run_backend
+from .store import Store
+
+__all__ = [
+    "DB_ENV_VAR",
+    "InvalidRequest",
+    "NotFound",
+    "PayloadTooLarge",
+    "Store",
+    "StoreError",
+    "create_app",
+    "default_db_path",
+    "run_backend",
+]

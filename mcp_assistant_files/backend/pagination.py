@@ -1,0 +1,89 @@
+"""Cursor pagination shared by every list endpoint of the backend.
+
+Semantics (OpenAI's, made exact):
+
+* Items are ordered by ``seq`` (the insertion sequence, which agrees with ``created_at``),
+  ascending for ``order=asc`` and descending for ``order=desc``.
+* ``after`` and ``before`` name an item; both are exclusive. ``after`` pages forward in the
+  requested order, ``before`` returns the ``limit`` items immediately preceding the cursor,
+  still listed in the requested order.
+* ``has_more`` is true exactly when items remain beyond the page in the direction of travel
+  (forward for a first page or ``after``; backward for ``before`` alone).
+* ``first_id``/``last_id`` are ``None`` on an empty page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .errors import InvalidRequest
+
+__all__ = ["MAX_LIMIT", "Order", "PageQuery", "check_page_args", "page_dict"]
+
+MAX_LIMIT = 100
+
+Order = Literal["asc", "desc"]
+
+
+def check_page_args(limit: object, order: object) -> None:
+    """Raise :class:`InvalidRequest` (naming the parameter) unless limit and order are valid."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidRequest(
+            f"Invalid 'limit': expected an integer between 1 and {MAX_LIMIT}, got {limit!r}.",
+            param="limit",
+        )
+    if order not in ("asc", "desc"):
+        raise InvalidRequest(f"Invalid 'order': expected 'asc' or 'desc', got {order!r}.", param="order")
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """The SQL fragment of one page: bounds on ``seq``, fetch direction, and whether to reverse."""
+
+    lower: int | None
+    upper: int | None
+    fetch_ascending: bool
+    backward: bool
+    limit: int
+
+    @classmethod
+    def plan(cls, *, limit: int, order: Order, after_seq: int | None, before_seq: int | None) -> PageQuery:
+        """Turn resolved cursors into seq bounds; with both cursors, travel follows ``after``."""
+        lower, upper = (after_seq, before_seq) if order == "asc" else (before_seq, after_seq)
+        backward = before_seq is not None and after_seq is None
+        return cls(lower, upper, (order == "asc") != backward, backward, limit)
+
+    def where(self) -> tuple[str, list[int]]:
+        """SQL conditions on ``seq`` (each prefixed with AND) and their parameters."""
+        sql, params = "", []
+        if self.lower is not None:
+            sql += " AND seq > ?"
+            params.append(self.lower)
+        if self.upper is not None:
+            sql += " AND seq < ?"
+            params.append(self.upper)
+        return sql, params
+
+    def tail(self) -> tuple[str, list[int]]:
+        """``ORDER BY ... LIMIT ?`` fetching one extra row to learn ``has_more``."""
+        return f" ORDER BY seq {'ASC' if self.fetch_ascending else 'DESC'} LIMIT ?", [self.limit + 1]
+
+    def finish(self, rows: Sequence[Any], to_object: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+        """Build the page from the fetched rows (``limit + 1`` at most)."""
+        kept = list(rows[: self.limit])
+        if self.backward:
+            kept.reverse()
+        return page_dict([to_object(row) for row in kept], has_more=len(rows) > self.limit)
+
+
+def page_dict(data: list[dict[str, Any]], *, has_more: bool) -> dict[str, Any]:
+    """The list envelope: ``object``, ``data``, ``first_id``, ``last_id``, ``has_more``."""
+    return {
+        "object": "list",
+        "data": data,
+        "first_id": data[0]["id"] if data else None,
+        "last_id": data[-1]["id"] if data else None,
+        "has_more": has_more,
+    }

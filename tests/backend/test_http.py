@@ -1,0 +1,54 @@
+"""Smoke tests over real HTTP: uvicorn on a loopback ephemeral port."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from mcp_assistant_files.backend import Store
+from mcp_assistant_files.backend.testing import serve_in_thread
+
+from .conftest import BETA, check_contract
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_contract_round_trip_over_loopback(tmp_path: Path) -> None:
+    with serve_in_thread(tmp_path / "b.sqlite3") as base_url:
+        assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
+        async with httpx2.AsyncClient(base_url=base_url, headers=BETA) as http:
+            assistant_id = (await http.post("/assistants", json={"name": "smoke"})).json()["id"]
+            upload = await http.post(
+                "/files", files={"file": ("a.txt", b"hi")}, data={"purpose": "assistants"}
+            )
+            file_id = upload.json()["id"]
+            responses = [
+                await http.post(f"/assistants/{assistant_id}/files", json={"file_id": file_id}),
+                await http.get(f"/assistants/{assistant_id}/files", params={"limit": 1}),
+                await http.get(f"/assistants/{assistant_id}/files/{file_id}"),
+                await http.delete(f"/assistants/{assistant_id}/files/{file_id}"),
+                await http.get(f"/assistants/{assistant_id}/files/{file_id}"),
+                await http.get(f"/assistants/{assistant_id}/files", params={"limit": "x"}),
+            ]
+            for response in responses:
+                check_contract(response)
+            assert [r.status_code for r in responses] == [200, 200, 200, 200, 404, 400]
+            health = await http.get(base_url.removesuffix("/v1") + "/healthz")
+            assert health.json() == {"status": "ok"}
+
+
+async def test_server_requires_keys_and_leaves_a_given_store_open() -> None:
+    with Store.open(":memory:") as store:
+        with serve_in_thread(store, api_keys=["sk-test"]) as base_url:
+            async with httpx2.AsyncClient(base_url=base_url, headers=BETA) as http:
+                assert (await http.get("/assistants")).status_code == 401
+                authed = await http.get("/assistants", headers={"Authorization": "Bearer sk-test"})
+                assert authed.status_code == 200
+        assert store.list_assistants()["data"] == []
+
+
+def test_two_servers_get_different_ports() -> None:
+    with serve_in_thread(":memory:") as first, serve_in_thread(":memory:") as second:
+        assert first != second

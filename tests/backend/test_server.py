@@ -1,0 +1,70 @@
+"""The standalone entry point and the package's public names."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+import pytest
+
+import mcp_assistant_files.backend as backend
+
+RUN = """
+import sys
+from mcp_assistant_files.backend import run_backend
+run_backend(port=int(sys.argv[1]), api_keys=["sk-standalone"], log_level="warning")
+"""
+
+
+def test_public_names_are_pinned() -> None:
+    assert sorted(backend.__all__) == [
+        "DB_ENV_VAR",
+        "InvalidRequest",
+        "NotFound",
+        "PayloadTooLarge",
+        "Store",
+        "StoreError",
+        "create_app",
+        "default_db_path",
+        "run_backend",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+def test_run_backend_serves_the_database_named_by_the_environment(tmp_path: Path) -> None:
+    db = tmp_path / "nested" / "dir" / "backend.sqlite3"
+    port = free_port()
+    env = {**os.environ, "MCP_ASSISTANT_FILES_DB": str(db)}
+    proc = subprocess.Popen([sys.executable, "-c", RUN, str(port)], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        with httpx2.Client(base_url=f"http://127.0.0.1:{port}") as http:
+            while True:
+                try:
+                    if http.get("/healthz").status_code == 200:
+                        break
+                except httpx2.TransportError:
+                    assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                    assert time.monotonic() < deadline, "backend did not start"
+                    time.sleep(0.05)
+            headers = {"OpenAI-Beta": "assistants=v1", "Authorization": "Bearer sk-standalone"}
+            created = http.post("/v1/assistants", json={"name": "standalone"}, headers=headers)
+            assert created.status_code == 200
+            assert http.get("/v1/assistants", headers={"OpenAI-Beta": "assistants=v1"}).status_code == 401
+        assert db.exists()
+    finally:
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=10)
+    assert b"sk-standalone" not in stderr
