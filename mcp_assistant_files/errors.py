@@ -124,12 +124,15 @@ class APIStatusError(APIError):
     response: httpx2.Response
     status_code: int
     request_id: str | None
+    upstream_message: str
+    """What the upstream itself said: the envelope's message, else the body's text (shortened)."""
 
     def __init__(self, message: str, *, response: httpx2.Response, body: object | None) -> None:
         super().__init__(message, response.request, body=body)
         self.response = response
         self.status_code = response.status_code
         self.request_id = response.headers.get("x-request-id")
+        self.upstream_message = _upstream_text(body)
 
 
 class BadRequestError(APIStatusError):
@@ -188,14 +191,21 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     return _STATUS_CLASSES.get(status_code, APIStatusError)
 
 
+def _upstream_text(body: object | None) -> str:
+    message = _str_or_none(_error_envelope(body).get("message"))
+    if message is not None:
+        return message
+    if isinstance(body, str) and body.strip():
+        return _shorten(" ".join(body.split()))
+    if body is None or body == "":
+        return "no error message in the response body"
+    return _shorten(json.dumps(body))
+
+
 def make_status_error(response: httpx2.Response, content: bytes) -> APIStatusError:
     """Build the typed error for an error response whose body is ``content``."""
     body = decode_body(content)
-    envelope = _error_envelope(body)
-    upstream = _str_or_none(envelope.get("message"))
-    if upstream is None:
-        text = content.decode("utf-8", "replace").strip()
-        upstream = _shorten(" ".join(text.split())) if text else "no error message in the response body"
+    upstream = _upstream_text(body)
     phrase = response.reason_phrase or httpx2.codes.get_reason_phrase(response.status_code)
     message = f"Error code: {response.status_code} {phrase} - {upstream}".replace("  ", " ")
     request_id = response.headers.get("x-request-id")

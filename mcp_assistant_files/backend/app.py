@@ -31,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .errors import InvalidRequest, PayloadTooLarge, StoreError
-from .middleware import BearerAuth, RequestId, error_response
+from .middleware import BearerAuth, RawPathRouting, RequestId, error_response
 from .pagination import Order
 from .store import Store
 from .validation import assistant_spec, attach_file_id, check_purpose
@@ -112,23 +112,32 @@ def create_app(store: Store, *, api_keys: Sequence[str] = ()) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/v1/assistants", list_assistants, methods=["GET"]),
         Route("/v1/assistants", create_assistant, methods=["POST"]),
-        Route("/v1/assistants/{assistant_id}", get_assistant, methods=["GET"]),
-        Route("/v1/assistants/{assistant_id}/files", list_attachments, methods=["GET"]),
-        Route("/v1/assistants/{assistant_id}/files", create_attachment, methods=["POST"]),
-        Route("/v1/assistants/{assistant_id}/files/{file_id}", get_attachment, methods=["GET"]),
-        Route("/v1/assistants/{assistant_id}/files/{file_id}", delete_attachment, methods=["DELETE"]),
+        Route("/v1/assistants/{assistant_id:segment}", get_assistant, methods=["GET"]),
+        Route("/v1/assistants/{assistant_id:segment}/files", list_attachments, methods=["GET"]),
+        Route("/v1/assistants/{assistant_id:segment}/files", create_attachment, methods=["POST"]),
+        Route(
+            "/v1/assistants/{assistant_id:segment}/files/{file_id:segment}", get_attachment, methods=["GET"]
+        ),
+        Route(
+            "/v1/assistants/{assistant_id:segment}/files/{file_id:segment}",
+            delete_attachment,
+            methods=["DELETE"],
+        ),
         Route("/v1/files", list_files, methods=["GET"]),
         Route("/v1/files", create_file, methods=["POST"]),
-        Route("/v1/files/{file_id}", get_file, methods=["GET"]),
+        Route("/v1/files/{file_id:segment}", get_file, methods=["GET"]),
     ]
-    middleware = [Middleware(RequestId)]
+    middleware = [Middleware(RawPathRouting), Middleware(RequestId)]
     if api_keys:
         middleware.append(Middleware(BearerAuth, api_keys=list(api_keys)))
-    return Starlette(
+    app = Starlette(
         routes=_merge_methods(routes),
         middleware=middleware,
         exception_handlers={StoreError: _store_error, HTTPException: _http_error},
     )
+    # A trailing slash is part of an id (sent as %2F) or a mistake: never redirect elsewhere.
+    app.router.redirect_slashes = False
+    return app
 
 
 def _merge_methods(routes: list[Route]) -> list[Route]:

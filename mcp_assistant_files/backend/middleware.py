@@ -11,11 +11,13 @@ import hmac
 import logging
 import secrets
 from collections.abc import Sequence
+from urllib.parse import quote, unquote
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BearerAuth", "RequestId", "error_response"]
+__all__ = ["BearerAuth", "RawPathRouting", "RequestId", "SegmentConvertor", "error_response"]
 
 logger = logging.getLogger("mcp_assistant_files.backend")
 
@@ -32,6 +34,40 @@ def error_response(
     """OpenAI's error envelope: ``{"error": {"message", "type", "param", "code"}}``."""
     body = {"error": {"message": message, "type": type, "param": param, "code": code}}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+class RawPathRouting:
+    """Route on the path as sent, so an id holding ``%2F`` stays one path segment.
+
+    Starlette matches routes against the percent-*decoded* path: ``/assistants/X%2Ffiles/files``
+    would become ``/assistants/X/files/files`` and reach the attachment route of file ``files``.
+    Here the raw path is matched instead, and ``{name:segment}`` parameters are decoded after
+    matching (``SegmentConvertor``).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get("raw_path") if scope["type"] == "http" else None
+        if raw:
+            scope = {**scope, "path": raw.split(b"?", 1)[0].decode("latin-1")}
+        await self.app(scope, receive, send)
+
+
+class SegmentConvertor(Convertor[str]):
+    """One percent-encoded path segment, decoded after matching."""
+
+    regex = "[^/]+"
+
+    def convert(self, value: str) -> str:
+        return unquote(value)
+
+    def to_string(self, value: str) -> str:
+        return quote(value, safe="")
+
+
+register_url_convertor("segment", SegmentConvertor())
 
 
 class RequestId:

@@ -1,0 +1,67 @@
+"""One sentence for each way an agent can get a tool's arguments wrong.
+
+The SDK silently drops unknown arguments and reports invalid ones as pydantic's multi-line
+report. An agent does better with the accepted names, the allowed values and what it sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+__all__ = ["describe_invalid", "unknown_arguments"]
+
+# Names agents reach for when they mean `cursor`.
+_CURSOR_ALIASES = frozenset(
+    {"next_cursor", "previous_cursor", "page_token", "next_page_token", "after", "before", "page", "offset"}
+)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def unknown_arguments(tool: str, schema: Mapping[str, Any], arguments: Mapping[str, Any]) -> str | None:
+    """A sentence naming the arguments ``tool`` does not accept, or ``None``."""
+    accepted = list(schema.get("properties", {}))
+    unknown = [name for name in arguments if name not in accepted]
+    if not unknown:
+        return None
+    names = ", ".join(_shown(name) for name in unknown)
+    text = f"{tool} does not accept {names}: its arguments are {', '.join(accepted)}."
+    if "cursor" in accepted and _CURSOR_ALIASES.intersection(unknown):
+        text += " To page, pass the previous result's next_cursor (or previous_cursor) as `cursor`."
+    return text
+
+
+def describe_invalid(tool: str, schema: Mapping[str, Any], err: ValidationError) -> str:
+    """A sentence for the first problem pydantic found in ``tool``'s arguments."""
+    first = err.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "arguments"
+    prop: Mapping[str, Any] = schema.get("properties", {}).get(field, {})
+    got = first.get("input")
+    if first["type"] == "missing":
+        required = ", ".join(schema.get("required", []))
+        return (
+            f"{tool} needs {field!r} ({prop.get('description', 'required')}); required arguments: {required}."
+        )
+    if "enum" in prop:
+        allowed = " or ".join(repr(v) for v in prop["enum"])
+        return f"{field} must be {allowed}; got {_shown(got)}."
+    if prop.get("type") == "integer":
+        bounds = (
+            f" from {prop['minimum']} to {prop['maximum']}" if "minimum" in prop and "maximum" in prop else ""
+        )
+        return f"{field} must be a whole number{bounds}; got {_shown(got)}."
+    if "pattern" in prop:
+        return (
+            f"{field} must be an id of 1-{prop.get('maxLength', '?')} letters, digits, '_', '.', ':' or '-' "
+            f"(starting with a letter or digit), {prop.get('description', '').rstrip('.').lower()}; got {_shown(got)}."
+        )
+    if prop.get("type") == "string":
+        limit = f" of at most {prop['maxLength']} characters" if "maxLength" in prop else ""
+        return f"{field} must be a string{limit}; got {_shown(got)}."
+    return f"{field} is invalid ({first['msg']}); got {_shown(got)}."
