@@ -1,0 +1,141 @@
+"""Tool definitions: golden snapshots, flat schemas, descriptions, limits and hints.
+
+A changed definition fails ``test_tool_definitions_match_their_snapshots``; after reviewing the
+change, regenerate with ``UPDATE_TOOLSNAPS=1 python -m pytest tests/server``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mcp_assistant_files.tools import TOOL_NAMES
+
+from .conftest import World
+
+pytestmark = pytest.mark.anyio
+
+SNAPSHOTS = Path(__file__).with_name("__toolsnaps__")
+FORBIDDEN = {"$ref", "$defs", "anyOf", "oneOf", "allOf"}
+
+
+async def definitions(world: World, mode: str = "auto") -> dict[str, dict[str, Any]]:
+    async with world.connect(mode) as client:
+        tools = (await client.list_tools()).tools
+    return {t.name: t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools}
+
+
+def walk(node: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key, value
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+async def test_tool_definitions_match_their_snapshots(world: World) -> None:
+    found = await definitions(world)
+    assert list(found) == list(TOOL_NAMES)
+    for name, definition in found.items():
+        definition.pop("_meta", None)
+        path = SNAPSHOTS / f"{name}.json"
+        rendered = json.dumps(definition, indent=2, sort_keys=True) + "\n"
+        if os.environ.get("UPDATE_TOOLSNAPS"):
+            SNAPSHOTS.mkdir(exist_ok=True)
+            path.write_text(rendered, encoding="utf-8")
+        assert path.read_text(encoding="utf-8") == rendered, (
+            f"{name} changed: review, then UPDATE_TOOLSNAPS=1"
+        )
+
+
+async def test_definitions_are_the_same_in_both_protocol_modes(world: World) -> None:
+    auto, legacy = await definitions(world, "auto"), await definitions(world, "legacy")
+    for name in TOOL_NAMES:
+        for key in ("inputSchema", "outputSchema", "annotations", "title", "description"):
+            assert auto[name][key] == legacy[name][key]
+
+
+async def test_no_schema_uses_ref_defs_anyof_or_oneof(world: World) -> None:
+    for name, definition in (await definitions(world)).items():
+        for schema_key in ("inputSchema", "outputSchema"):
+            keys = {key for key, _ in walk(definition[schema_key])}
+            assert not keys & FORBIDDEN, (name, schema_key, keys & FORBIDDEN)
+
+
+async def test_every_property_has_a_description_and_inputs_have_limits(world: World) -> None:
+    for name, definition in (await definitions(world)).items():
+        for schema_key in ("inputSchema", "outputSchema"):
+            for key, value in walk(definition[schema_key]):
+                if key == "properties":
+                    for prop, schema in value.items():
+                        assert schema.get("description"), (name, schema_key, prop)
+        inputs = definition["inputSchema"]
+        assert inputs["additionalProperties"] is False
+        for prop, schema in inputs["properties"].items():
+            if schema["type"] == "string" and prop != "order":
+                assert "maxLength" in schema, (name, prop)
+            if prop.endswith("_id"):
+                assert schema["pattern"] and schema["minLength"] == 1
+    listing = (await definitions(world))["list_assistant_files"]["inputSchema"]["properties"]
+    assert (listing["limit"]["minimum"], listing["limit"]["maximum"], listing["limit"]["default"]) == (
+        1,
+        100,
+        20,
+    )
+    assert listing["order"]["enum"] == ["asc", "desc"]
+    assert listing["order"]["default"] == "desc"
+
+
+async def test_every_tool_has_a_title_and_all_four_hints(world: World) -> None:
+    expected = {
+        "list_assistant_files": (True, False, True),
+        "get_assistant_file": (True, False, True),
+        "attach_assistant_file": (False, False, True),
+        "detach_assistant_file": (False, True, True),
+    }
+    for name, definition in (await definitions(world)).items():
+        assert definition["title"]
+        hints = definition["annotations"]
+        assert set(hints) >= {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}, name
+        assert (hints["readOnlyHint"], hints["destructiveHint"], hints["idempotentHint"]) == expected[name]
+
+
+async def test_results_match_the_output_schema(world: World) -> None:
+    import jsonschema
+
+    world.seed(3)
+    found = await definitions(world)
+    async with world.connect() as client:
+        listing = await client.call_tool(
+            "list_assistant_files", {"assistant_id": world.assistant_id, "limit": 2}
+        )
+        assert listing.structured_content is not None
+        jsonschema.validate(listing.structured_content, found["list_assistant_files"]["outputSchema"])
+        file_id = listing.structured_content["files"][0]["id"]
+        got = await client.call_tool(
+            "get_assistant_file", {"assistant_id": world.assistant_id, "file_id": file_id}
+        )
+        jsonschema.validate(got.structured_content, found["get_assistant_file"]["outputSchema"])
+        new = world.new_file()
+        attached = await client.call_tool(
+            "attach_assistant_file", {"assistant_id": world.assistant_id, "file_id": new}
+        )
+        jsonschema.validate(attached.structured_content, found["attach_assistant_file"]["outputSchema"])
+        gone = await client.call_tool(
+            "detach_assistant_file", {"assistant_id": world.assistant_id, "file_id": new}
+        )
+        jsonschema.validate(gone.structured_content, found["detach_assistant_file"]["outputSchema"])
+        assert gone.structured_content == {"id": new, "assistant_id": world.assistant_id, "deleted": True}
+
+
+async def test_instructions_explain_cursors_in_both_modes(world: World, mode: str) -> None:
+    async with world.connect(mode) as client:
+        assert client.instructions is not None
+        assert "next_cursor" in client.instructions
