@@ -6,6 +6,7 @@ here, so a renamed flag or a bumped version breaks a test rather than a user's i
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import re
@@ -23,6 +24,7 @@ import pytest
 import yaml
 
 from mcp_assistant_files import __version__
+from mcp_assistant_files.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ROOT / "manifests"
@@ -36,28 +38,16 @@ TOOLS = frozenset(
     {"list_assistant_files", "get_assistant_file", "attach_assistant_file", "detach_assistant_file"}
 )
 
+
 # The CLI as designed (mcp_assistant_files/cli.py is still being written): every flag a
-# manifest passes must be one of these. Replace with the argparse parser once it lands.
-CLI_FLAGS: dict[str, frozenset[str]] = {
-    "serve": frozenset(
-        {
-            "--transport",
-            "--host",
-            "--port",
-            "--stateless",
-            "--json-response",
-            "--base-url",
-            "--db",
-            "--read-only",
-            "--tools",
-            "--allow-assistant",
-            "--log-level",
-            "--insecure-no-auth",
-        }
-    ),
-    "backend": frozenset({"--host", "--port", "--db", "--api-key"}),
-    "demo": frozenset(),
-}
+# Every flag a manifest passes must be one the real command line accepts.
+def _flags_of(command: str) -> frozenset[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return frozenset(o for action in sub.choices[command]._actions for o in action.option_strings)
+
+
+CLI_FLAGS: dict[str, frozenset[str]] = {name: _flags_of(name) for name in ("serve", "backend", "demo")}
 ENV_VARS = frozenset(
     {
         "OPENAI_API_KEY",
