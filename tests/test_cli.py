@@ -1,0 +1,89 @@
+"""The command line: the demo, the local data commands, and refusals with a clear reason."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "mcp_assistant_files"]
+
+
+def run(*args: str, db: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MCP_ASSISTANT_FILES_"))}
+    if db is not None:
+        env["MCP_ASSISTANT_FILES_DB"] = str(db)
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=env, check=check, timeout=60)
+
+
+@pytest.mark.slow
+def test_demo_plays_a_whole_session_and_exits_zero() -> None:
+    out = run("demo")
+    assert out.returncode == 0
+    text = out.stdout
+    assert "Every one of the 45 files seen exactly once, in 3 pages." in text
+    assert "The same files as the previous page." in text
+    assert "✓ Attached file" in text
+    assert "✓ Detached file" in text
+    assert "✗ refused invalid cursor" in text
+    assert text.rstrip().endswith("no key and no network needed.")
+
+
+def test_demo_refuses_a_bad_page_size() -> None:
+    out = run("demo", "--limit", "0", check=False)
+    assert out.returncode == 2
+    assert "--limit" in out.stderr
+
+
+def test_data_commands_create_upload_attach_and_list(tmp_path: Path) -> None:
+    db = tmp_path / "data.sqlite3"
+    assistant_id = run("assistants", "create", "--name", "Docs", db=db).stdout.strip()
+    assert assistant_id.startswith("asst_")
+    notes = tmp_path / "notes.md"
+    notes.write_text("# notes\n")
+    report = tmp_path / "report.txt"
+    report.write_text("report")
+    uploaded = run(
+        "files", "upload", str(notes), str(report), "--attach", assistant_id, db=db
+    ).stdout.splitlines()
+    assert [line.split("\t")[1] for line in uploaded] == ["notes.md", "report.txt"]
+    assert all(line.startswith("file-") for line in uploaded)
+    listed = run("assistants", "list", db=db).stdout
+    assert f"{assistant_id}\tDocs\t2 file(s)" in listed
+    files = run("files", "list", "--db", str(db)).stdout
+    assert "notes.md" in files
+    assert "\tassistants\t" in files
+
+
+def test_uploading_a_missing_file_or_to_an_unknown_assistant_says_why(tmp_path: Path) -> None:
+    db = tmp_path / "data.sqlite3"
+    missing = run("files", "upload", str(tmp_path / "nope.txt"), db=db, check=False)
+    assert missing.returncode == 2
+    assert "not a file" in missing.stderr
+    real = tmp_path / "a.txt"
+    real.write_text("a")
+    unknown = run("files", "upload", str(real), "--attach", "asst_missing", db=db, check=False)
+    assert unknown.returncode == 2
+    assert "asst_missing" in unknown.stderr
+
+
+def test_serve_refuses_an_unknown_tool_name() -> None:
+    out = run("serve", "--tools", "list_assistant_files,bogus", check=False)
+    assert out.returncode == 2
+    assert "unknown tool(s) bogus" in out.stderr
+
+
+def test_serve_refuses_a_public_bind_without_a_token() -> None:
+    out = run("serve", "--transport", "streamable-http", "--host", "0.0.0.0", check=False)
+    assert out.returncode == 2
+    assert "MCP_ASSISTANT_FILES_AUTH_TOKEN" in out.stderr
+    assert "--insecure-no-auth" in out.stderr
+
+
+def test_options_before_the_command_mean_serve() -> None:
+    out = run("--read-only", "--tools", "detach_assistant_file", check=False)
+    assert out.returncode == 2
+    assert "leave no tool" in out.stderr
