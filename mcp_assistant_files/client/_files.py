@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..models import AssistantFile, FileDeleteResponse
-from ._options import create_options, delete_options, list_options, retrieve_options
+from ._options import attachment_options, create_options, list_options
 from ._pages import AsyncPaginator, SyncCursorPage
 from ._response import parse_model
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Order, Query, TimeoutArg
@@ -82,8 +82,8 @@ class Files:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> AssistantFile:
         """Get one attachment of the assistant."""
-        options = retrieve_options(
-            file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
+        options = attachment_options(
+            "GET", file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return self._client._request(options, _parse_file)
@@ -99,8 +99,8 @@ class Files:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> FileDeleteResponse:
         """Detach the file from the assistant (the file itself is kept)."""
-        options = delete_options(
-            file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
+        options = attachment_options(
+            "DELETE", file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return self._client._request(options, _parse_deleted)
@@ -170,8 +170,8 @@ class AsyncFiles:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> AssistantFile:
         """Get one attachment of the assistant."""
-        options = retrieve_options(
-            file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
+        options = attachment_options(
+            "GET", file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return await self._client._request(options, _parse_file)
@@ -187,8 +187,8 @@ class AsyncFiles:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> FileDeleteResponse:
         """Detach the file from the assistant (the file itself is kept)."""
-        options = delete_options(
-            file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
+        options = attachment_options(
+            "DELETE", file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return await self._client._request(options, _parse_deleted)

@@ -19,11 +19,10 @@ __all__ = [
     "MODE_HEADER",
     "Mode",
     "RequestOptions",
+    "attachment_options",
     "create_options",
-    "delete_options",
     "list_options",
     "path_segment",
-    "retrieve_options",
 ]
 
 Mode = Literal["parsed", "raw", "stream"]
@@ -126,7 +125,8 @@ def create_options(
     )
 
 
-def retrieve_options(
+def attachment_options(
+    method: Literal["GET", "DELETE"],
     file_id: str,
     *,
     assistant_id: str,
@@ -135,32 +135,10 @@ def retrieve_options(
     extra_body: Body | None,
     timeout: TimeoutArg | NotGiven,
 ) -> RequestOptions:
-    """``GET /assistants/{assistant_id}/files/{file_id}``."""
-    path = _files_path(assistant_id, file_id)
+    """``GET`` (retrieve) or ``DELETE`` (delete) ``/assistants/{assistant_id}/files/{file_id}``."""
     return _options(
-        "GET",
-        path,
-        extra_headers=extra_headers,
-        extra_query=extra_query,
-        extra_body=extra_body,
-        timeout=timeout,
-    )
-
-
-def delete_options(
-    file_id: str,
-    *,
-    assistant_id: str,
-    extra_headers: Headers | None,
-    extra_query: Query | None,
-    extra_body: Body | None,
-    timeout: TimeoutArg | NotGiven,
-) -> RequestOptions:
-    """``DELETE /assistants/{assistant_id}/files/{file_id}``."""
-    path = _files_path(assistant_id, file_id)
-    return _options(
-        "DELETE",
-        path,
+        method,
+        _files_path(assistant_id, file_id),
         extra_headers=extra_headers,
         extra_query=extra_query,
         extra_body=extra_body,
