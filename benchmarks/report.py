@@ -1,0 +1,99 @@
+"""Writes ``RESULTS.md`` (machine, then one table row per measurement) and ``results.json``."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from .harness import Row
+
+PACKAGES = (
+    "mcp-assistant-files", "mcp", "httpx2", "pydantic", "pydantic-core", "starlette", "uvicorn", "anyio",
+)  # fmt: skip
+
+
+def machine() -> dict[str, Any]:
+    """CPU model, core count, OS, Python and the versions of the packages in play."""
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions: dict[str, str] = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = "absent"
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "os": platform.platform(),
+        "python": f"{platform.python_implementation()} {sys.version.split()[0]}",
+        "packages": versions,
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def write(
+    rows: list[Row], out_dir: Path, *, quick: bool, elapsed: float, argv: list[str]
+) -> tuple[Path, Path]:
+    """Write both files into ``out_dir``; returns their paths."""
+    info = machine()
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    foreign = sorted({f"{k} {v}" for row in rows for k, v in row.data.get("versions", {}).items()})
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`python -m benchmarks{' ' + ' '.join(argv) if argv else ''}` on {when}, "
+        f"{'quick smoke run' if quick else 'full run'}, {elapsed:.0f} s.",
+        "",
+        f"- CPU: {info['cpu']}, {info['cores']} cores",
+        f"- OS: {info['os']}",
+        f"- Python: {info['python']}",
+        "- Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()),
+        "- Load average at the end (1/5/15 min): "
+        + " / ".join(str(x) for x in info["load_average_1_5_15"])
+        + " (other work on the machine inflates figures and p99s)",
+    ]
+    if foreign:
+        lines.append("- Foreign venvs: " + ", ".join(foreign))
+    lines += [
+        "",
+        "Figures are medians (p99 in brackets) of per-call wall times; contenders run interleaved in",
+        "shuffled rounds and a ratio's IQR is taken across rounds. The upstream is a stdlib",
+        "`ThreadingHTTPServer` (HTTP/1.1 keep-alive, Nagle off) in its own process on 127.0.0.1.",
+        "",
+        "| row | what | compared with | measured | target | result |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{r.key}` | {_cell(r.what)} | {_cell(r.baseline)} | {_cell(r.measured)} | {_cell(r.target)} "
+        f"| {'**' + r.verdict + '**' if r.verdict == 'MISS' else _cell(r.verdict)} |"
+        for r in rows
+    ]
+    md_path, json_path = out_dir / "RESULTS.md", out_dir / "results.json"
+    md_path.write_text("\n".join(lines) + "\n")
+    payload = {
+        "generated": when,
+        "quick": quick,
+        "elapsed_seconds": elapsed,
+        "machine": info,
+        "rows": [dataclasses.asdict(r) for r in rows],
+    }
+    json_path.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
+    return md_path, json_path
