@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from urllib.parse import quote, urlencode
 
 import httpx2
 
@@ -75,6 +76,11 @@ class BaseClient:
         self.max_retries = max_retries
         self.max_response_bytes = max_response_bytes
         self._default_headers = dict(default_headers or {})
+        # Built once: every request starts from these (settings are fixed after construction).
+        self._url_prefix = str(self.base_url)
+        self._headers = {name.lower(): (name, value) for name, value in self.default_headers.items()}
+        self._header_items = list(self._headers.values())
+        self._timeout = httpx2.Timeout(timeout).as_dict()
 
     @property
     def default_headers(self) -> dict[str, str]:
@@ -94,22 +100,26 @@ class BaseClient:
         return headers
 
     def _build_request(self, options: RequestOptions, retries_taken: int) -> httpx2.Request:
-        headers = httpx2.Headers(self.default_headers)
-        if options.json_data is not None:
-            headers["Content-Type"] = "application/json"
-        for key, value in options.headers.items():
-            headers[key] = value
-        if retries_taken:
-            headers.setdefault("x-retry-count", str(retries_taken))
-        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
-        url = self.base_url.copy_with(raw_path=self.base_url.raw_path + options.path.encode("ascii"))
+        items = self._header_items
+        if options.json_data is not None or options.headers or retries_taken:
+            merged = dict(self._headers)
+            if options.json_data is not None:
+                merged["content-type"] = ("Content-Type", "application/json")
+            for key, value in options.headers.items():
+                merged[key.lower()] = (key, value)
+            if retries_taken:
+                merged.setdefault("x-retry-count", ("x-retry-count", str(retries_taken)))
+            items = list(merged.values())
+        timeout = (
+            self._timeout
+            if isinstance(options.timeout, NotGiven)
+            else httpx2.Timeout(options.timeout).as_dict()
+        )
+        url = self._url_prefix + options.path
+        if options.params:
+            url += "?" + urlencode({k: _query_value(v) for k, v in options.params.items()}, quote_via=quote)
         return httpx2.Request(
-            options.method,
-            url,
-            params={k: _query_value(v) for k, v in options.params.items()},
-            headers=headers,
-            json=options.json_data,
-            extensions={"timeout": httpx2.Timeout(timeout).as_dict()},
+            options.method, url, headers=items, json=options.json_data, extensions={"timeout": timeout}
         )
 
     def _flow(self, options: RequestOptions) -> Flow:

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 import httpx2
 import pydantic
 
-from ..errors import APIResponseValidationError
+from ..errors import APIResponseValidationError, decode_body
 from ._flow import read_async, read_sync
 
 __all__ = ["APIResponse", "AsyncAPIResponse", "Parser", "parse_json", "parse_model"]
@@ -40,18 +40,19 @@ def parse_json(response: httpx2.Response, content: bytes) -> Any:
 
 
 def parse_model(model: type[M]) -> Parser[M]:
-    """A parser that validates the JSON body as ``model``."""
+    """A parser that validates the JSON body as ``model`` (in one pass, straight from bytes)."""
 
     def parse(response: httpx2.Response, content: bytes) -> M:
-        data = parse_json(response, content)
         try:
-            return model.model_validate(data)
+            return model.model_validate_json(content)
         except pydantic.ValidationError as err:
             first = err.errors()[0]
+            if first["type"] == "json_invalid":
+                parse_json(response, content)  # raises the "not JSON" error
             where = ".".join(str(part) for part in first["loc"]) or "body"
             raise APIResponseValidationError(
                 response,
-                data,
+                decode_body(content),
                 message=f"The API answered with a {model.__name__} that is not of the contract's shape: "
                 f"{where}: {first['msg']}.",
             ) from err
