@@ -11,7 +11,7 @@ from pathlib import Path
 import anyio
 
 from .backend import Store, StoreError, default_db_path, run_backend
-from .cursors import CursorCodec, secret_from_env
+from .cursors import CursorCodec, secret_from_env, secret_from_file
 from .logs import announce, configure_logging
 from .server import build_server
 from .tools import TOOL_NAMES, AssistantFilesTools, ToolPolicy
@@ -82,12 +82,7 @@ def serve(args: argparse.Namespace) -> int:
         )
     if args.max_retries < 0:
         raise UsageError("--max-retries must be 0 or more")
-    secret, random_secret = secret_from_env()
-    if random_secret and http:
-        logger.warning(
-            "MCP_ASSISTANT_FILES_CURSOR_SECRET is not set: cursors are signed with a random per-process secret, "
-            "so they stop working after a restart and on other replicas. Set it to the same value on every replica."
-        )
+    secret = _cursor_secret(args.db, http=http)
     upstream = open_upstream(
         base_url=resolve_base_url(args.base_url), db=args.db, max_retries=args.max_retries
     )
@@ -114,6 +109,33 @@ def serve(args: argparse.Namespace) -> int:
     announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, args.port, path)
     run_http(app, options, log_level=args.log_level)
     return 0
+
+
+def _cursor_secret(db: str | None, *, http: bool) -> bytes:
+    """The environment's secret; else one kept beside the database, so cursors survive restarts."""
+    secret, random_secret = secret_from_env()
+    if not random_secret:
+        return secret
+    folder = Path(db).expanduser().parent if db and db != ":memory:" else default_db_path().parent
+    path = folder / "cursor-secret"
+    try:
+        secret = secret_from_file(path)
+    except OSError as err:
+        logger.warning(
+            "MCP_ASSISTANT_FILES_CURSOR_SECRET is not set and %s is unusable (%s): cursors are signed with a "
+            "random per-process secret and stop working when the server restarts.",
+            path,
+            err,
+        )
+        return secret
+    if http:
+        logger.warning(
+            "MCP_ASSISTANT_FILES_CURSOR_SECRET is not set: cursors are signed with the secret in %s, which only "
+            "this machine has. Replicas must share one: set MCP_ASSISTANT_FILES_CURSOR_SECRET to the same value "
+            "on every replica.",
+            path,
+        )
+    return secret
 
 
 def _version() -> str:

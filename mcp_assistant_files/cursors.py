@@ -45,15 +45,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import os
 import re
 import secrets
 import struct
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, Literal
 
 __all__ = [
@@ -68,6 +71,7 @@ __all__ = [
     "Order",
     "is_placeholder",
     "secret_from_env",
+    "secret_from_file",
 ]
 
 Direction = Literal["after", "before"]
@@ -146,6 +150,30 @@ def secret_from_env(environ: Mapping[str, str] | None = None) -> tuple[bytes, bo
     if value.strip():
         return hashlib.sha256(value.encode("utf-8")).digest(), False
     return secrets.token_bytes(32), True
+
+
+def secret_from_file(path: Path) -> bytes:
+    """The cursor key kept in ``path``, creating the file (mode 0600) on first use.
+
+    Used when ``MCP_ASSISTANT_FILES_CURSOR_SECRET`` is unset, so cursors survive restarts (hosts
+    and tools that start a server per call) on this machine. Creation is atomic (a hard link of
+    a finished temporary file), so concurrent first starts agree on one secret. Raises
+    ``OSError`` when the file can be neither read nor created, or holds too little.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=".cursor-secret-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    value = path.read_text(encoding="utf-8").strip()
+    if len(value) < 32:
+        raise OSError(f"{path} holds too short a secret (delete it to make a new one)")
+    return hashlib.sha256(b"file:" + value.encode("utf-8")).digest()
 
 
 def _describe_ttl(seconds: int) -> str:

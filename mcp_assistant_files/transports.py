@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import signal
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -150,7 +151,12 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
 
 
 def run_http(app: Starlette, options: HttpOptions, *, log_level: str) -> None:
-    """Serve ``app`` with uvicorn until interrupted; uvicorn logs through our stderr logging."""
+    """Serve ``app`` with uvicorn until interrupted; uvicorn logs through our stderr logging.
+
+    SIGTERM ends the process with status 0 after uvicorn's graceful shutdown (uvicorn re-raises
+    the signal to the previous handler once it has shut down; this one exits cleanly).
+    """
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
         app,
         host=options.host,
@@ -160,6 +166,10 @@ def run_http(app: Starlette, options: HttpOptions, *, log_level: str) -> None:
         access_log=log_level.upper() == "DEBUG",
         lifespan="on",
     )
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 async def run_stdio(server: MCPServer, upstream: Upstream) -> None:

@@ -1,0 +1,70 @@
+"""MCP clients for a served process: one ``connect`` for every HTTP transport, and a cursor walk."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx2
+from mcp import Client
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp_types import CallToolResult, TextContent
+
+from .serving import Served
+
+__all__ = ["MODES", "PROTOCOL", "TOOL_NAMES", "connect", "text_of", "walk"]
+
+MODES = ("auto", "legacy")
+PROTOCOL = {"auto": "2026-07-28", "legacy": "2025-11-25"}
+TOOL_NAMES = {"list_assistant_files", "get_assistant_file", "attach_assistant_file", "detach_assistant_file"}
+MAX_PAGES = 20
+
+
+def text_of(result: CallToolResult) -> str:
+    """The result's text content, joined."""
+    return " ".join(c.text for c in result.content if isinstance(c, TextContent))
+
+
+@asynccontextmanager
+async def connect(
+    served: Served,
+    transport: str,
+    mode: str = "auto",
+    *,
+    headers: Mapping[str, str] | None = None,
+    **client_options: Any,
+) -> AsyncIterator[Client]:
+    """A connected ``Client`` for ``served`` over ``transport`` ("sse" or streamable HTTP)."""
+    if transport == "sse":
+        async with Client(
+            sse_client(f"{served.base}/sse", headers=dict(headers or {})), mode=mode, **client_options
+        ) as client:
+            yield client
+        return
+    async with (
+        httpx2.AsyncClient(headers=dict(headers or {}), timeout=10.0) as http,
+        Client(
+            streamable_http_client(f"{served.base}/mcp", http_client=http), mode=mode, **client_options
+        ) as client,
+    ):
+        yield client
+
+
+async def walk(client: Client, assistant_id: str, *, limit: int) -> tuple[list[str], int]:
+    """Follow ``next_cursor`` from the first page to the end: every id seen, and the page count."""
+    seen: list[str] = []
+    cursor: str | None = None
+    for page in range(1, MAX_PAGES + 1):
+        arguments: dict[str, Any] = {"assistant_id": assistant_id, "limit": limit}
+        if cursor is not None:
+            arguments["cursor"] = cursor
+        result = await client.call_tool("list_assistant_files", arguments)
+        assert not result.is_error, text_of(result)
+        assert result.structured_content is not None
+        seen += [f["id"] for f in result.structured_content["files"]]
+        cursor = result.structured_content["next_cursor"]
+        if cursor is None:
+            return seen, page
+    raise AssertionError(f"the walk did not end within {MAX_PAGES} pages")
