@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 _MAX_MESSAGE_BODY = 300
+_REDACTED = "<redacted>"
 
 
 class AssistantFilesError(Exception):
@@ -111,6 +112,9 @@ class APIResponseValidationError(APIError):
     status_code: int
 
     def __init__(self, response: httpx2.Response, body: object | None, *, message: str | None = None) -> None:
+        key = _api_key_of(response.request)
+        if key and key in json.dumps(body, default=str):
+            body = json.loads(json.dumps(body, default=str).replace(key, _REDACTED))
         super().__init__(
             message or "Data returned by the API is not of the expected shape.", response.request, body=body
         )
@@ -131,7 +135,7 @@ class APIStatusError(APIError):
         super().__init__(message, response.request, body=body)
         self.response = response
         self.status_code = response.status_code
-        self.request_id = response.headers.get("x-request-id")
+        self.request_id = _scrubbed_request_id(response)
         self.upstream_message = _upstream_text(body)
 
 
@@ -204,14 +208,34 @@ def _upstream_text(body: object | None) -> str:
 
 def make_status_error(response: httpx2.Response, content: bytes) -> APIStatusError:
     """Build the typed error for an error response whose body is ``content``."""
+    key = _api_key_of(response.request)
+    if key:
+        # Upstreams echo a rejected key ("Incorrect API key provided: sk-..."): never keep it.
+        content = content.replace(key.encode("utf-8", "replace"), _REDACTED.encode())
     body = decode_body(content)
     upstream = _upstream_text(body)
     phrase = response.reason_phrase or httpx2.codes.get_reason_phrase(response.status_code)
     message = f"Error code: {response.status_code} {phrase} - {upstream}".replace("  ", " ")
-    request_id = response.headers.get("x-request-id")
+    request_id = _scrubbed_request_id(response)
     if request_id:
         message += f" (request id {request_id})"
     return status_error_class(response.status_code)(message, response=response, body=body)
+
+
+def _api_key_of(request: httpx2.Request) -> str | None:
+    """The bearer key the request was sent with, if any."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return key.strip() or None
+
+
+def _scrubbed_request_id(response: httpx2.Response) -> str | None:
+    request_id = response.headers.get("x-request-id")
+    key = _api_key_of(response.request)
+    if request_id is not None and key:
+        request_id = request_id.replace(key, _REDACTED)
+    return request_id
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:

@@ -8,7 +8,6 @@ protocol in the way. This module never imports ``mcp``.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -18,17 +17,9 @@ from pydantic import BaseModel, Field
 from .client import AsyncAssistantsClient, AsyncCursorPage
 from .cursors import CursorCodec, InvalidCursorError, is_placeholder
 from .errors import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
     AssistantFilesError,
-    AuthenticationError,
-    BadRequestError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
 )
+from .messages import describe_error
 from .models import AssistantFile
 
 __all__ = [
@@ -248,71 +239,6 @@ class AssistantFilesTools:
         )  # fmt: skip
 
 
-def describe_error(
-    err: Exception, *, assistant_id: str, file_id: str | None, action: str, upstream: str, retries: int
-) -> str:
-    """One sentence an agent can act on, for any error the client raises."""
-    where = upstream or "the upstream API"
-    attempts = f"after {retries + 1} attempts" if retries else "on the first attempt"
-    detail = f" (it said: {err.upstream_message.rstrip('.')})" if isinstance(err, APIStatusError) else ""
-    if isinstance(err, ValueError):
-        return f"Invalid argument: {err}."
-    if isinstance(err, NotFoundError):
-        if file_id is None or _mentions_assistant(err):
-            return (
-                f"Assistant {assistant_id!r} was not found at {where}{detail}: check assistant_id "
-                "(assistant ids look like asst_...)."
-            )
-        if action == "attach":
-            return (
-                f"File {file_id!r} was not found at {where}{detail}: check file_id (upload the file first)."
-            )
-        return (
-            f"File {file_id!r} is not attached to assistant {assistant_id!r}{detail}: call list_assistant_files "
-            f"with assistant_id={assistant_id!r} to see which files are."
-        )
-    if isinstance(err, AuthenticationError):
-        return (
-            f"{where} rejected the API key (401){detail}: set OPENAI_API_KEY in the MCP server's environment to a "
-            "valid key for that upstream, then restart the server."
-        )
-    if isinstance(err, PermissionDeniedError):
-        return (
-            f"{where} refused access to assistant {assistant_id!r} (403){detail}: use a key (OPENAI_API_KEY) or "
-            "project (OPENAI_PROJECT_ID) that may use it."
-        )
-    if isinstance(err, RateLimitError):
-        wait = (
-            f"in {max(1, round(err.retry_after))} seconds" if err.retry_after is not None else "in a minute"
-        )
-        return f"{where} is rate limiting requests (429 {attempts}){detail}: try again {wait}."
-    if isinstance(err, BadRequestError):
-        param = f" (parameter {err.param})" if err.param else ""
-        return f"{where} refused to {action}{param}: {err.upstream_message}"
-    if isinstance(err, APIStatusError):
-        return f"{where} failed with HTTP {err.status_code} {attempts}{detail}: try again later."
-    if isinstance(err, APITimeoutError):
-        return f"{where} did not answer in time ({attempts}): try again later, or check that the upstream is healthy."
-    if isinstance(err, APIConnectionError):
-        return (
-            f"Could not connect to {where} ({attempts}): check that it is running and that --base-url / "
-            "OPENAI_BASE_URL points at it."
-        )
-    if isinstance(err, APIResponseValidationError):
-        return (
-            f"{where} answered with something that is not an assistant-files response ({err.message}): "
-            "check the base URL."
-        )
-    return f"{where} failed: {err}."
-
-
-def _mentions_assistant(err: NotFoundError) -> bool:
-    if err.param in ("assistant_id", "file_id"):
-        return err.param == "assistant_id"
-    text = err.message.lower()
-    return "assistant" in text and "file" not in text
-
-
 def _iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="seconds")
 
@@ -332,13 +258,3 @@ def _listing_text(listing: FileListing, limit: int) -> str:
             f"order={listing.order!r}, limit={limit}, cursor={listing.next_cursor!r}."
         )
     return f"{head} That is the end of the list."
-
-
-def check_id(value: str, name: str, examples: Collection[str]) -> None:
-    """``ToolFailure`` unless ``value`` looks like an id (also enforced by the tool schema)."""
-    if not value or len(value) > ID_MAX_LENGTH or not _ID_RE.fullmatch(value):
-        shown = value if len(value) <= 80 else value[:77] + "..."
-        raise ToolFailure(
-            f"{name} must be an id of 1-{ID_MAX_LENGTH} letters, digits, '_', '.', ':' or '-' such as "
-            f"{' or '.join(examples)}; got {shown!r}."
-        )

@@ -1,0 +1,97 @@
+"""Error sentences: what an agent reads when an upstream call fails, and what to do next.
+
+One sentence per failure, naming the thing that failed and the next step (which variable to set,
+which tool to call, when to retry). Never a key: the client's errors are already redacted.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+
+__all__ = ["describe_error"]
+
+
+def describe_error(
+    err: Exception, *, assistant_id: str, file_id: str | None, action: str, upstream: str, retries: int
+) -> str:
+    """One sentence an agent can act on, for any error the client raises."""
+    where = upstream or "the upstream API"
+    made = _attempts_made(err, retries)
+    attempts = f"after {made} attempts" if made > 1 else "on the first attempt"
+    detail = f" (it said: {err.upstream_message.rstrip('.')})" if isinstance(err, APIStatusError) else ""
+    if isinstance(err, ValueError):
+        return f"Invalid argument: {err}."
+    if isinstance(err, NotFoundError):
+        if file_id is None or _mentions_assistant(err):
+            return (
+                f"Assistant {assistant_id!r} was not found at {where}{detail}: check assistant_id "
+                "(assistant ids look like asst_...)."
+            )
+        if action == "attach":
+            return (
+                f"File {file_id!r} was not found at {where}{detail}: check file_id (upload the file first)."
+            )
+        return (
+            f"File {file_id!r} is not attached to assistant {assistant_id!r}{detail}: call list_assistant_files "
+            f"with assistant_id={assistant_id!r} to see which files are."
+        )
+    if isinstance(err, AuthenticationError):
+        return (
+            f"{where} rejected the API key (401){detail}: set OPENAI_API_KEY in the MCP server's environment to a "
+            "valid key for that upstream, then restart the server."
+        )
+    if isinstance(err, PermissionDeniedError):
+        return (
+            f"{where} refused access to assistant {assistant_id!r} (403){detail}: use a key (OPENAI_API_KEY) or "
+            "project (OPENAI_PROJECT_ID) that may use it."
+        )
+    if isinstance(err, RateLimitError):
+        wait = (
+            f"in {max(1, round(err.retry_after))} seconds" if err.retry_after is not None else "in a minute"
+        )
+        return f"{where} is rate limiting requests (429 {attempts}){detail}: try again {wait}."
+    if isinstance(err, BadRequestError):
+        param = f" (parameter {err.param})" if err.param else ""
+        return f"{where} refused to {action}{param}: {err.upstream_message}"
+    if isinstance(err, APIStatusError):
+        return f"{where} failed with HTTP {err.status_code} {attempts}{detail}: try again later."
+    if isinstance(err, APITimeoutError):
+        return f"{where} did not answer in time ({attempts}): try again later, or check that the upstream is healthy."
+    if isinstance(err, APIConnectionError):
+        return (
+            f"Could not connect to {where} ({attempts}): check that it is running and that --base-url / "
+            "OPENAI_BASE_URL points at it."
+        )
+    if isinstance(err, APIResponseValidationError):
+        return (
+            f"{where} answered with something that is not an assistant-files response ({err.message}): "
+            "check the base URL."
+        )
+    return f"{where} failed: {err}."
+
+
+def _attempts_made(err: Exception, retries: int) -> int:
+    """Attempts actually made: fewer than ``retries + 1`` when the upstream said not to retry."""
+    if isinstance(err, APIError):
+        taken = err.request.headers.get("x-retry-count", "0")
+        if taken.isdigit():
+            return int(taken) + 1
+    return retries + 1
+
+
+def _mentions_assistant(err: NotFoundError) -> bool:
+    if err.param in ("assistant_id", "file_id"):
+        return err.param == "assistant_id"
+    text = err.message.lower()
+    return "assistant" in text and "file" not in text

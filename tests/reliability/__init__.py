@@ -1,0 +1,1 @@
+"""Reliability: upstream faults, cancellation, hostile input, secrets, load and durability."""
