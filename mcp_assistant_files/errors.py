@@ -136,7 +136,7 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.request_id = _scrubbed_request_id(response)
-        self.upstream_message = _upstream_text(body)
+        self.upstream_message = _upstream_text(body, response)
 
 
 class BadRequestError(APIStatusError):
@@ -195,7 +195,11 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     return _STATUS_CLASSES.get(status_code, APIStatusError)
 
 
-def _upstream_text(body: object | None) -> str:
+def _upstream_text(body: object | None, response: httpx2.Response | None = None) -> str:
+    if response is not None and response.is_redirect:
+        # Redirects are not followed: a POST or DELETE must not silently change its target.
+        location = response.headers.get("location", "?")
+        return f"redirected to {location}; redirects are not followed: check the base URL"
     message = _str_or_none(_error_envelope(body).get("message"))
     if message is not None:
         return message
@@ -213,7 +217,7 @@ def make_status_error(response: httpx2.Response, content: bytes) -> APIStatusErr
         # Upstreams echo a rejected key ("Incorrect API key provided: sk-..."): never keep it.
         content = content.replace(key.encode("utf-8", "replace"), _REDACTED.encode())
     body = decode_body(content)
-    upstream = _upstream_text(body)
+    upstream = _upstream_text(body, response)
     phrase = response.reason_phrase or httpx2.codes.get_reason_phrase(response.status_code)
     message = f"Error code: {response.status_code} {phrase} - {upstream}".replace("  ", " ")
     request_id = _scrubbed_request_id(response)

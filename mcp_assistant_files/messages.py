@@ -64,6 +64,11 @@ def describe_error(
     if isinstance(err, BadRequestError):
         param = f" (parameter {err.param})" if err.param else ""
         return f"{where} refused to {action}{param}: {err.upstream_message}"
+    if isinstance(err, APIStatusError) and 300 <= err.status_code < 400:
+        return (
+            f"{where} answered with a redirect ({err.upstream_message.split(';')[0]}): point --base-url / "
+            "OPENAI_BASE_URL at the API itself."
+        )
     if isinstance(err, APIStatusError):
         return f"{where} failed with HTTP {err.status_code} {attempts}{detail}: try again later."
     if isinstance(err, APITimeoutError):

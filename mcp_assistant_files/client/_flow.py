@@ -96,7 +96,7 @@ def request_flow(
             sent = yield Send(request)
             assert isinstance(sent, httpx2.Response)
             response = sent
-            if response.is_error:
+            if response.is_error or response.is_redirect:
                 content = yield Read(response, limit)
                 assert isinstance(content, bytes)
                 if can_retry and should_retry(response.status_code, response.headers):

@@ -159,3 +159,14 @@ def test_the_api_key_is_in_no_error_message(kind: Kind) -> None:
     with pytest.raises(AuthenticationError) as info:
         h.call("retrieve", "file-1", assistant_id="asst_1")
     assert API_KEY not in str(info.value) and API_KEY not in repr(info.value)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_redirect_is_a_status_error_naming_the_location_not_followed(kind: Kind) -> None:
+    h = Harness(kind, lambda r: httpx2.Response(307, headers={"location": "http://elsewhere.test/v1/x"}))
+    with pytest.raises(APIStatusError) as info:
+        h.call("delete", "file-1", assistant_id="asst_1")
+    assert info.value.status_code == 307
+    assert "redirected to http://elsewhere.test/v1/x" in str(info.value)
+    assert "check the base URL" in str(info.value)
+    assert len(h.requests) == 1

@@ -210,3 +210,12 @@ async def test_an_unexpected_failure_is_a_short_error_not_a_traceback(
     assert "internal error" in text
     assert "kaboom" not in text
     assert "kaboom" in caplog.text
+
+
+async def test_a_redirecting_upstream_says_to_fix_the_base_url() -> None:
+    async with mocked(
+        lambda r: httpx2.Response(301, headers={"location": "https://new.test/v1/x"})
+    ) as client:
+        text = await error_text(client, "get_assistant_file", {"assistant_id": "asst_1", "file_id": "file-1"})
+    assert "redirect (redirected to https://new.test/v1/x)" in text
+    assert "--base-url" in text
