@@ -86,6 +86,9 @@ def write(
         f"| {'**' + r.verdict + '**' if r.verdict == 'MISS' else _cell(r.verdict)} |"
         for r in rows
     ]
+    analysis = Path(__file__).with_name("analysis.md")
+    if analysis.exists():
+        lines += ["", analysis.read_text(encoding="utf-8").rstrip()]
     md_path, json_path = out_dir / "RESULTS.md", out_dir / "results.json"
     md_path.write_text("\n".join(lines) + "\n")
     payload = {
