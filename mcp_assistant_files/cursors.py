@@ -170,7 +170,10 @@ def secret_from_file(path: Path) -> bytes:
                 os.link(temporary, path)
         finally:
             os.unlink(temporary)
-    value = path.read_text(encoding="utf-8").strip()
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        raise OSError(f"{path} is damaged (not text): delete it to make a new one") from None
     if len(value) < 32:
         raise OSError(f"{path} holds too short a secret (delete it to make a new one)")
     return hashlib.sha256(b"file:" + value.encode("utf-8")).digest()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -243,10 +244,15 @@ def _scrubbed_request_id(response: httpx2.Response) -> str | None:
 
 
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """Seconds the server asked us to wait: ``retry-after-ms``, else ``retry-after``.
+    """Seconds the server asked us to wait: ``retry-after-ms``, else ``retry-after`` (finite only).
 
     ``retry-after`` may be a number of seconds or an HTTP date. ``None`` when absent or unreadable.
     """
+    value = _retry_after(headers)
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
     raw_ms = headers.get("retry-after-ms")
     if raw_ms is not None:
         try:

@@ -22,12 +22,22 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:
             message = record.getMessage()
-            redacted = message
-            for secret in self.secrets:
-                redacted = redacted.replace(secret, "<redacted>")
+            redacted = self.redact(message)
             if redacted != message:
                 record.msg, record.args = redacted, None
+            if record.exc_info:
+                # A traceback can quote a header value: format it here, redacted, and drop the original.
+                record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+                record.exc_info = None
+            elif record.exc_text:
+                record.exc_text = self.redact(record.exc_text)
         return True
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret replaced."""
+        for secret in self.secrets:
+            text = text.replace(secret, "<redacted>")
+        return text
 
 
 def configure_logging(level: str, *, secrets: Iterable[str] = ()) -> None:

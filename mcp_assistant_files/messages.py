@@ -33,7 +33,7 @@ def describe_error(
     if isinstance(err, ValueError):
         return f"Invalid argument: {err}."
     if isinstance(err, NotFoundError):
-        if file_id is None or _mentions_assistant(err):
+        if file_id is None or _mentions_assistant(err, assistant_id, file_id):
             return (
                 f"Assistant {assistant_id!r} was not found at {where}{detail}: check assistant_id "
                 "(assistant ids look like asst_...)."
@@ -95,8 +95,14 @@ def _attempts_made(err: Exception, retries: int) -> int:
     return retries + 1
 
 
-def _mentions_assistant(err: NotFoundError) -> bool:
+def _mentions_assistant(err: NotFoundError, assistant_id: str, file_id: str) -> bool:
+    """Whether a 404 is about the assistant (not the file), judged from what the upstream said."""
     if err.param in ("assistant_id", "file_id"):
         return err.param == "assistant_id"
-    text = err.message.lower()
+    # The ids themselves may contain "file" or "assistant": judge the words around them.
+    text = err.upstream_message.replace(assistant_id, " ").replace(file_id, " ").lower()
+    if "no assistant" in text:
+        return True
+    if "no file" in text:
+        return False
     return "assistant" in text and "file" not in text

@@ -7,7 +7,6 @@ protocol in the way. This module never imports ``mcp``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -45,7 +44,6 @@ TOOL_NAMES = (
 WRITE_TOOLS = frozenset({"attach_assistant_file", "detach_assistant_file"})
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 ID_MAX_LENGTH = 64
-_ID_RE = re.compile(ID_PATTERN)
 
 
 class ToolFailure(Exception):
@@ -205,6 +203,9 @@ class AssistantFilesTools:
             more_forward, more_back = page.has_more and bool(files), after is not None and bool(files)
         next_cursor = self._cursor(assistant_id, order, "after", files[-1].id) if more_forward else None
         previous_cursor = self._cursor(assistant_id, order, "before", files[0].id) if more_back else None
+        if after is not None and not files:
+            # Files past the cursor were detached meanwhile: the way back starts at the cursor.
+            previous_cursor = self._cursor(assistant_id, order, "before", after)
         return FileListing(
             assistant_id=assistant_id,
             order=order,
@@ -246,8 +247,10 @@ def _iso(timestamp: int) -> str:
 def _listing_text(listing: FileListing, limit: int) -> str:
     count = len(listing.files)
     if count == 0:
-        head = f"Assistant {listing.assistant_id} has no attached files" + (
-            " on this page." if listing.previous_cursor else "."
+        head = (
+            f"No more files of assistant {listing.assistant_id} after this point."
+            if listing.previous_cursor
+            else f"Assistant {listing.assistant_id} has no attached files."
         )
     else:
         ids = ", ".join(f.id for f in listing.files)

@@ -71,7 +71,8 @@ def security_settings(options: HttpOptions) -> TransportSecuritySettings:
         hosts += [name, f"{name}:*"]
         origins += [f"http://{name}:*", f"https://{name}:*", f"http://{name}", f"https://{name}"]
     for host in options.allowed_hosts:
-        hosts += [host] if ":" in host.strip("[]").rsplit("]", 1)[-1] else [host, f"{host}:*"]
+        has_port = ":" in host.rsplit("]", 1)[-1] if host.startswith("[") else ":" in host
+        hosts += [host] if has_port else [host, f"{host}:*"]
     origins += list(options.allowed_origins)
     return TransportSecuritySettings(
         enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
@@ -83,7 +84,7 @@ class BearerAuth:
 
     def __init__(self, app: ASGIApp, token: str) -> None:
         self.app = app
-        self._expected = f"Bearer {token}".encode()
+        self._token = token.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path") == HEALTH_PATH:
@@ -94,7 +95,8 @@ class BearerAuth:
             if name == b"authorization":
                 supplied = value
                 break
-        if hmac.compare_digest(supplied, self._expected):
+        scheme, _, credentials = supplied.partition(b" ")
+        if scheme.lower() == b"bearer" and hmac.compare_digest(credentials.strip(), self._token):
             await self.app(scope, receive, send)
             return
         body = json.dumps(

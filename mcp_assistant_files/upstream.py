@@ -16,7 +16,7 @@ import httpx2
 from .backend import Store, create_app, default_db_path
 from .client import AsyncAssistantsClient
 
-__all__ = ["LOCAL_BASE_URL", "Upstream", "open_upstream", "resolve_base_url"]
+__all__ = ["LOCAL_BASE_URL", "TOOL_CALL_BUDGET", "Upstream", "open_upstream", "resolve_base_url"]
 
 LOCAL_BASE_URL = "http://local-backend/v1"
 
@@ -47,11 +47,18 @@ class Upstream:
             self.store.close()
 
 
+# Claude Desktop and other hosts abandon a tool call after about 60 s: a call with its retries
+# gives up before that, and says when to try again, rather than being cut off silently.
+TOOL_CALL_BUDGET = 45.0
+
+
 def open_upstream(*, base_url: str | None, db: str | None = None, max_retries: int = 2) -> Upstream:
     """An upstream for ``base_url``, or the embedded backend on ``db`` when it is ``None``."""
     if base_url is not None:
-        client = AsyncAssistantsClient(base_url=base_url, max_retries=max_retries)
-        return Upstream(client, f"the upstream at {client.base_url}")
+        client = AsyncAssistantsClient(
+            base_url=base_url, max_retries=max_retries, total_timeout=TOOL_CALL_BUDGET
+        )
+        return Upstream(client, f"the upstream at {client.display_url}")
     path: str | Path = db if db else default_db_path()
     if str(path) != ":memory:":
         path = Path(path).expanduser()
@@ -61,6 +68,10 @@ def open_upstream(*, base_url: str | None, db: str | None = None, max_retries: i
     http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=create_app(store)))
     # api_key="" keeps OPENAI_API_KEY (meant for a real upstream) off the local backend.
     client = AsyncAssistantsClient(
-        base_url=LOCAL_BASE_URL, api_key="", max_retries=max_retries, http_client=http
+        base_url=LOCAL_BASE_URL,
+        api_key="",
+        max_retries=max_retries,
+        http_client=http,
+        total_timeout=TOOL_CALL_BUDGET,
     )
     return Upstream(client, f"the embedded local backend (database {path})", store, http)

@@ -27,6 +27,7 @@ DEFAULT_MAX_RETRIES = 2
 # Each attempt may take 15 s to answer (5 s to connect): three attempts plus the backoff
 # between them (at most 0.5 s + 1 s) take under 47 s, inside the ~60 s after which Claude
 # Desktop and other MCP hosts abandon a tool call. openai-python's 600 s default never could.
+# A server's retry-after (up to 60 s) can still stretch a call: ``total_timeout`` bounds that.
 DEFAULT_TIMEOUT = httpx2.Timeout(15.0, connect=5.0)
 # httpx2 keeps only 20 idle connections by default: under 50 concurrent calls nearly every
 # request then opened a new one. Keep as many idle as may be open.
@@ -61,10 +62,13 @@ class BaseClient:
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         max_response_bytes: int,
+        total_timeout: float | None = None,
     ) -> None:
         if max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, not {max_retries}")
-        self.api_key = api_key if api_key is not None else _env("OPENAI_API_KEY")
+        key = api_key if api_key is not None else _env("OPENAI_API_KEY")
+        # Keys pasted from files often end in a newline, which no HTTP header may hold.
+        self.api_key = key.strip() if key else key
         self.organization = organization if organization is not None else _env("OPENAI_ORG_ID")
         self.project = project if project is not None else _env("OPENAI_PROJECT_ID")
         raw_url = str(base_url) if base_url is not None else (_env("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
@@ -75,6 +79,7 @@ class BaseClient:
         self.timeout = timeout
         self.max_retries = max_retries
         self.max_response_bytes = max_response_bytes
+        self.total_timeout = total_timeout
         self._default_headers = dict(default_headers or {})
         # Built once: every request starts from these (settings are fixed after construction).
         self._url_prefix = str(self.base_url)
@@ -128,12 +133,18 @@ class BaseClient:
             max_retries=self.max_retries,
             stream=options.mode == "stream",
             limit=self.max_response_bytes,
+            deadline=self.total_timeout,
         )
 
     def __repr__(self) -> str:
         key = "None" if not self.api_key else "'<redacted>'"
         name = type(self).__name__
-        return f"{name}(base_url='{self.base_url}', api_key={key}, max_retries={self.max_retries})"
+        return f"{name}(base_url='{self.display_url}', api_key={key}, max_retries={self.max_retries})"
+
+    @property
+    def display_url(self) -> str:
+        """The base URL without user name, password or query, fit for messages and logs."""
+        return str(self.base_url.copy_with(userinfo=b"", query=None))
 
 
 def _query_value(value: object) -> str:

@@ -39,6 +39,8 @@ class AssistantsClient(BaseClient):
     ``https://api.openai.com/v1``), ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID``. Without a key no
     ``Authorization`` header is sent (the embedded local backend needs none). An ``http_client``
     you pass in stays yours to close; one the client makes is closed by ``close()``.
+    ``total_timeout`` (seconds, default none) bounds a call with its retries: no retry starts
+    whose wait would end past it.
     """
 
     files: Files
@@ -55,10 +57,12 @@ class AssistantsClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.Client | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key, base_url=base_url, organization=organization, project=project, timeout=timeout,
             max_retries=max_retries, default_headers=default_headers, max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )  # fmt: skip
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx2.Client(limits=DEFAULT_LIMITS)
@@ -111,10 +115,12 @@ class AsyncAssistantsClient(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.AsyncClient | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        total_timeout: float | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key, base_url=base_url, organization=organization, project=project, timeout=timeout,
             max_retries=max_retries, default_headers=default_headers, max_response_bytes=max_response_bytes,
+            total_timeout=total_timeout,
         )  # fmt: skip
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx2.AsyncClient(limits=DEFAULT_LIMITS)

@@ -80,14 +80,27 @@ def _too_large(response: httpx2.Response, limit: int) -> APIResponseValidationEr
 
 
 def request_flow(
-    build: Callable[[int], httpx2.Request], *, max_retries: int, stream: bool, limit: int
+    build: Callable[[int], httpx2.Request],
+    *,
+    max_retries: int,
+    stream: bool,
+    limit: int,
+    deadline: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Flow:
     """Send the request built by ``build(retries_taken)`` until it succeeds or retries run out.
 
-    Returns the response and its body (``None`` when ``stream``: the caller reads it). Raises the
-    typed errors of ``mcp_assistant_files.errors``.
+    With ``deadline`` (seconds), no retry is started whose wait would end past that long after the
+    first attempt began: the last error is raised at once instead (a ``RateLimitError`` keeps the
+    server's ``retry_after``). Returns the response and its body (``None`` when ``stream``: the
+    caller reads it). Raises the typed errors of ``mcp_assistant_files.errors``.
     """
+    started = clock()
     retries_taken = 0
+
+    def worth_waiting(delay: float) -> bool:
+        return deadline is None or clock() - started + delay <= deadline
+
     while True:
         request = build(retries_taken)
         can_retry = retries_taken < max_retries
@@ -100,9 +113,11 @@ def request_flow(
                 content = yield Read(response, limit)
                 assert isinstance(content, bytes)
                 if can_retry and should_retry(response.status_code, response.headers):
-                    yield Sleep(retry_delay(retries_taken, response.headers))
-                    retries_taken += 1
-                    continue
+                    delay = retry_delay(retries_taken, response.headers)
+                    if worth_waiting(delay):
+                        yield Sleep(delay)
+                        retries_taken += 1
+                        continue
                 raise make_status_error(response, content)
             if stream:
                 return response, None
@@ -112,13 +127,22 @@ def request_flow(
         except ResponseTooLargeError as err:
             assert response is not None
             raise _too_large(response, err.limit) from None
+        except httpx2.LocalProtocolError as err:
+            # The request itself cannot be sent (e.g. a header value with a newline): retrying cannot help.
+            raise APIConnectionError(
+                request=request,
+                message="The request could not be sent: a header value is invalid (check OPENAI_API_KEY and "
+                "extra headers for stray newlines or spaces).",
+            ) from err
         except httpx2.TimeoutException as err:
-            if not can_retry:
+            delay = retry_delay(retries_taken, None)
+            if not (can_retry and worth_waiting(delay)):
                 raise APITimeoutError(request) from err
         except httpx2.TransportError as err:
-            if not can_retry:
+            delay = retry_delay(retries_taken, None)
+            if not (can_retry and worth_waiting(delay)):
                 raise APIConnectionError(request=request) from err
-        yield Sleep(retry_delay(retries_taken, None))
+        yield Sleep(delay)
         retries_taken += 1
 
 

@@ -44,8 +44,8 @@ class _CursorPageBase(Generic[T]):
 
     @property
     def backwards(self) -> bool:
-        """Whether this listing walks towards earlier pages (it was started with ``before``)."""
-        return "before" in self._options.params
+        """Whether this listing walks towards earlier pages (started with ``before`` and no ``after``)."""
+        return "before" in self._options.params and "after" not in self._options.params
 
     def has_next_page(self) -> bool:
         """Whether another page follows in the direction of travel."""
@@ -55,10 +55,11 @@ class _CursorPageBase(Generic[T]):
         """The request for the next page, or ``None`` at the end."""
         if not self.has_next_page():
             return None
-        params = {k: v for k, v in self._options.params.items() if k not in ("after", "before")}
         if self.backwards:
+            params = {k: v for k, v in self._options.params.items() if k != "before"}
             params["before"] = self.first_id
-        else:
+        else:  # forwards; a `before` given with `after` stays as the far bound
+            params = {k: v for k, v in self._options.params.items() if k != "after"}
             params["after"] = self.last_id
         return self._options.with_params(params)
 

@@ -111,3 +111,24 @@ def test_async_paginator_awaits_to_the_first_page_and_iterates_pages() -> None:
 
     anyio.run(go)
     assert len(h.requests) == 4  # first page; then the second page by iter_pages, get_next_page, async for
+
+
+def bounded_upstream(ids: list[str]) -> object:
+    """A listing honouring ``after`` and ``before`` together, as the local backend does."""
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        params = request.url.params
+        limit = int(params.get("limit", "20"))
+        start = ids.index(params["after"]) + 1 if "after" in params else 0
+        end = ids.index(params["before"]) if "before" in params else len(ids)
+        chunk = ids[start : min(end, start + limit)]
+        return httpx2.Response(200, json=page_json(chunk, has_more=start + limit < end))
+
+    return handler
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_after_and_before_together_walk_forwards_inside_the_bounds(kind: Kind) -> None:
+    h = Harness(kind, bounded_upstream(IDS))  # type: ignore[arg-type]
+    assert h.list_ids("asst_1", limit=2, after="file-00", before="file-06") == IDS[1:6]
+    assert all(r.url.params["before"] == "file-06" for r in h.requests)

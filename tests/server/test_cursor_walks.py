@@ -158,3 +158,29 @@ async def test_the_text_ends_with_the_next_step_when_more_remain(world: World) -
         )
     assert text_of(last).endswith("That is the end of the list.")
     assert text_of(last).startswith("10 file(s)")
+
+
+async def test_an_empty_page_after_a_cursor_keeps_the_way_back(world: World) -> None:
+    seeded = world.seed(5)
+    async with world.connect() as client:
+        args: dict[str, Any] = {"assistant_id": world.assistant_id, "limit": 3, "order": "asc"}
+        first = await client.call_tool("list_assistant_files", args)
+        assert first.structured_content is not None
+        for file_id in seeded[3:]:  # everything past the cursor goes away
+            await client.call_tool(
+                "detach_assistant_file", {"assistant_id": world.assistant_id, "file_id": file_id}
+            )
+        empty = await client.call_tool(
+            "list_assistant_files", {**args, "cursor": first.structured_content["next_cursor"]}
+        )
+        assert empty.structured_content is not None
+        assert empty.structured_content["files"] == []
+        assert empty.structured_content["next_cursor"] is None
+        assert "No more files" in text_of(empty)
+        assert "has no attached files" not in text_of(empty)
+        back = await client.call_tool(
+            "list_assistant_files", {**args, "cursor": empty.structured_content["previous_cursor"]}
+        )
+    assert back.structured_content is not None
+    # Back from the cursor's file (seen on the page before): the files preceding it.
+    assert [f["id"] for f in back.structured_content["files"]] == seeded[:2]

@@ -219,3 +219,28 @@ async def test_a_redirecting_upstream_says_to_fix_the_base_url() -> None:
         text = await error_text(client, "get_assistant_file", {"assistant_id": "asst_1", "file_id": "file-1"})
     assert "redirect (redirected to https://new.test/v1/x)" in text
     assert "--base-url" in text
+
+
+async def test_an_unknown_assistant_whose_id_contains_file_is_still_named_as_the_assistant(
+    world: World,
+) -> None:
+    async with world.connect() as client:
+        text = await error_text(
+            client, "detach_assistant_file", {"assistant_id": "asst_profile_bot", "file_id": "file-abc"}
+        )
+    assert text.startswith("Assistant 'asst_profile_bot' was not found")
+
+
+async def test_a_long_rate_limit_is_reported_at_once_with_when_to_retry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def no_sleep(seconds: float) -> None:
+        raise AssertionError("must not wait past the call's budget")
+
+    monkeypatch.setattr(_flow, "sleep_async", no_sleep)
+    async with mocked(
+        lambda r: envelope(429, "slow down", **{"retry-after": "60"}), total_timeout=45.0
+    ) as client:
+        text = await error_text(client, "list_assistant_files", {"assistant_id": "asst_1"})
+    assert "on the first attempt" in text
+    assert "try again in 60 seconds" in text

@@ -1,0 +1,91 @@
+"""Units of the HTTP layer and logging: allowlist parsing, the bearer check, redacted tracebacks."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import httpx2
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from mcp_assistant_files.cursors import secret_from_file
+from mcp_assistant_files.logs import RedactingFilter
+from mcp_assistant_files.transports import BearerAuth, HttpOptions, security_settings
+
+
+@pytest.mark.parametrize(
+    ("allowed", "expected"),
+    [
+        ("myhost.test", ["myhost.test", "myhost.test:*"]),
+        ("myhost.test:8443", ["myhost.test:8443"]),
+        ("[2001:db8::1]", ["[2001:db8::1]", "[2001:db8::1]:*"]),
+        ("[2001:db8::1]:8000", ["[2001:db8::1]:8000"]),
+    ],
+)
+def test_allowed_hosts_without_a_port_accept_any_port(allowed: str, expected: list[str]) -> None:
+    hosts = security_settings(HttpOptions(allowed_hosts=[allowed])).allowed_hosts
+    assert hosts[-len(expected) :] == expected
+
+
+def test_binding_a_named_host_allows_it_and_loopback() -> None:
+    settings = security_settings(HttpOptions(host="10.1.2.3"))
+    assert {"127.0.0.1:*", "localhost:*", "10.1.2.3", "10.1.2.3:*"} <= set(settings.allowed_hosts)
+
+
+async def _ok(request: Request) -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        ("Bearer tok-123", 200),
+        ("bearer tok-123", 200),
+        ("BEARER tok-123", 200),
+        ("Bearer tok-12", 401),
+        ("Basic tok-123", 401),
+        ("tok-123", 401),
+        (None, 401),
+    ],
+)
+async def test_the_bearer_check_ignores_the_schemes_case_only(header: str | None, status: int) -> None:
+    app = Starlette(routes=[Route("/mcp", _ok), Route("/healthz", _ok)])
+    app.add_middleware(BearerAuth, token="tok-123")
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=app), base_url="http://127.0.0.1"
+    ) as http:
+        response = await http.get("/mcp", headers={"Authorization": header} if header else {})
+        assert response.status_code == status
+        assert (await http.get("/healthz")).status_code == 200
+
+
+def test_tracebacks_in_logs_are_redacted() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter(["sk-SECRET"]))
+    log = logging.getLogger("test.redaction")
+    log.addHandler(handler)
+    try:
+        try:
+            raise RuntimeError("Illegal header value b'Bearer sk-SECRET'")
+        except RuntimeError:
+            log.exception("upstream failed")
+    finally:
+        log.removeHandler(handler)
+    assert "sk-SECRET" not in stream.getvalue()
+    assert "<redacted>" in stream.getvalue()
+    assert "RuntimeError" in stream.getvalue()
+
+
+def test_a_damaged_secret_file_is_an_os_error_saying_to_delete_it(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "cursor-secret"
+    path.write_bytes(b"\xff\xfe" * 40)
+    with pytest.raises(OSError, match="delete it"):
+        secret_from_file(path)
