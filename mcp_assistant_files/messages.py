@@ -61,6 +61,12 @@ def describe_error(
             f"in {max(1, round(err.retry_after))} seconds" if err.retry_after is not None else "in a minute"
         )
         return f"{where} is rate limiting requests (429 {attempts}){detail}: try again {wait}."
+    if isinstance(err, BadRequestError) and err.param in ("after", "before"):
+        # The cursor's file is unknown upstream (e.g. its data was replaced): only a fresh start helps.
+        return (
+            f"{where} no longer knows the position this cursor points at ({err.upstream_message.rstrip('.')}): "
+            "call list_assistant_files again without `cursor` to start over."
+        )
     if isinstance(err, BadRequestError):
         param = f" (parameter {err.param})" if err.param else ""
         return f"{where} refused to {action}{param}: {err.upstream_message}"

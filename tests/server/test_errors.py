@@ -244,3 +244,22 @@ async def test_a_long_rate_limit_is_reported_at_once_with_when_to_retry(
         text = await error_text(client, "list_assistant_files", {"assistant_id": "asst_1"})
     assert "on the first attempt" in text
     assert "try again in 60 seconds" in text
+
+
+async def test_a_cursor_the_upstream_no_longer_knows_says_to_start_over() -> None:
+    def stale(request: httpx2.Request) -> httpx2.Response:
+        body = {
+            "error": {
+                "message": "Invalid 'after': unknown id.",
+                "type": "invalid_request_error",
+                "param": "after",
+                "code": None,
+            }
+        }
+        return httpx2.Response(400, json=body)
+
+    codec = CursorCodec(SECRET)
+    cursor = codec.encode(assistant_id="asst_1", order="desc", direction="after", file_id="file-gone")
+    async with mocked(stale) as client:
+        text = await error_text(client, "list_assistant_files", {"assistant_id": "asst_1", "cursor": cursor})
+    assert "without `cursor` to start over" in text
