@@ -87,3 +87,57 @@ def test_options_before_the_command_mean_serve() -> None:
     out = run("--read-only", "--tools", "detach_assistant_file", check=False)
     assert out.returncode == 2
     assert "leave no tool" in out.stderr
+
+
+@pytest.mark.slow
+def test_demo_takes_the_number_of_files_and_the_page_size() -> None:
+    out = run("demo", "--files", "7", "--limit", "3")
+    assert "Every one of the 7 files seen exactly once, in 3 pages." in out.stdout
+
+
+def test_assistants_create_records_the_model(tmp_path: Path) -> None:
+    from mcp_assistant_files.backend import Store
+
+    db = tmp_path / "data.sqlite3"
+    assistant_id = run("assistants", "create", "--model", "gpt-4o-mini", db=db).stdout.strip()
+    with Store.open(db) as store:
+        assert store.get_assistant(assistant_id)["model"] == "gpt-4o-mini"
+
+
+@pytest.mark.slow
+def test_the_standalone_backend_requires_its_api_key(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import httpx2
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MCP_ASSISTANT_FILES_"))}
+    args = [
+        "backend",
+        "--port",
+        str(port),
+        "--db",
+        str(tmp_path / "b.sqlite3"),
+        "--api-key",
+        "sk-backend-key",
+    ]
+    proc = subprocess.Popen([*CLI, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.HTTPError:
+                time.sleep(0.05)
+        beta = {"OpenAI-Beta": "assistants=v1"}
+        assert httpx2.get(f"{base}/v1/assistants", headers=beta).status_code == 401
+        good = {**beta, "Authorization": "Bearer sk-backend-key"}
+        assert httpx2.get(f"{base}/v1/assistants", headers=good).status_code == 200
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert b"sk-backend-key" not in err

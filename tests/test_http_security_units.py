@@ -89,3 +89,9 @@ def test_a_damaged_secret_file_is_an_os_error_saying_to_delete_it(tmp_path: obje
     path.write_bytes(b"\xff\xfe" * 40)
     with pytest.raises(OSError, match="delete it"):
         secret_from_file(path)
+
+
+def test_allowed_origins_are_added_to_the_loopback_ones() -> None:
+    origins = security_settings(HttpOptions(allowed_origins=["https://app.example.com"])).allowed_origins
+    assert "https://app.example.com" in origins
+    assert "http://127.0.0.1:*" in origins
