@@ -24,6 +24,16 @@ environment:
 """
 
 
+def _log_level_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        type=str.upper,
+        help="stderr log level (default: WARNING)",
+    )
+
+
 def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "serve",
@@ -93,13 +103,7 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="allow a non-loopback HTTP bind without MCP_ASSISTANT_FILES_AUTH_TOKEN",
     )
     p.add_argument("--max-retries", type=int, default=2, help="upstream retries per call (default: 2)")
-    p.add_argument(
-        "--log-level",
-        default="WARNING",
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        type=str.upper,
-        help="stderr log level (default: WARNING)",
-    )
+    _log_level_flag(p)
 
 
 def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,13 +131,7 @@ def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=20,
         help="attachment cap per assistant, as v1 had (default: 20; 0: no cap)",
     )
-    p.add_argument(
-        "--log-level",
-        default="WARNING",
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        type=str.upper,
-        help="stderr log level (default: WARNING)",
-    )
+    _log_level_flag(p)
 
 
 def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

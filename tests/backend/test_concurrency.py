@@ -52,27 +52,29 @@ def run_all(scripts: list[list[str]]) -> None:
     assert codes == [0] * len(procs)
 
 
+def prepare(store: Store, workers: int, per_worker: int) -> tuple[str, list[str], list[list[str]]]:
+    """An assistant, ``per_worker`` files every worker shares, and ``per_worker`` of each worker's own."""
+    assistant_id: str = store.create_assistant()["id"]
+    shared = [store.create_file("s.txt", b"x", "assistants")["id"] for _ in range(per_worker)]
+    own = [
+        [store.create_file(f"{w}.txt", b"x", "assistants")["id"] for _ in range(per_worker)]
+        for w in range(workers)
+    ]
+    return assistant_id, shared, own
+
+
 @pytest.mark.slow
 def test_concurrent_writers_match_a_serial_run(tmp_path: Path) -> None:
     """Workers race on shared ids (idempotent attach) and interleave on their own ids."""
     workers, per_worker = 4, 30
     path = tmp_path / "shared.sqlite3"
 
-    def prepare(store: Store) -> tuple[str, list[str], list[list[str]]]:
-        assistant_id = store.create_assistant()["id"]
-        shared = [store.create_file("s.txt", b"x", "assistants")["id"] for _ in range(per_worker)]
-        own = [
-            [store.create_file(f"{w}.txt", b"x", "assistants")["id"] for _ in range(per_worker)]
-            for w in range(workers)
-        ]
-        return assistant_id, shared, own
-
     with Store.open(path) as store:
-        assistant_id, shared, own = prepare(store)
+        assistant_id, shared, own = prepare(store, workers, per_worker)
     run_all([[WORKER, str(path), assistant_id, ",".join(shared), *mine] for mine in own])
 
     with Store.open(":memory:", max_files_per_assistant=0) as serial:
-        serial_assistant, serial_shared, serial_own = prepare(serial)
+        serial_assistant, serial_shared, serial_own = prepare(serial, workers, per_worker)
         for mine in serial_own:
             script(serial, serial_assistant, serial_shared, mine)
         flat_serial = serial_shared + [f for mine in serial_own for f in mine]

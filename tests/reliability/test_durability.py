@@ -16,7 +16,7 @@ import pytest
 
 from mcp_assistant_files import APIError, AssistantsClient
 from mcp_assistant_files.backend import Store
-from tests.backend.test_concurrency import WORKER, script
+from tests.backend.test_concurrency import WORKER, prepare, script
 
 from .processes import free_port, running
 
@@ -72,17 +72,8 @@ def test_eight_writer_processes_end_where_a_serial_run_does(tmp_path: Path) -> N
     workers, per_worker = 8, 30
     path = tmp_path / "eight.sqlite3"
 
-    def prepare(store: Store) -> tuple[str, list[str], list[list[str]]]:
-        assistant_id = store.create_assistant()["id"]
-        shared = [store.create_file("s.txt", b"x", "assistants")["id"] for _ in range(per_worker)]
-        own = [
-            [store.create_file(f"{w}.txt", b"x", "assistants")["id"] for _ in range(per_worker)]
-            for w in range(workers)
-        ]
-        return assistant_id, shared, own
-
     with Store.open(path) as store:
-        assistant_id, shared, own = prepare(store)
+        assistant_id, shared, own = prepare(store, workers, per_worker)
     procs = [
         subprocess.Popen([sys.executable, "-c", WORKER, str(path), assistant_id, ",".join(shared), *mine])
         for mine in own
@@ -97,7 +88,7 @@ def test_eight_writer_processes_end_where_a_serial_run_does(tmp_path: Path) -> N
     assert codes == [0] * workers
 
     with Store.open(":memory:", max_files_per_assistant=0) as serial:
-        serial_assistant, serial_shared, serial_own = prepare(serial)
+        serial_assistant, serial_shared, serial_own = prepare(serial, workers, per_worker)
         for mine in serial_own:
             script(serial, serial_assistant, serial_shared, mine)
         rename = dict(
