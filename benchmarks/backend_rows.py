@@ -14,7 +14,6 @@ import anyio
 import httpx2
 
 from mcp_assistant_files.backend import Store, create_app
-from mcp_assistant_files.backend.testing import seed_attachments
 
 from .harness import Row, Samples, measure, measure_async
 
@@ -35,7 +34,7 @@ def backend_rows(quick: bool) -> list[Row]:
             for n in sizes:
                 store = Store.open(Path(tmp) / f"{n}.db", max_files_per_assistant=0)
                 aid = store.create_assistant()["id"]
-                ids = seed_attachments(store, aid, n)
+                ids = store.seed_attachments(aid, n)
                 stores[_label(n)] = (store, aid, ids[len(ids) // 2])
             direct = measure(
                 {

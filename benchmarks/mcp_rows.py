@@ -56,9 +56,9 @@ def _call(client: Any) -> Callable[[], Awaitable[object]]:
 async def _per_call(transport: str, upstream: UpstreamProcess, quick: bool) -> Samples:
     from mcp import Client, StdioServerParameters
 
-    from mcp_assistant_files.cursors import CursorCodec
-    from mcp_assistant_files.server import build_server
-    from mcp_assistant_files.tools import AssistantFilesTools
+    from mcp_assistant_files.server.registry import build_server
+    from mcp_assistant_files.service.assistant_files import AssistantFilesTools
+    from mcp_assistant_files.service.cursors import CursorCodec
 
     rounds, per_round, max_seconds = (2, 30, 4.0) if quick else (20, 100, 40.0)
     async with AsyncExitStack() as stack:
@@ -191,7 +191,7 @@ def mcp_rows(upstream: UpstreamProcess, quick: bool) -> list[Row]:
     """Per-call overhead (in-memory, stdio, streamable HTTP), cold start, idle RSS."""
     rows: list[Row] = []
     try:
-        import mcp_assistant_files.server  # noqa: F401
+        import mcp_assistant_files.server.registry  # noqa: F401
     except ImportError as err:
         reason = f"server not available ({err})"
         for t in ("in-memory", "stdio", "streamable-http"):

@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 def our_command() -> list[str]:
     """The installed console script, else ``python -m mcp_assistant_files.cli``."""
     script = Path(sys.executable).parent / "mcp-assistant-files"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "mcp_assistant_files.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "mcp_assistant_files"]
 
 
 def bare_command() -> list[str]:

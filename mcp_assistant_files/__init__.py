@@ -1,6 +1,6 @@
-"""mcp-assistant-files: an MCP server and typed client for the files of v1 assistants.
+"""mcp-assistant-files: an MCP server and typed client for the files an assistant searches.
 
-The client mirrors openai-python 1.x's ``beta.assistants.files``::
+The public API is the client's (``mcp_assistant_files.client``), re-exported here::
 
     from mcp_assistant_files import AsyncAssistantsClient
 
@@ -9,65 +9,8 @@ The client mirrors openai-python 1.x's ``beta.assistants.files``::
             ...
 """
 
+from . import client as _client
 from ._version import __version__
-from .client import (
-    NOT_GIVEN,
-    APIResponse,
-    AssistantsClient,
-    AsyncAPIResponse,
-    AsyncAssistantsClient,
-    AsyncCursorPage,
-    AsyncFiles,
-    AsyncPaginator,
-    Files,
-    NotGiven,
-    SyncCursorPage,
-)
-from .errors import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AssistantFilesError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
-from .models import AssistantFile, FileDeleteResponse
+from .client import *  # noqa: F403 - the public API is exactly the client's
 
-__all__ = [
-    "NOT_GIVEN",
-    "APIConnectionError",
-    "APIError",
-    "APIResponse",
-    "APIResponseValidationError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AssistantFile",
-    "AssistantFilesError",
-    "AssistantsClient",
-    "AsyncAPIResponse",
-    "AsyncAssistantsClient",
-    "AsyncCursorPage",
-    "AsyncFiles",
-    "AsyncPaginator",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "FileDeleteResponse",
-    "Files",
-    "InternalServerError",
-    "NotFoundError",
-    "NotGiven",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "SyncCursorPage",
-    "UnprocessableEntityError",
-    "__version__",
-]
+__all__ = [*_client.__all__, "__version__"]

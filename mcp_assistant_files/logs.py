@@ -6,6 +6,8 @@ import logging
 import sys
 from collections.abc import Iterable
 
+from .redaction import redact
+
 __all__ = ["RedactingFilter", "announce", "configure_logging"]
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -35,9 +37,7 @@ class RedactingFilter(logging.Filter):
 
     def redact(self, text: str) -> str:
         """``text`` with every secret replaced."""
-        for secret in self.secrets:
-            text = text.replace(secret, "<redacted>")
-        return text
+        return redact(text, self.secrets)
 
 
 def configure_logging(level: str, *, secrets: Iterable[str] = ()) -> None:

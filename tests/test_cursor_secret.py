@@ -13,8 +13,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from mcp_assistant_files.backend import Store
-from mcp_assistant_files.backend.testing import seed_attachments
-from mcp_assistant_files.cursors import secret_from_file
+from mcp_assistant_files.service.cursors import secret_from_file
 
 
 def test_the_secret_file_is_created_private_and_then_reused(tmp_path: Path) -> None:
@@ -45,7 +44,8 @@ async def _page(db: Path, assistant_id: str, cursor: str | None) -> dict[str, An
         )
     assert not result.is_error, result.content
     assert result.structured_content is not None
-    return result.structured_content
+    content: dict[str, Any] = result.structured_content
+    return content
 
 
 @pytest.mark.slow
@@ -53,7 +53,7 @@ def test_a_cursor_from_one_stdio_server_works_in_the_next(tmp_path: Path) -> Non
     db = tmp_path / "backend.sqlite3"
     with Store.open(db, max_files_per_assistant=0) as store:
         assistant_id = store.create_assistant()["id"]
-        seeded = seed_attachments(store, assistant_id, 8)
+        seeded = store.seed_attachments(assistant_id, 8)
     first = anyio.run(_page, db, assistant_id, None)
     second = anyio.run(_page, db, assistant_id, first["next_cursor"])
     assert [f["id"] for f in first["files"] + second["files"]] == seeded[::-1]

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mcp_assistant_files.cursors import (
+from mcp_assistant_files.contract import Order
+from mcp_assistant_files.service.cursors import (
     CURSOR_SECRET_ENV,
     MAX_FILE_ID_BYTES,
     CursorCodec,
     CursorPosition,
     Direction,
     InvalidCursorError,
-    Order,
     is_placeholder,
     secret_from_env,
 )

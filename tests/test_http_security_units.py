@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from mcp_assistant_files.cursors import secret_from_file
 from mcp_assistant_files.logs import RedactingFilter
-from mcp_assistant_files.transports import BearerAuth, HttpOptions, security_settings
+from mcp_assistant_files.server.http import HttpOptions, require_bearer_token, security_settings
+from mcp_assistant_files.service.cursors import secret_from_file
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ async def _ok(request: Request) -> PlainTextResponse:
 )
 async def test_the_bearer_check_ignores_the_schemes_case_only(header: str | None, status: int) -> None:
     app = Starlette(routes=[Route("/mcp", _ok), Route("/healthz", _ok)])
-    app.add_middleware(BearerAuth, token="tok-123")
+    require_bearer_token(app, "tok-123")
     async with httpx2.AsyncClient(
         transport=httpx2.ASGITransport(app=app), base_url="http://127.0.0.1"
     ) as http:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import mcp_assistant_files
-from mcp_assistant_files import errors
+from mcp_assistant_files import client as errors
 
 EXPECTED = {
-    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -23,20 +23,31 @@ EXPECTED = {
     "AsyncAssistantsClient",
     "AsyncCursorPage",
     "AsyncFiles",
+    "AsyncFilesWithRawResponse",
+    "AsyncFilesWithStreamingResponse",
     "AsyncPaginator",
+    "AsyncResponseContextManager",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
     "FileDeleteResponse",
     "Files",
+    "FilesWithRawResponse",
+    "FilesWithStreamingResponse",
     "InternalServerError",
+    "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseContextManager",
     "SyncCursorPage",
     "UnprocessableEntityError",
     "__version__",
+    "skip_retry_pauses",
 }
 
 
@@ -45,9 +56,16 @@ def test_all_is_pinned() -> None:
     assert len(mcp_assistant_files.__all__) == len(EXPECTED)
 
 
-def test_every_public_name_resolves() -> None:
+def test_every_public_name_is_the_clients_own_object_and_documented() -> None:
     for name in mcp_assistant_files.__all__:
-        assert getattr(mcp_assistant_files, name) is not None
+        if name == "__version__":
+            assert isinstance(mcp_assistant_files.__version__, str) and mcp_assistant_files.__version__
+            continue
+        value = getattr(mcp_assistant_files, name)
+        # Re-exported, not redefined: one home for each public name.
+        assert value is getattr(mcp_assistant_files.client, name), name
+        documented = value if isinstance(value, type) else type(value)
+        assert (documented.__doc__ or "").strip(), f"{name} has no docstring"
 
 
 def test_error_tree_matches_openai() -> None:
@@ -81,10 +99,21 @@ def test_files_resources_match_openai_beta_assistants_files() -> None:
             assert hasattr(cls, method), (cls, method)
 
 
-def test_the_client_never_imports_mcp() -> None:
-    code = (
-        "import sys, mcp_assistant_files, mcp_assistant_files.client, mcp_assistant_files.cursors; "
-        "bad = [m for m in sys.modules if m == 'mcp' or m.startswith('mcp.')]; "
-        "sys.exit(1 if bad else 0)"
+def test_the_client_the_service_and_the_backend_never_import_mcp() -> None:
+    # Every module of the three layers below the MCP adapter, imported in a fresh interpreter.
+    package = Path(mcp_assistant_files.__file__).parent
+    modules = sorted(
+        "mcp_assistant_files."
+        + ".".join(path.relative_to(package).with_suffix("").parts).removesuffix(".__init__")
+        for layer in ("client", "service", "backend")
+        for path in (package / layer).rglob("*.py")
     )
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+    assert len(modules) > 20
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m == 'mcp' or m.startswith('mcp.'))\n"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

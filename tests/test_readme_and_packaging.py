@@ -13,6 +13,8 @@ import pytest
 
 from mcp_assistant_files import __version__
 from mcp_assistant_files.cli import build_parser
+from mcp_assistant_files.service.catalog import all_specs
+from mcp_assistant_files.service.declaration import Hints
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -76,7 +78,6 @@ def test_the_wheel_holds_the_package_and_nothing_else(tmp_path: Path) -> None:
             "pip",
             "wheel",
             "--no-deps",
-            "--no-build-isolation",
             "-q",
             "-w",
             str(tmp_path),
@@ -102,3 +103,22 @@ def test_help_for_every_command_works() -> None:
             check=True,
         )
         assert "usage: mcp-assistant-files" in out.stdout
+
+
+def _documented_tools() -> list[tuple[str, str]]:
+    """(name, hints) of each row of the README's tool tables, in order."""
+    rows = re.findall(
+        r"(?m)^\| `([a-z_]+)` \|.*\| ([a-z, -]+) \|$", README.split("## Tools", 1)[1].split("\n## ")[0]
+    )
+    return [(name, hints.strip()) for name, hints in rows]
+
+
+def test_the_readme_tool_table_is_the_tool_registry() -> None:
+    def described(hints: Hints) -> str:
+        if hints.read_only:
+            return "read-only"
+        return ", ".join(
+            word for word, on in (("destructive", hints.destructive), ("idempotent", hints.idempotent)) if on
+        )
+
+    assert _documented_tools() == [(spec.name, described(spec.hints)) for spec in all_specs()]

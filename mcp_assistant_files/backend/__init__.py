@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .app import create_app
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, StoreError
-from .server import DB_ENV_VAR, default_db_path, run_backend
+from .location import DB_ENV_VAR, default_db_path, prepare_db_path
+from .standalone import run_backend
 from .store import Store
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "StoreError",
     "create_app",
     "default_db_path",
+    "prepare_db_path",
     "run_backend",
 ]

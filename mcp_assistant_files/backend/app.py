@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import anyio.to_thread
 from starlette.applications import Starlette
+from starlette.convertors import register_url_convertor
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -30,9 +31,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..bearer import BearerAuth
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT
 from .errors import InvalidRequest, PayloadTooLarge, StoreError
-from .middleware import BearerAuth, RawPathRouting, RequestId, error_response
-from .pagination import Order
+from .middleware import RawPathRouting, RequestId, SegmentConvertor, error_response
+from .pagination import check_page_args
 from .store import Store
 from .validation import assistant_spec, attach_file_id, check_purpose
 
@@ -108,6 +111,8 @@ def create_app(store: Store, *, api_keys: Sequence[str] = ()) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    # ``{name:segment}``: one percent-encoded path segment (see ``RawPathRouting``).
+    register_url_convertor("segment", SegmentConvertor())
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/v1/assistants", list_assistants, methods=["GET"]),
@@ -129,7 +134,9 @@ def create_app(store: Store, *, api_keys: Sequence[str] = ()) -> Starlette:
     ]
     middleware = [Middleware(RawPathRouting), Middleware(RequestId)]
     if api_keys:
-        middleware.append(Middleware(BearerAuth, api_keys=list(api_keys)))
+        middleware.append(
+            Middleware(BearerAuth, tokens=list(api_keys), reject=_unauthorized, protects=_is_api_path)
+        )
     app = Starlette(
         routes=_merge_methods(routes),
         middleware=middleware,
@@ -179,14 +186,12 @@ def _assistants_api(handler: _Handler) -> _Handler:
 
 def _page_args(request: Request) -> dict[str, Any]:
     query = request.query_params
-    limit_text = query.get("limit", "20")
-    if not _LIMIT.fullmatch(limit_text):
-        raise InvalidRequest(
-            f"Invalid 'limit': expected an integer between 1 and 100, got {limit_text!r}.", param="limit"
-        )
-    order: Order = query.get("order", "desc")  # type: ignore[assignment]  # the store checks it
+    limit_text = query.get("limit", str(DEFAULT_PAGE_LIMIT))
+    limit, order = check_page_args(
+        int(limit_text) if _LIMIT.fullmatch(limit_text) else limit_text, query.get("order", DEFAULT_ORDER)
+    )
     return {
-        "limit": int(limit_text),
+        "limit": limit,
         "order": order,
         "after": query.get("after"),
         "before": query.get("before"),
@@ -226,6 +231,26 @@ async def _upload(request: Request) -> tuple[str, bytes, str]:
         return upload.filename or "upload", data, check_purpose(purpose)
     finally:
         await form.close()
+
+
+def _is_api_path(path: str) -> bool:
+    return path.startswith("/v1")
+
+
+def _unauthorized(key_sent: bool) -> Response:
+    if not key_sent:
+        return error_response(
+            401,
+            "You didn't provide an API key. Send it in an Authorization header using Bearer "
+            "auth (Authorization: Bearer YOUR_KEY).",
+            headers={"www-authenticate": "Bearer"},
+        )
+    return error_response(
+        401,
+        "Incorrect API key provided. Check the key given to this backend with --api-key.",
+        code="invalid_api_key",
+        headers={"www-authenticate": "Bearer"},
+    )
 
 
 async def _store_error(request: Request, exc: Exception) -> Response:

@@ -1,4 +1,4 @@
-"""ASGI middleware of the backend: request ids, the error envelope, and bearer-key checks.
+"""ASGI middleware of the backend: request ids, the error envelope, and routing on the raw path.
 
 Every response carries ``x-request-id: req_<32 hex>``. An exception escaping the app becomes a
 500 envelope (logged with that id, never with a traceback on the wire), so a client always
@@ -7,17 +7,15 @@ gets OpenAI's error shape.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
-from collections.abc import Sequence
 from urllib.parse import quote, unquote
 
-from starlette.convertors import Convertor, register_url_convertor
+from starlette.convertors import Convertor
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BearerAuth", "RawPathRouting", "RequestId", "SegmentConvertor", "error_response"]
+__all__ = ["RawPathRouting", "RequestId", "SegmentConvertor", "error_response"]
 
 logger = logging.getLogger("mcp_assistant_files.backend")
 
@@ -67,9 +65,6 @@ class SegmentConvertor(Convertor[str]):
         return quote(value, safe="")
 
 
-register_url_convertor("segment", SegmentConvertor())
-
-
 class RequestId:
     """Add ``x-request-id`` to every response and turn escaped exceptions into a 500 envelope."""
 
@@ -104,46 +99,3 @@ class RequestId:
                 type="server_error",
             )
             await response(scope, receive, send_with_id)
-
-
-class BearerAuth:
-    """Require ``Authorization: Bearer KEY`` with one of ``api_keys`` on every ``/v1`` path.
-
-    Keys are compared in constant time and never logged or echoed.
-    """
-
-    def __init__(self, app: ASGIApp, api_keys: Sequence[str]) -> None:
-        self.app = app
-        self._keys = [key.encode() for key in api_keys]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Reject unauthenticated ``/v1`` requests with a 401 envelope when keys are configured."""
-        if scope["type"] != "http" or not self._keys or not scope["path"].startswith("/v1"):
-            await self.app(scope, receive, send)
-            return
-        header = dict(scope["headers"]).get(b"authorization", b"")
-        scheme, _, token = header.partition(b" ")
-        if scheme.lower() != b"bearer" or not token.strip():
-            response = error_response(
-                401,
-                "You didn't provide an API key. Send it in an Authorization header using Bearer "
-                "auth (Authorization: Bearer YOUR_KEY).",
-                headers={"www-authenticate": "Bearer"},
-            )
-            await response(scope, receive, send)
-            return
-        token = token.strip()
-        # Compare with every key so the time taken does not reveal which one nearly matched.
-        matched = False
-        for key in self._keys:
-            matched |= hmac.compare_digest(token, key)
-        if not matched:
-            response = error_response(
-                401,
-                "Incorrect API key provided. Check the key given to this backend with --api-key.",
-                code="invalid_api_key",
-                headers={"www-authenticate": "Bearer"},
-            )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)

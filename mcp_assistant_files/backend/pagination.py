@@ -14,28 +14,27 @@ Semantics (OpenAI's, made exact):
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from ..contract import MAX_PAGE_LIMIT, Order
 from .errors import InvalidRequest
 
-__all__ = ["MAX_LIMIT", "Order", "PageQuery", "check_page_args", "page_dict"]
-
-MAX_LIMIT = 100
-
-Order = Literal["asc", "desc"]
+__all__ = ["PageQuery", "check_page_args", "page", "page_dict"]
 
 
-def check_page_args(limit: object, order: object) -> None:
-    """Raise :class:`InvalidRequest` (naming the parameter) unless limit and order are valid."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+def check_page_args(limit: object, order: object) -> tuple[int, Order]:
+    """``(limit, order)`` if both are valid, else :class:`InvalidRequest` naming the parameter."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_LIMIT:
         raise InvalidRequest(
-            f"Invalid 'limit': expected an integer between 1 and {MAX_LIMIT}, got {limit!r}.",
+            f"Invalid 'limit': expected an integer between 1 and {MAX_PAGE_LIMIT}, got {limit!r}.",
             param="limit",
         )
-    if order not in ("asc", "desc"):
-        raise InvalidRequest(f"Invalid 'order': expected 'asc' or 'desc', got {order!r}.", param="order")
+    if order == "asc" or order == "desc":
+        return limit, order
+    raise InvalidRequest(f"Invalid 'order': expected 'asc' or 'desc', got {order!r}.", param="order")
 
 
 @dataclass(frozen=True)
@@ -87,3 +86,41 @@ def page_dict(data: list[dict[str, Any]], *, has_more: bool) -> dict[str, Any]:
         "last_id": data[-1]["id"] if data else None,
         "has_more": has_more,
     }
+
+
+def page(
+    conn: sqlite3.Connection,
+    *,
+    select: str,
+    params: Sequence[object],
+    limit: object,
+    order: object,
+    after: str | None,
+    before: str | None,
+    seq_of: Callable[[str], int | None],
+    to_object: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of a listing, in a read transaction the caller holds.
+
+    ``select`` is ``SELECT ... FROM ... WHERE <conditions>`` over rows with a ``seq`` column
+    (``params`` fill its placeholders); the seq bounds, order and limit are appended here.
+    ``seq_of(id)`` is the position of a cursor's item, ``None`` when it is not in the listing.
+    """
+    checked_limit, checked_order = check_page_args(limit, order)
+    bounds = []
+    for cursor, param in ((after, "after"), (before, "before")):
+        seq = None if cursor is None else seq_of(cursor)
+        if cursor is not None and seq is None:
+            raise InvalidRequest(
+                f"Invalid '{param}': '{cursor}' is not an item of this listing; "
+                f"list again without '{param}' to start over.",
+                param=param,
+            )
+        bounds.append(seq)
+    query = PageQuery.plan(
+        limit=checked_limit, order=checked_order, after_seq=bounds[0], before_seq=bounds[1]
+    )
+    where, where_params = query.where()
+    tail, tail_params = query.tail()
+    rows = conn.execute(select + where + tail, [*params, *where_params, *tail_params]).fetchall()
+    return query.finish(rows, to_object)

@@ -27,10 +27,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, Order
 from .db import connect, new_id, next_timestamp
 from .errors import InvalidRequest, NotFound
 from .objects import assistant_object, attachment_object, file_object
-from .pagination import Order, PageQuery, check_page_args
+from .pagination import check_page_args, page
 from .validation import AssistantSpec, check_purpose
 
 __all__ = ["Store"]
@@ -131,28 +132,26 @@ class Store:
             return self._assistant(conn, assistant_id)
 
     def list_assistants(
-        self, *, limit: int = 20, order: Order = "desc", after: str | None = None, before: str | None = None
+        self,
+        *,
+        limit: int = DEFAULT_PAGE_LIMIT,
+        order: Order = DEFAULT_ORDER,
+        after: str | None = None,
+        before: str | None = None,
     ) -> dict[str, Any]:
         """One page of assistants (see :mod:`.pagination` for the cursor semantics)."""
-        check_page_args(limit, order)
         with self._transaction(write=False) as conn:
-            cursors = [self._assistant_seq(conn, c, p) for c, p in ((after, "after"), (before, "before"))]
-            query = PageQuery.plan(limit=limit, order=order, after_seq=cursors[0], before_seq=cursors[1])
-            where, params = query.where()
-            tail, tail_params = query.tail()
-            rows = conn.execute(
-                f"SELECT {_ASSISTANT_COLUMNS} FROM assistants WHERE 1{where}{tail}",  # noqa: S608
-                [*params, *tail_params],
-            ).fetchall()
-            return query.finish(rows, lambda row: self._assistant_object(conn, row))
-
-    def _assistant_seq(self, conn: sqlite3.Connection, cursor: str | None, param: str) -> int | None:
-        if cursor is None:
-            return None
-        row = conn.execute("SELECT seq FROM assistants WHERE id = ?", (cursor,)).fetchone()
-        if row is None:
-            raise InvalidRequest(_foreign_cursor(param, cursor), param=param)
-        return int(row[0])
+            return page(
+                conn,
+                select=f"SELECT {_ASSISTANT_COLUMNS} FROM assistants WHERE 1",  # noqa: S608
+                params=(),
+                limit=limit,
+                order=order,
+                after=after,
+                before=before,
+                seq_of=lambda cursor: _seq(conn, "SELECT seq FROM assistants WHERE id = ?", cursor),
+                to_object=lambda row: self._assistant_object(conn, row),
+            )
 
     def _assistant(self, conn: sqlite3.Connection, assistant_id: str) -> dict[str, Any]:
         row = conn.execute(
@@ -256,6 +255,28 @@ class Store:
                 code="max_files_exceeded",
             )
 
+    def seed_attachments(self, assistant_id: str, count: int, *, filename: str = "seed.txt") -> list[str]:
+        """Create ``count`` one-byte ``assistants`` files attached to ``assistant_id``, in one transaction.
+
+        For demos, tests and benchmarks that need large listings: it bypasses the attachment cap.
+        Returns the file ids in attachment order (oldest first).
+        """
+        file_ids = [new_id("file-") for _ in range(count)]
+        with self._transaction(write=True) as conn:
+            self._require_assistant(conn, assistant_id)
+            now = next_timestamp(conn, "files")
+            conn.executemany(
+                "INSERT INTO files (id, created_at, filename, purpose, bytes, data)"
+                " VALUES (?, ?, ?, 'assistants', 1, x'00')",
+                [(file_id, now, filename) for file_id in file_ids],
+            )
+            now = next_timestamp(conn, "attachments")
+            conn.executemany(
+                "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
+                [(assistant_id, file_id, now) for file_id in file_ids],
+            )
+        return file_ids
+
     def detach(self, assistant_id: str, file_id: str) -> dict[str, Any]:
         """Detach a file; the file itself is kept. A file not attached is :class:`NotFound`."""
         with self._transaction(write=True) as conn:
@@ -276,8 +297,8 @@ class Store:
         self,
         assistant_id: str,
         *,
-        limit: int = 20,
-        order: Order = "desc",
+        limit: int = DEFAULT_PAGE_LIMIT,
+        order: Order = DEFAULT_ORDER,
         after: str | None = None,
         before: str | None = None,
     ) -> dict[str, Any]:
@@ -285,32 +306,23 @@ class Store:
         check_page_args(limit, order)
         with self._transaction(write=False) as conn:
             self._require_assistant(conn, assistant_id)
-            seqs = [
-                self._attachment_seq(conn, assistant_id, cursor, param)
-                for cursor, param in ((after, "after"), (before, "before"))
-            ]
-            query = PageQuery.plan(limit=limit, order=order, after_seq=seqs[0], before_seq=seqs[1])
-            where, params = query.where()
-            tail, tail_params = query.tail()
-            rows = conn.execute(
-                "SELECT file_id, created_at FROM attachments INDEXED BY attachments_live"  # noqa: S608
-                f" WHERE assistant_id = ? AND deleted_at IS NULL{where}{tail}",
-                [assistant_id, *params, *tail_params],
-            ).fetchall()
-        return query.finish(rows, lambda row: attachment_object(assistant_id, row[0], row[1]))
-
-    @staticmethod
-    def _attachment_seq(
-        conn: sqlite3.Connection, assistant_id: str, cursor: str | None, param: str
-    ) -> int | None:
-        if cursor is None:
-            return None
-        row = conn.execute(
-            "SELECT seq FROM attachments WHERE assistant_id = ? AND file_id = ?", (assistant_id, cursor)
-        ).fetchone()
-        if row is None:
-            raise InvalidRequest(_foreign_cursor(param, cursor), param=param)
-        return int(row[0])
+            return page(
+                conn,
+                select="SELECT file_id, created_at FROM attachments INDEXED BY attachments_live"
+                " WHERE assistant_id = ? AND deleted_at IS NULL",
+                params=(assistant_id,),
+                limit=limit,
+                order=order,
+                after=after,
+                before=before,
+                seq_of=lambda cursor: _seq(
+                    conn,
+                    "SELECT seq FROM attachments WHERE assistant_id = ? AND file_id = ?",
+                    assistant_id,
+                    cursor,
+                ),
+                to_object=lambda row: attachment_object(assistant_id, row[0], row[1]),
+            )
 
     @staticmethod
     def _require_assistant(conn: sqlite3.Connection, assistant_id: str) -> None:
@@ -333,8 +345,6 @@ class Store:
         return attachment_object(assistant_id, file_id, row[0])
 
 
-def _foreign_cursor(param: str, cursor: str) -> str:
-    return (
-        f"Invalid '{param}': '{cursor}' is not an item of this listing; "
-        f"list again without '{param}' to start over."
-    )
+def _seq(conn: sqlite3.Connection, sql: str, *params: object) -> int | None:
+    row = conn.execute(sql, params).fetchone()
+    return None if row is None else int(row[0])

@@ -1,4 +1,4 @@
-"""Helpers for tests and benchmarks: the backend on a loopback ephemeral port, bulk seeding.
+"""The backend on a loopback ephemeral port, in a thread: for tests and benchmarks.
 
 >>> with serve_in_thread(":memory:") as base_url:   # "http://127.0.0.1:PORT/v1"
 ...     ...
@@ -15,10 +15,9 @@ from contextlib import contextmanager
 import uvicorn
 
 from .app import create_app
-from .db import new_id, next_timestamp
 from .store import Store
 
-__all__ = ["seed_attachments", "serve_in_thread"]
+__all__ = ["serve_in_thread"]
 
 
 @contextmanager
@@ -67,26 +66,3 @@ def serve_in_thread(
         thread.join(timeout=10)
         if owned:
             store.close()
-
-
-def seed_attachments(store: Store, assistant_id: str, count: int, *, filename: str = "seed.txt") -> list[str]:
-    """Create ``count`` one-byte ``assistants`` files attached to ``assistant_id``, in one transaction.
-
-    Bypasses the attachment cap: it exists to build large listings for tests and benchmarks.
-    Returns the file ids in attachment order (oldest first).
-    """
-    store.get_assistant(assistant_id)
-    file_ids = [new_id("file-") for _ in range(count)]
-    with store._transaction(write=True) as conn:
-        now = next_timestamp(conn, "files")
-        conn.executemany(
-            "INSERT INTO files (id, created_at, filename, purpose, bytes, data)"
-            " VALUES (?, ?, ?, 'assistants', 1, x'00')",
-            [(file_id, now, filename) for file_id in file_ids],
-        )
-        now = next_timestamp(conn, "attachments")
-        conn.executemany(
-            "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
-            [(assistant_id, file_id, now) for file_id in file_ids],
-        )
-    return file_ids

@@ -11,12 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..contract import FILE_PURPOSES
 from .errors import InvalidRequest
 
-__all__ = ["FILE_PURPOSES", "AssistantSpec", "assistant_spec", "attach_file_id", "check_purpose"]
-
-#: Purposes accepted by ``POST /v1/files``; only ``assistants`` files may be attached.
-FILE_PURPOSES = frozenset({"assistants", "batch", "fine-tune", "vision", "user_data", "evals"})
+__all__ = ["AssistantSpec", "assistant_spec", "attach_file_id", "check_purpose"]
 
 _TOOL_TYPES = frozenset({"code_interpreter", "retrieval", "function"})
 _TEXT_LIMITS = {"name": 256, "description": 512, "instructions": 32_768}

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 import httpx2
 
 from .._version import __version__
+from ..redaction import REDACTED
 from ._flow import Flow, request_flow
 from ._options import RequestOptions
 from ._types import NotGiven, TimeoutArg
@@ -137,7 +138,7 @@ class BaseClient:
         )
 
     def __repr__(self) -> str:
-        key = "None" if not self.api_key else "'<redacted>'"
+        key = "None" if not self.api_key else f"'{REDACTED}'"
         name = type(self).__name__
         return f"{name}(base_url='{self.display_url}', api_key={key}, max_retries={self.max_retries})"
 

@@ -12,7 +12,6 @@ from typing import TypeVar, cast
 
 import httpx2
 
-from ..models import AssistantFile
 from ._base import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -20,16 +19,18 @@ from ._base import (
     DEFAULT_TIMEOUT,
     BaseClient,
 )
-from ._files import AsyncFiles, Files
 from ._flow import run_async, run_sync
 from ._options import RequestOptions
 from ._pages import AsyncCursorPage, SyncCursorPage, page_parser
 from ._response import APIResponse, AsyncAPIResponse, Parser
 from ._types import TimeoutArg
+from .models import UpstreamModel
+from .resources.assistant_files import AsyncFiles, Files
 
 __all__ = ["AssistantsClient", "AsyncAssistantsClient"]
 
 R = TypeVar("R")
+T = TypeVar("T", bound=UpstreamModel)
 
 
 class AssistantsClient(BaseClient):
@@ -75,9 +76,11 @@ class AssistantsClient(BaseClient):
             return parser(response, content)
         return cast(R, APIResponse(response, content, parser, self.max_response_bytes))
 
-    def _get_page(self, options: RequestOptions) -> SyncCursorPage[AssistantFile]:
-        parser: Parser[SyncCursorPage[AssistantFile]] = page_parser(SyncCursorPage, options, self._get_page)
-        return self._request(options, parser)
+    def _get_page(self, options: RequestOptions, item: type[T]) -> SyncCursorPage[T]:
+        def fetch(next_options: RequestOptions) -> SyncCursorPage[T]:
+            return self._get_page(next_options, item)
+
+        return self._request(options, page_parser(SyncCursorPage[T], item, options, fetch))
 
     def close(self) -> None:
         """Close the connections (only those of an ``http_client`` this client made)."""
@@ -133,9 +136,11 @@ class AsyncAssistantsClient(BaseClient):
             return parser(response, content)
         return cast(R, AsyncAPIResponse(response, content, parser, self.max_response_bytes))
 
-    async def _get_page(self, options: RequestOptions) -> AsyncCursorPage[AssistantFile]:
-        parser: Parser[AsyncCursorPage[AssistantFile]] = page_parser(AsyncCursorPage, options, self._get_page)
-        return await self._request(options, parser)
+    async def _get_page(self, options: RequestOptions, item: type[T]) -> AsyncCursorPage[T]:
+        async def fetch(next_options: RequestOptions) -> AsyncCursorPage[T]:
+            return await self._get_page(next_options, item)
+
+        return await self._request(options, page_parser(AsyncCursorPage[T], item, options, fetch))
 
     async def aclose(self) -> None:
         """Close the connections (only those of an ``http_client`` this client made)."""

@@ -1,63 +1,100 @@
 """One call's life, written once for sync and async: send, read, retry, raise.
 
-``request_flow`` is a generator that *yields* the I/O it needs (``Send``, ``Read``, ``Sleep``)
-and receives the results; ``run_sync`` and ``run_async`` perform that I/O with
-``httpx2.Client`` or ``httpx2.AsyncClient``. So retries, error mapping and body limits exist
-in one place, and the sync client cannot drift from the async one.
+The protocol (as httpx's ``Auth.auth_flow`` is one generator for both I/O styles):
+
+* ``request_flow`` is a generator that *yields* the I/O it needs, as an action object:
+  ``Send`` (send a request, body not read), ``Read`` (read a body, up to a limit) or
+  ``Pause`` (wait before the next attempt).
+* The driver (``run_sync`` with ``httpx2.Client``, ``run_async`` with ``httpx2.AsyncClient``)
+  performs the action and stores its outcome *on the action*: ``Send.response``,
+  ``Read.content``, or ``error`` when the I/O failed. Then it resumes the generator; nothing is
+  sent into or thrown into it.
+* The generator takes the outcome with ``action.outcome()``, which returns the value or raises
+  the stored I/O error at that point, where the flow's own ``except`` clauses handle it.
+* The generator's return value is the final ``(response, body)``; it raises the typed errors of
+  ``mcp_assistant_files.client`` itself.
+
+So retries, error mapping, retry logging and body limits exist once, and the sync client
+cannot drift from the async one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
-from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
 
 import anyio
 import httpx2
 
-from ..errors import APIConnectionError, APIResponseValidationError, APITimeoutError, make_status_error
+from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError, make_status_error
+from ._pause import pause_async, pause_sync
 from ._retry import retry_delay, should_retry
 
 __all__ = [
+    "Action",
+    "Flow",
+    "Pause",
     "Read",
     "ResponseTooLargeError",
     "Send",
-    "Sleep",
     "read_async",
     "read_sync",
     "request_flow",
     "run_async",
     "run_sync",
-    "sleep_async",
-    "sleep_sync",
 ]
 
+logger = logging.getLogger("mcp_assistant_files.client")
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Send:
-    """Send ``request``; the body is not read yet (stream mode)."""
+    """Send ``request`` (stream mode: the body is not read yet)."""
 
     request: httpx2.Request
+    response: httpx2.Response | None = None
+    error: Exception | None = None
+
+    def outcome(self) -> httpx2.Response:
+        """The response, or the error the driver met while sending."""
+        if self.error is not None:
+            raise self.error
+        if self.response is None:
+            raise RuntimeError("the driver did not perform this Send")
+        return self.response
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Read:
     """Read the whole body of ``response``, failing past ``limit`` bytes."""
 
     response: httpx2.Response
     limit: int
+    content: bytes | None = None
+    error: Exception | None = None
+
+    def outcome(self) -> bytes:
+        """The body, or the error the driver met while reading."""
+        if self.error is not None:
+            raise self.error
+        if self.content is None:
+            raise RuntimeError("the driver did not perform this Read")
+        return self.content
 
 
 @dataclass(frozen=True, slots=True)
-class Sleep:
-    """Wait before the next attempt."""
+class Pause:
+    """Wait ``seconds`` before the next attempt."""
 
     seconds: float
 
 
-Action = Send | Read | Sleep
-Flow = Generator[Action, object, tuple[httpx2.Response, bytes | None]]
+Action = Send | Read | Pause
+Result = tuple[httpx2.Response, bytes | None]
+Flow = Generator[Action, None, Result]
 
 
 class ResponseTooLargeError(Exception):
@@ -68,15 +105,36 @@ class ResponseTooLargeError(Exception):
         self.limit = limit
 
 
-def _too_large(response: httpx2.Response, limit: int) -> APIResponseValidationError:
-    return APIResponseValidationError(
-        response,
-        None,
-        message=(
-            f"The response from {response.request.url} is larger than {limit} bytes, far more than any "
-            "assistant-files answer: check that the base URL points at an assistant-files API."
-        ),
-    )
+@dataclass
+class _Attempts:
+    """How many retries were made, and whether another one still fits the call's deadline."""
+
+    max_retries: int
+    deadline: float | None
+    clock: Callable[[], float]
+    started: float = field(init=False)
+    taken: int = 0
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+
+    def may_retry(self, delay: float) -> bool:
+        if self.taken >= self.max_retries:
+            return False
+        return self.deadline is None or self.clock() - self.started + delay <= self.deadline
+
+    def pause(self, request: httpx2.Request, delay: float, why: str) -> Pause:
+        self.taken += 1
+        logger.info(
+            "retrying %s %s in %.2f s after %s (retry %d of %d)",
+            request.method,
+            request.url.copy_with(query=None, userinfo=b""),
+            delay,
+            why,
+            self.taken,
+            self.max_retries,
+        )
+        return Pause(delay)
 
 
 def request_flow(
@@ -93,39 +151,33 @@ def request_flow(
     With ``deadline`` (seconds), no retry is started whose wait would end past that long after the
     first attempt began: the last error is raised at once instead (a ``RateLimitError`` keeps the
     server's ``retry_after``). Returns the response and its body (``None`` when ``stream``: the
-    caller reads it). Raises the typed errors of ``mcp_assistant_files.errors``.
+    caller reads it). Each retry is logged at INFO on ``mcp_assistant_files.client``.
     """
-    started = clock()
-    retries_taken = 0
-
-    def worth_waiting(delay: float) -> bool:
-        return deadline is None or clock() - started + delay <= deadline
-
+    attempts = _Attempts(max_retries, deadline, clock)
     while True:
-        request = build(retries_taken)
-        can_retry = retries_taken < max_retries
+        request = build(attempts.taken)
         response: httpx2.Response | None = None
         try:
-            sent = yield Send(request)
-            assert isinstance(sent, httpx2.Response)
-            response = sent
+            send = Send(request)
+            yield send
+            response = send.outcome()
             if response.is_error or response.is_redirect:
-                content = yield Read(response, limit)
-                assert isinstance(content, bytes)
-                if can_retry and should_retry(response.status_code, response.headers):
-                    delay = retry_delay(retries_taken, response.headers)
-                    if worth_waiting(delay):
-                        yield Sleep(delay)
-                        retries_taken += 1
+                read = Read(response, limit)
+                yield read
+                content = read.outcome()
+                if should_retry(response.status_code, response.headers):
+                    delay = retry_delay(attempts.taken, response.headers)
+                    if attempts.may_retry(delay):
+                        yield attempts.pause(request, delay, f"HTTP {response.status_code}")
                         continue
                 raise make_status_error(response, content)
             if stream:
                 return response, None
-            body = yield Read(response, limit)
-            assert isinstance(body, bytes)
-            return response, body
+            read = Read(response, limit)
+            yield read
+            return response, read.outcome()
         except ResponseTooLargeError as err:
-            assert response is not None
+            assert response is not None  # only Read raises it, after a response arrived
             raise _too_large(response, err.limit) from None
         except httpx2.LocalProtocolError as err:
             # The request itself cannot be sent (e.g. a header value with a newline): retrying cannot help.
@@ -135,15 +187,27 @@ def request_flow(
                 "extra headers for stray newlines or spaces).",
             ) from err
         except httpx2.TimeoutException as err:
-            delay = retry_delay(retries_taken, None)
-            if not (can_retry and worth_waiting(delay)):
+            delay = retry_delay(attempts.taken, None)
+            if not attempts.may_retry(delay):
                 raise APITimeoutError(request) from err
+            why = "a timeout"
         except httpx2.TransportError as err:
-            delay = retry_delay(retries_taken, None)
-            if not (can_retry and worth_waiting(delay)):
+            delay = retry_delay(attempts.taken, None)
+            if not attempts.may_retry(delay):
                 raise APIConnectionError(request=request) from err
-        yield Sleep(delay)
-        retries_taken += 1
+            why = f"a connection error ({type(err).__name__})"
+        yield attempts.pause(request, delay, why)
+
+
+def _too_large(response: httpx2.Response, limit: int) -> APIResponseValidationError:
+    return APIResponseValidationError(
+        response,
+        None,
+        message=(
+            f"The response from {response.request.url} is larger than {limit} bytes, far more than any "
+            "assistant-files answer: check that the base URL points at an assistant-files API."
+        ),
+    )
 
 
 def _check_declared_length(response: httpx2.Response, limit: int) -> None:
@@ -194,55 +258,61 @@ async def read_async(response: httpx2.Response, limit: int) -> bytes:
     return _keep(response, chunks)
 
 
-def sleep_sync(seconds: float) -> None:
-    """The pause between attempts (a module attribute, so tests can replace it)."""
-    time.sleep(seconds)
+class _Steps:
+    """Iterate a flow's actions (closing it on exit); ``result`` is its return value at the end."""
+
+    def __init__(self, flow: Flow) -> None:
+        self._flow = flow
+        self.result: Result | None = None
+
+    def __iter__(self) -> Generator[Action, None, None]:
+        self.result = yield from self._flow
+
+    def __enter__(self) -> _Steps:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._flow.close()
+
+    def finished(self) -> Result:
+        assert self.result is not None, "the flow ended without a result"
+        return self.result
 
 
-async def sleep_async(seconds: float) -> None:
-    """Async twin of ``sleep_sync``."""
-    await anyio.sleep(seconds)
+@contextlib.contextmanager
+def _outcome_of(action: Send | Read) -> Iterator[None]:
+    """Store an I/O failure on the action, for the flow to raise where it handles it."""
+    try:
+        yield
+    except (httpx2.HTTPError, ResponseTooLargeError) as exc:
+        action.error = exc
 
 
-def run_sync(http: httpx2.Client, flow: Flow) -> tuple[httpx2.Response, bytes | None]:
+def run_sync(http: httpx2.Client, flow: Flow) -> Result:
     """Drive ``flow`` with blocking I/O."""
-    with contextlib.closing(flow):
-        result: object = None
-        error: Exception | None = None
-        while True:
-            try:
-                action = flow.throw(error) if error is not None else flow.send(result)
-            except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
-            result, error = None, None
-            try:
+    with _Steps(flow) as steps:
+        for action in steps:
+            if isinstance(action, Pause):
+                pause_sync(action.seconds)
+                continue
+            with _outcome_of(action):
                 if isinstance(action, Send):
-                    result = http.send(action.request, stream=True)
-                elif isinstance(action, Read):
-                    result = read_sync(action.response, action.limit)
+                    action.response = http.send(action.request, stream=True)
                 else:
-                    sleep_sync(action.seconds)
-            except (httpx2.HTTPError, ResponseTooLargeError) as exc:
-                error = exc
+                    action.content = read_sync(action.response, action.limit)
+    return steps.finished()
 
 
-async def run_async(http: httpx2.AsyncClient, flow: Flow) -> tuple[httpx2.Response, bytes | None]:
+async def run_async(http: httpx2.AsyncClient, flow: Flow) -> Result:
     """Drive ``flow`` with async I/O; cancelling the caller cancels the request in flight."""
-    with contextlib.closing(flow):
-        result: object = None
-        error: Exception | None = None
-        while True:
-            try:
-                action = flow.throw(error) if error is not None else flow.send(result)
-            except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
-            result, error = None, None
-            try:
-                if isinstance(action, Send):
-                    result = await http.send(action.request, stream=True)
-                elif isinstance(action, Read):
-                    result = await read_async(action.response, action.limit)
-                else:
-                    await sleep_async(action.seconds)
-            except (httpx2.HTTPError, ResponseTooLargeError) as exc:
-                error = exc
+    with _Steps(flow) as steps:
+        for action in steps:
+            if isinstance(action, Pause):
+                await pause_async(action.seconds)
+            else:
+                with _outcome_of(action):
+                    if isinstance(action, Read):
+                        action.content = await read_async(action.response, action.limit)
+                    else:
+                        action.response = await http.send(action.request, stream=True)
+    return steps.finished()

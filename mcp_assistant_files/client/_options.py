@@ -1,4 +1,4 @@
-"""What one call sends: the four operations turned into ``RequestOptions``.
+"""What one call sends: an operation and the caller's extras turned into ``RequestOptions``.
 
 Shared by the sync and async resources, so both send exactly the same requests. A left-out
 argument (``NOT_GIVEN``) is not sent; ``extra_query`` wins over a named parameter of the same
@@ -13,17 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import quote
 
-from ._types import NOT_GIVEN, Body, Headers, NotGiven, Order, Query, TimeoutArg
+from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, TimeoutArg
 
-__all__ = [
-    "MODE_HEADER",
-    "Mode",
-    "RequestOptions",
-    "attachment_options",
-    "create_options",
-    "list_options",
-    "path_segment",
-]
+__all__ = ["MODE_HEADER", "Mode", "RequestOptions", "path_segment", "request_options", "required"]
 
 Mode = Literal["parsed", "raw", "stream"]
 
@@ -76,7 +68,7 @@ def _split_headers(extra_headers: Headers | None) -> tuple[dict[str, str], Mode]
     return headers, mode
 
 
-def _options(
+def request_options(
     method: str,
     path: str,
     *,
@@ -87,6 +79,7 @@ def _options(
     extra_body: Body | None,
     timeout: TimeoutArg | NotGiven,
 ) -> RequestOptions:
+    """The options of one call: its operation (method, path, parameters, body) and the caller's extras."""
     merged_params = {k: v for k, v in (params or {}).items() if not isinstance(v, NotGiven)}
     merged_params.update({k: v for k, v in (extra_query or {}).items() if v is not None})
     body: dict[str, Any] | None = None
@@ -97,74 +90,8 @@ def _options(
     return RequestOptions(method, path, merged_params, body, headers, timeout, mode)
 
 
-def _files_path(assistant_id: str, file_id: str | None = None) -> str:
-    path = f"/assistants/{path_segment(assistant_id, 'assistant_id')}/files"
-    return path if file_id is None else f"{path}/{path_segment(file_id, 'file_id')}"
-
-
-def create_options(
-    assistant_id: str,
-    *,
-    file_id: str,
-    extra_headers: Headers | None,
-    extra_query: Query | None,
-    extra_body: Body | None,
-    timeout: TimeoutArg | NotGiven,
-) -> RequestOptions:
-    """``POST /assistants/{assistant_id}/files`` with ``{"file_id": ...}``."""
-    if not isinstance(file_id, str) or not file_id:
-        raise ValueError(f"Expected a non-empty value for `file_id` but received {file_id!r}")
-    return _options(
-        "POST",
-        _files_path(assistant_id),
-        json_data={"file_id": file_id},
-        extra_headers=extra_headers,
-        extra_query=extra_query,
-        extra_body=extra_body,
-        timeout=timeout,
-    )
-
-
-def attachment_options(
-    method: Literal["GET", "DELETE"],
-    file_id: str,
-    *,
-    assistant_id: str,
-    extra_headers: Headers | None,
-    extra_query: Query | None,
-    extra_body: Body | None,
-    timeout: TimeoutArg | NotGiven,
-) -> RequestOptions:
-    """``GET`` (retrieve) or ``DELETE`` (delete) ``/assistants/{assistant_id}/files/{file_id}``."""
-    return _options(
-        method,
-        _files_path(assistant_id, file_id),
-        extra_headers=extra_headers,
-        extra_query=extra_query,
-        extra_body=extra_body,
-        timeout=timeout,
-    )
-
-
-def list_options(
-    assistant_id: str,
-    *,
-    after: str | NotGiven,
-    before: str | NotGiven,
-    limit: int | NotGiven,
-    order: Order | NotGiven,
-    extra_headers: Headers | None,
-    extra_query: Query | None,
-    extra_body: Body | None,
-    timeout: TimeoutArg | NotGiven,
-) -> RequestOptions:
-    """``GET /assistants/{assistant_id}/files`` with the cursor parameters that were given."""
-    return _options(
-        "GET",
-        _files_path(assistant_id),
-        params={"after": after, "before": before, "limit": limit, "order": order},
-        extra_headers=extra_headers,
-        extra_query=extra_query,
-        extra_body=extra_body,
-        timeout=timeout,
-    )
+def required(value: str, name: str) -> str:
+    """``value`` if it is a non-empty string, else the ``ValueError`` openai-python raises."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+    return value

@@ -7,20 +7,21 @@ extra request (openai-python 1.20 sent one more and got an empty page back).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import httpx2
-import pydantic
 
-from ..models import ListAssistantFilesResponse
 from ._options import RequestOptions
 from ._response import Parser, parse_model
+from .models import ListResponse, UpstreamModel
 
-__all__ = ["AsyncCursorPage", "AsyncPaginator", "SyncCursorPage", "page_parser"]
+__all__ = ["AsyncCursorPage", "AsyncPaginator", "SyncCursorPage", "list_model", "page_parser"]
 
-T = TypeVar("T", bound=pydantic.BaseModel)
-P = TypeVar("P", bound="_CursorPageBase[Any]")
+T = TypeVar("T", bound=UpstreamModel)
+P = TypeVar("P")
+F = TypeVar("F")
 
 _NO_NEXT_PAGE = "No next page: check `.has_next_page()` before calling `.get_next_page()`."
 
@@ -30,12 +31,12 @@ class _CursorPageBase(Generic[T]):
 
     def __init__(
         self,
-        wire: ListAssistantFilesResponse,
+        wire: ListResponse[T],
         options: RequestOptions,
         fetch: Callable[[RequestOptions], Any],
     ) -> None:
         self.object = wire.object
-        self.data: list[T] = list(wire.data)  # type: ignore[arg-type]  # T is AssistantFile here
+        self.data: list[T] = list(wire.data)
         self._fetch = fetch
         self.first_id = wire.first_id
         self.last_id = wire.last_id
@@ -70,11 +71,20 @@ class _CursorPageBase(Generic[T]):
         )
 
 
+@functools.cache
+def list_model(item: type[T]) -> type[ListResponse[T]]:
+    """``ListResponse[item]``, made once per item type."""
+    return cast("type[ListResponse[T]]", ListResponse.__class_getitem__(item))
+
+
 def page_parser(
-    page_type: type[P], options: RequestOptions, fetch: Callable[[RequestOptions], Any]
+    page_type: Callable[[ListResponse[T], RequestOptions, F], P],
+    item: type[T],
+    options: RequestOptions,
+    fetch: F,
 ) -> Parser[P]:
-    """A parser that turns a list body into a ``page_type`` able to fetch its successors."""
-    parse_wire = parse_model(ListAssistantFilesResponse)
+    """A parser that turns a list body of ``item`` objects into a page able to fetch its successors."""
+    parse_wire = parse_model(list_model(item))
 
     def parse(response: httpx2.Response, content: bytes) -> P:
         return page_type(parse_wire(response, content), options, fetch)

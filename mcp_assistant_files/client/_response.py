@@ -15,7 +15,8 @@ from typing import Any, Generic, TypeVar
 import httpx2
 import pydantic
 
-from ..errors import APIResponseValidationError, decode_body
+from ._body import decode_body
+from ._exceptions import APIResponseValidationError
 from ._flow import read_async, read_sync
 
 __all__ = ["APIResponse", "AsyncAPIResponse", "Parser", "parse_json", "parse_model"]

@@ -9,12 +9,20 @@
 
 from __future__ import annotations
 
+import email.utils
+import math
 import random
+import time
 from collections.abc import Mapping
 
-from ..errors import retry_after_seconds
-
-__all__ = ["INITIAL_RETRY_DELAY", "MAX_RETRY_AFTER", "MAX_RETRY_DELAY", "retry_delay", "should_retry"]
+__all__ = [
+    "INITIAL_RETRY_DELAY",
+    "MAX_RETRY_AFTER",
+    "MAX_RETRY_DELAY",
+    "retry_after_seconds",
+    "retry_delay",
+    "should_retry",
+]
 
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -41,3 +49,32 @@ def retry_delay(retries_taken: int, headers: Mapping[str, str] | None) -> float:
     backoff = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
     jitter = 1 - 0.25 * random.random()
     return backoff * jitter
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """Seconds the server asked us to wait: ``retry-after-ms``, else ``retry-after`` (finite only).
+
+    ``retry-after`` may be a number of seconds or an HTTP date. ``None`` when absent or unreadable.
+    """
+    value = _retry_after(headers)
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms is not None:
+        try:
+            return float(raw_ms) / 1000.0
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_tz(raw)
+    if parsed is None:
+        return None
+    return float(email.utils.mktime_tz(parsed)) - time.time()

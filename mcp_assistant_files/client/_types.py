@@ -7,6 +7,8 @@ from typing import Any, Final, Literal, TypeAlias, final
 
 import httpx2
 
+from ..contract import Order
+
 __all__ = ["NOT_GIVEN", "Body", "Headers", "NotGiven", "Order", "Query", "TimeoutArg"]
 
 
@@ -37,4 +39,3 @@ Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, object]
 Body: TypeAlias = Mapping[str, Any]
 TimeoutArg: TypeAlias = float | httpx2.Timeout | None
-Order: TypeAlias = Literal["asc", "desc"]

@@ -10,7 +10,6 @@ import anyio
 import httpx2
 
 from mcp_assistant_files import AssistantsClient, AsyncAssistantsClient
-from mcp_assistant_files.client import _flow
 
 Kind = Literal["sync", "async"]
 KINDS: tuple[Kind, ...] = ("sync", "async")
@@ -84,11 +83,13 @@ class Harness:
 
     def list_ids(self, *args: Any, **kwargs: Any) -> list[str]:
         """Every id auto-pagination yields."""
-        if self.kind == "sync":
-            return [f.id for f in self.client.files.list(*args, **kwargs)]
+        client = self.client
+        if isinstance(client, AssistantsClient):
+            return [f.id for f in client.files.list(*args, **kwargs)]
 
         async def go() -> list[str]:
-            return [f.id async for f in self.client.files.list(*args, **kwargs)]
+            assert isinstance(client, AsyncAssistantsClient)
+            return [f.id async for f in client.files.list(*args, **kwargs)]
 
         return anyio.run(go)
 
@@ -107,23 +108,3 @@ class Harness:
 
     def last_json(self) -> Any:
         return json.loads(self.last.content)
-
-
-class SleepRecorder:
-    """Replaces the pause between attempts, so retry tests never wait."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    def sync(self, seconds: float) -> None:
-        self.delays.append(seconds)
-
-    async def async_(self, seconds: float) -> None:
-        self.delays.append(seconds)
-
-
-def patch_sleep(monkeypatch: Any) -> SleepRecorder:
-    recorder = SleepRecorder()
-    monkeypatch.setattr(_flow, "sleep_sync", recorder.sync)
-    monkeypatch.setattr(_flow, "sleep_async", recorder.async_)
-    return recorder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Iterator
@@ -67,7 +68,9 @@ def test_fifty_concurrent_calls_reuse_at_most_fifty_connections(server: Counting
             for _ in range(4):  # four waves of 50 concurrent calls
                 async with anyio.create_task_group() as tg:
                     for i in range(CONCURRENCY):
-                        tg.start_soon(lambda i=i: client.files.retrieve(f"file-{i}", assistant_id="asst_1"))
+                        tg.start_soon(
+                            functools.partial(client.files.retrieve, f"file-{i}", assistant_id="asst_1")
+                        )
 
     anyio.run(go)
     # 200 calls; httpx2's default pool (20 idle) would have reopened ~30 per wave.

@@ -6,9 +6,10 @@ import httpx2
 import pytest
 
 from mcp_assistant_files import APIConnectionError, AssistantsClient, RateLimitError
-from mcp_assistant_files.errors import retry_after_seconds
+from mcp_assistant_files.client._retry import retry_after_seconds
+from tests.conftest import Pauses
 
-from .harness import KINDS, Harness, Kind, error_json, file_json, patch_sleep
+from .harness import KINDS, Harness, Kind, error_json, file_json
 
 
 def limited(seconds: str) -> httpx2.Response:
@@ -16,10 +17,7 @@ def limited(seconds: str) -> httpx2.Response:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_wait_past_the_total_timeout_raises_at_once_with_retry_after(
-    kind: Kind, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sleeps = patch_sleep(monkeypatch)
+def test_a_wait_past_the_total_timeout_raises_at_once_with_retry_after(kind: Kind, sleeps: Pauses) -> None:
     h = Harness(kind, lambda r: limited("60"), total_timeout=45.0)
     with pytest.raises(RateLimitError) as info:
         h.call("retrieve", "file-1", assistant_id="asst_1")
@@ -29,8 +27,7 @@ def test_a_wait_past_the_total_timeout_raises_at_once_with_retry_after(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_waits_inside_the_total_timeout_are_still_made(kind: Kind, monkeypatch: pytest.MonkeyPatch) -> None:
-    sleeps = patch_sleep(monkeypatch)
+def test_waits_inside_the_total_timeout_are_still_made(kind: Kind, sleeps: Pauses) -> None:
     answers = iter([limited("2"), limited("2"), httpx2.Response(200, json=file_json())])
     h = Harness(kind, lambda r: next(answers), total_timeout=45.0)
     assert h.call("retrieve", "file-1", assistant_id="asst_1").id == "file-abc123"
@@ -39,9 +36,8 @@ def test_waits_inside_the_total_timeout_are_still_made(kind: Kind, monkeypatch: 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_without_a_total_timeout_retry_after_up_to_sixty_seconds_is_honoured(
-    kind: Kind, monkeypatch: pytest.MonkeyPatch
+    kind: Kind, sleeps: Pauses
 ) -> None:
-    sleeps = patch_sleep(monkeypatch)
     h = Harness(kind, lambda r: limited("60"))
     with pytest.raises(RateLimitError):
         h.call("retrieve", "file-1", assistant_id="asst_1")
@@ -62,8 +58,7 @@ def test_a_key_with_a_trailing_newline_is_sent_without_it(kind: Kind) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_request_that_cannot_be_sent_is_not_retried(kind: Kind, monkeypatch: pytest.MonkeyPatch) -> None:
-    sleeps = patch_sleep(monkeypatch)
+def test_a_request_that_cannot_be_sent_is_not_retried(kind: Kind, sleeps: Pauses) -> None:
 
     def reject(request: httpx2.Request) -> httpx2.Response:
         raise httpx2.LocalProtocolError("Illegal header value")

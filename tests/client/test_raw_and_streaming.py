@@ -75,6 +75,7 @@ def test_raw_response_exposes_http_details_and_parses_to_the_model(
 
 def test_raw_list_parses_to_a_page_that_can_paginate() -> None:
     h = Harness("sync", handler)
+    assert isinstance(h.client, AssistantsClient)
     response = h.client.files.with_raw_response.list("asst_1", limit=2)
     page = response.parse()
     assert isinstance(page, SyncCursorPage) and [f.id for f in page.data] == ["file-1", "file-2"]

@@ -21,7 +21,7 @@ import jsonschema
 import pydantic
 import pytest
 
-from mcp_assistant_files.models import AssistantFile, FileDeleteResponse, ListAssistantFilesResponse
+from mcp_assistant_files.client.models import AssistantFile, FileDeleteResponse, ListAssistantFilesResponse
 from tests.client.harness import API_KEY, BASE_URL, KINDS, Harness, Kind, file_json, page_json
 
 from .schema import contract, jsonschema_for, request_schema, response_schema, validate

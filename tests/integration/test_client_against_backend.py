@@ -11,9 +11,8 @@ import math
 import pytest
 
 from mcp_assistant_files.backend import Store
-from mcp_assistant_files.backend.testing import seed_attachments
-from mcp_assistant_files.errors import AuthenticationError, BadRequestError, NotFoundError
-from mcp_assistant_files.models import AssistantFile, FileDeleteResponse
+from mcp_assistant_files.client import AuthenticationError, BadRequestError, NotFoundError
+from mcp_assistant_files.client.models import AssistantFile, FileDeleteResponse
 
 from .conftest import Api, Mode, new_assistant, new_file, open_api
 
@@ -55,7 +54,7 @@ async def test_attaching_twice_leaves_one_attachment(api: Api) -> None:
 @pytest.mark.parametrize("order", ["asc", "desc"])
 async def test_auto_pagination_yields_every_attachment_once_in_order(api: Api, order: str) -> None:
     assistant_id = new_assistant(api.store)
-    seeded = seed_attachments(api.store, assistant_id, 45)
+    seeded = api.store.seed_attachments(assistant_id, 45)
 
     ids = await api.walk(assistant_id, limit=7, order=order)
 
@@ -66,7 +65,7 @@ async def test_auto_pagination_yields_every_attachment_once_in_order(api: Api, o
 @pytest.mark.parametrize("total", [42, 45])
 async def test_walk_stops_on_has_more_false_without_an_extra_request(api: Api, total: int) -> None:
     assistant_id = new_assistant(api.store)
-    seed_attachments(api.store, assistant_id, total)
+    api.store.seed_attachments(assistant_id, total)
 
     ids = await api.walk(assistant_id, limit=7)
 
@@ -79,7 +78,7 @@ async def test_walk_stops_on_has_more_false_without_an_extra_request(api: Api, t
 
 async def test_first_page_reports_has_more_and_an_exact_multiple_ends_on_a_full_page(api: Api) -> None:
     assistant_id = new_assistant(api.store)
-    seeded = seed_attachments(api.store, assistant_id, 14)
+    seeded = api.store.seed_attachments(assistant_id, 14)
 
     first = await api.call("list", assistant_id, limit=7, order="asc")
     second = await api.call("list", assistant_id, limit=7, order="asc", after=first.last_id)
@@ -92,7 +91,7 @@ async def test_first_page_reports_has_more_and_an_exact_multiple_ends_on_a_full_
 
 async def test_before_walks_backwards_through_earlier_pages(api: Api) -> None:
     assistant_id = new_assistant(api.store)
-    seeded = seed_attachments(api.store, assistant_id, 45)
+    seeded = api.store.seed_attachments(assistant_id, 45)
 
     ids = await api.walk(assistant_id, limit=7, order="asc", before=seeded[30])
 
@@ -110,7 +109,7 @@ async def test_before_walks_backwards_through_earlier_pages(api: Api) -> None:
 
 async def test_before_in_descending_order_walks_towards_newer_attachments(api: Api) -> None:
     assistant_id = new_assistant(api.store)
-    seeded = seed_attachments(api.store, assistant_id, 45)
+    seeded = api.store.seed_attachments(assistant_id, 45)
 
     ids = await api.walk(assistant_id, limit=7, order="desc", before=seeded[30])
 
@@ -119,7 +118,7 @@ async def test_before_in_descending_order_walks_towards_newer_attachments(api: A
 
 async def test_detaching_seen_items_during_a_walk_never_skips_or_repeats(api: Api) -> None:
     assistant_id = new_assistant(api.store)
-    seeded = seed_attachments(api.store, assistant_id, 45)
+    seeded = api.store.seed_attachments(assistant_id, 45)
 
     def detach(file_id: str) -> None:
         api.store.detach(assistant_id, file_id)
@@ -132,7 +131,7 @@ async def test_detaching_seen_items_during_a_walk_never_skips_or_repeats(api: Ap
 
 async def test_detaching_unseen_items_during_a_walk_only_drops_those(api: Api) -> None:
     assistant_id = new_assistant(api.store)
-    seeded = seed_attachments(api.store, assistant_id, 45)
+    seeded = api.store.seed_attachments(assistant_id, 45)
     doomed = set(seeded[10::5])
 
     def detach_ahead(file_id: str) -> None:
@@ -224,7 +223,7 @@ async def test_invalid_list_parameters_are_bad_requests_naming_the_param(
 
 async def test_limits_one_and_a_hundred_are_accepted(api: Api) -> None:
     assistant_id = new_assistant(api.store)
-    seed_attachments(api.store, assistant_id, 3)
+    api.store.seed_attachments(assistant_id, 3)
 
     assert len((await api.call("list", assistant_id, limit=1)).data) == 1
     assert len((await api.call("list", assistant_id, limit=100)).data) == 3
@@ -308,7 +307,7 @@ async def test_streaming_responses_are_unread_until_asked_and_parse_to_models(ap
 
 async def test_raw_pages_still_auto_paginate(api: Api) -> None:
     assistant_id = new_assistant(api.store)
-    seeded = seed_attachments(api.store, assistant_id, 10)
+    seeded = api.store.seed_attachments(assistant_id, 10)
 
     _, page = await api.raw("list", assistant_id, limit=4, order="asc")
 

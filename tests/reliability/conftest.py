@@ -13,10 +13,9 @@ from mcp import Client
 from mcp_types import CallToolResult, TextContent
 
 from mcp_assistant_files import AsyncAssistantsClient
-from mcp_assistant_files.client import _flow
-from mcp_assistant_files.cursors import CursorCodec
-from mcp_assistant_files.server import build_server
-from mcp_assistant_files.tools import AssistantFilesTools
+from mcp_assistant_files.server.registry import build_server
+from mcp_assistant_files.service.assistant_files import AssistantFilesTools
+from mcp_assistant_files.service.cursors import CursorCodec
 
 SECRET = b"reliability-secret-0123456789abcdef"
 API_KEY = "sk-reliability-KEY-3f9c2a7d51e84b6f"
@@ -36,23 +35,6 @@ def assert_one_sentence_error(result: CallToolResult) -> str:
     assert "Error executing tool" not in text
     assert API_KEY not in text
     return text
-
-
-class SleepRecorder:
-    """Stands in for the pause between attempts: records it, waits for nothing."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepRecorder:
-    recorder = SleepRecorder()
-    monkeypatch.setattr(_flow, "sleep_async", recorder)
-    return recorder
 
 
 def assert_backoff(delays: list[float]) -> None:

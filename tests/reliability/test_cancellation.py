@@ -14,8 +14,9 @@ import pytest
 
 from mcp_assistant_files.backend import Store
 from mcp_assistant_files.backend.testing import serve_in_thread
+from tests.conftest import Pauses
 
-from .conftest import SleepRecorder, mcp_over, open_fds, pool_connections, text_of, upstream_client
+from .conftest import mcp_over, open_fds, pool_connections, text_of, upstream_client
 from .faults import Forward, Reply, Respond, Seen, fault_server, file_json
 
 pytestmark = pytest.mark.anyio
@@ -33,7 +34,7 @@ def ok(delay: float = 0.0) -> Respond:
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 async def test_a_cancelled_tool_call_closes_its_upstream_connection_and_the_next_call_works(
-    mode: Literal["auto", "legacy"], sleeps: SleepRecorder
+    mode: Literal["auto", "legacy"], sleeps: Pauses
 ) -> None:
     script = [ok(delay=5.0), ok()]
     with fault_server(lambda attempt, seen: script[attempt]) as server:
@@ -53,7 +54,7 @@ async def test_a_cancelled_tool_call_closes_its_upstream_connection_and_the_next
 
 
 async def test_an_attach_cancelled_before_the_upstream_commits_leaves_nothing_attached(
-    tmp_path: Path, sleeps: SleepRecorder
+    tmp_path: Path, sleeps: Pauses
 ) -> None:
     with Store.open(tmp_path / "c.sqlite3", max_files_per_assistant=0) as store:
         assistant_id = store.create_assistant()["id"]
@@ -84,7 +85,7 @@ async def test_an_attach_cancelled_before_the_upstream_commits_leaves_nothing_at
 
 @pytest.mark.slow
 async def test_a_thousand_calls_with_random_cancellations_leave_connections_and_fds_where_they_started(
-    sleeps: SleepRecorder,
+    sleeps: Pauses,
 ) -> None:
     rng = random.Random(20261106)
     delays = [rng.choice((0.0, 0.0, rng.uniform(0.0, 0.006))) for _ in range(CALLS + 2)]

@@ -20,9 +20,9 @@ from mcp.server.mcpserver import MCPServer
 from mcp_types import CallToolResult
 
 from mcp_assistant_files import AsyncAssistantsClient
-from mcp_assistant_files.cursors import CursorCodec, is_placeholder
-from mcp_assistant_files.server import build_server
-from mcp_assistant_files.tools import ID_MAX_LENGTH
+from mcp_assistant_files.server.registry import build_server
+from mcp_assistant_files.service.assistant_files import ID_MAX_LENGTH
+from mcp_assistant_files.service.cursors import CursorCodec, is_placeholder
 
 from .conftest import API_KEY, SECRET, assert_one_sentence_error, service_for, text_of
 from .faults import file_json, page_json

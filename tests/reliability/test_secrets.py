@@ -14,8 +14,9 @@ from mcp_types import CallToolResult
 
 from mcp_assistant_files import APIError
 from mcp_assistant_files.logs import configure_logging
+from tests.conftest import Pauses
 
-from .conftest import API_KEY, SleepRecorder, mcp_over, text_of, upstream_client
+from .conftest import API_KEY, mcp_over, text_of, upstream_client
 from .faults import Reply, ResetAfter, Respond, Seen, fault_server, file_json, json_reply, page_json
 
 pytestmark = pytest.mark.anyio
@@ -95,7 +96,7 @@ def every_record(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 
 
 async def test_the_client_never_puts_the_key_in_an_error_even_when_the_upstream_echoes_it(
-    every_record: pytest.LogCaptureFixture, sleeps: SleepRecorder
+    every_record: pytest.LogCaptureFixture, sleeps: Pauses
 ) -> None:
     errors: list[BaseException] = []
     with fault_server(scripted) as server:
@@ -120,7 +121,7 @@ async def test_the_client_never_puts_the_key_in_an_error_even_when_the_upstream_
 
 
 async def test_no_tool_result_or_log_record_holds_the_key(
-    every_record: pytest.LogCaptureFixture, sleeps: SleepRecorder
+    every_record: pytest.LogCaptureFixture, sleeps: Pauses
 ) -> None:
     results: list[CallToolResult] = []
     with fault_server(scripted) as server:
@@ -149,7 +150,7 @@ async def test_no_tool_result_or_log_record_holds_the_key(
 
 
 async def test_the_servers_log_handler_redacts_a_key_the_upstream_echoes_in_a_header(
-    capsys: pytest.CaptureFixture[str], sleeps: SleepRecorder
+    capsys: pytest.CaptureFixture[str], sleeps: Pauses
 ) -> None:
     """httpcore2 logs response headers at DEBUG; ``serve`` installs a redacting handler for that."""
     root = logging.getLogger()

@@ -21,9 +21,9 @@ from mcp_assistant_files import (
 )
 from mcp_assistant_files.backend import Store
 from mcp_assistant_files.backend.testing import serve_in_thread
+from tests.conftest import Pauses
 
 from .conftest import (
-    SleepRecorder,
     assert_backoff,
     assert_one_sentence_error,
     mcp_over,
@@ -144,7 +144,7 @@ FAULTS: dict[str, Fault] = {
 }  # fmt: skip
 
 
-def check_delays(fault: Fault, sleeps: SleepRecorder) -> None:
+def check_delays(fault: Fault, sleeps: Pauses) -> None:
     assert len(sleeps.delays) == fault.attempts - 1
     if fault.delays == "backoff":
         assert_backoff(sleeps.delays)
@@ -154,7 +154,7 @@ def check_delays(fault: Fault, sleeps: SleepRecorder) -> None:
 
 @pytest.mark.parametrize("name", list(FAULTS))
 async def test_client_tries_the_documented_number_of_times_waits_within_bounds_and_raises_the_typed_error(
-    name: str, sleeps: SleepRecorder
+    name: str, sleeps: Pauses
 ) -> None:
     fault = FAULTS[name]
     with fault_server(always(fault.reply)) as server:
@@ -173,9 +173,7 @@ async def test_client_tries_the_documented_number_of_times_waits_within_bounds_a
 
 
 @pytest.mark.parametrize("name", list(FAULTS))
-async def test_tool_reports_each_upstream_fault_as_one_actionable_sentence(
-    name: str, sleeps: SleepRecorder
-) -> None:
+async def test_tool_reports_each_upstream_fault_as_one_actionable_sentence(name: str, sleeps: Pauses) -> None:
     fault = FAULTS[name]
     with fault_server(always(fault.reply)) as server:
         async with upstream_client(server.base_url, timeout=0.3) as client, mcp_over(client) as mcp:
@@ -194,7 +192,7 @@ async def test_tool_reports_each_upstream_fault_as_one_actionable_sentence(
 
 @pytest.mark.parametrize("declare_length", [False, True], ids=["chunked", "content-length"])
 async def test_a_20_mib_body_is_cut_off_at_the_cap_with_an_error_naming_the_base_url(
-    declare_length: bool, sleeps: SleepRecorder
+    declare_length: bool, sleeps: Pauses
 ) -> None:
     with fault_server(always(Stream(20 * MiB, declare_length=declare_length))) as server:
         async with upstream_client(server.base_url) as client:
@@ -214,7 +212,7 @@ async def test_a_20_mib_body_is_cut_off_at_the_cap_with_an_error_naming_the_base
         assert stopped_at < 8 * MiB, "a declared length over the cap is refused before reading"
 
 
-async def test_the_tool_refuses_a_20_mib_body_and_says_to_check_the_base_url(sleeps: SleepRecorder) -> None:
+async def test_the_tool_refuses_a_20_mib_body_and_says_to_check_the_base_url(sleeps: Pauses) -> None:
     with fault_server(always(Stream(20 * MiB))) as server:
         async with upstream_client(server.base_url) as client, mcp_over(client) as mcp:
             result = await mcp.call_tool("get_assistant_file", {"assistant_id": ASSISTANT, "file_id": FILE})
@@ -225,7 +223,7 @@ async def test_the_tool_refuses_a_20_mib_body_and_says_to_check_the_base_url(sle
     assert text.endswith("check the base URL.")
 
 
-async def test_recovers_when_a_later_attempt_succeeds(sleeps: SleepRecorder) -> None:
+async def test_recovers_when_a_later_attempt_succeeds(sleeps: Pauses) -> None:
     script: list[Reply] = [ResetAfter(), envelope(503, "busy"), json_reply(200, file_json(FILE, ASSISTANT))]
     with fault_server(lambda attempt, seen: script[attempt]) as server:
         async with upstream_client(server.base_url) as client, mcp_over(client) as mcp:
@@ -238,7 +236,7 @@ async def test_recovers_when_a_later_attempt_succeeds(sleeps: SleepRecorder) -> 
 
 
 async def test_an_attach_committed_upstream_but_answered_with_a_reset_is_retried_into_one_attachment(
-    tmp_path: Path, sleeps: SleepRecorder
+    tmp_path: Path, sleeps: Pauses
 ) -> None:
     with Store.open(tmp_path / "b.sqlite3", max_files_per_assistant=0) as store:
         assistant_id = store.create_assistant()["id"]

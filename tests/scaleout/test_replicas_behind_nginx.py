@@ -27,7 +27,6 @@ from mcp import Client
 from mcp_types import TextContent
 
 from mcp_assistant_files.backend import Store
-from mcp_assistant_files.backend.testing import seed_attachments
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -51,7 +50,7 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 20.0)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
+            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}")
         try:
             if httpx2.get(url, timeout=1.0).status_code == 200:
                 return
@@ -134,7 +133,7 @@ def deployment(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple
     db = tmp_path / "upstream.sqlite3"
     with Store.open(db, max_files_per_assistant=0) as store:
         assistant_id = store.create_assistant(name="scale-out")["id"]
-        file_ids = seed_attachments(store, assistant_id, 250)
+        file_ids = store.seed_attachments(assistant_id, 250)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MCP_ASSISTANT_FILES_"))}
     cli = [sys.executable, "-m", "mcp_assistant_files"]
     backend_port, nginx_port = free_port(), free_port()

@@ -11,11 +11,11 @@ import pytest
 from mcp import Client
 from mcp_types import CallToolResult, TextContent
 
-from mcp_assistant_files.backend.testing import seed_attachments
-from mcp_assistant_files.cursors import CursorCodec
-from mcp_assistant_files.server import build_server
-from mcp_assistant_files.tools import AssistantFilesTools, ToolPolicy
-from mcp_assistant_files.upstream import Upstream, open_upstream
+from mcp_assistant_files.server.registry import build_server
+from mcp_assistant_files.service.assistant_files import AssistantFilesTools
+from mcp_assistant_files.service.cursors import CursorCodec
+from mcp_assistant_files.service.declaration import ToolPolicy
+from mcp_assistant_files.service.upstream import Upstream, open_upstream
 
 SECRET = b"test-secret-0123456789abcdef-xyz"
 MODES = ("auto", "legacy")
@@ -39,12 +39,12 @@ class World:
 
     @asynccontextmanager
     async def connect(self, mode: str = "auto", **kwargs: Any) -> AsyncIterator[Client]:
-        async with Client(build_server(self.service(**kwargs)), mode=mode) as client:  # type: ignore[arg-type]
+        async with Client(build_server(self.service(**kwargs)), mode=mode) as client:
             yield client
 
     def seed(self, count: int) -> list[str]:
         assert self.upstream.store is not None
-        return seed_attachments(self.upstream.store, self.assistant_id, count)
+        return self.upstream.store.seed_attachments(self.assistant_id, count)
 
     def new_assistant(self) -> str:
         assert self.upstream.store is not None

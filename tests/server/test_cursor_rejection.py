@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mcp import Client
 
-from mcp_assistant_files.cursors import CursorCodec
+from mcp_assistant_files.service.cursors import CursorCodec
 
 from .conftest import SECRET, World, text_of
 

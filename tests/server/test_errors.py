@@ -11,10 +11,10 @@ import pytest
 from mcp import Client
 
 from mcp_assistant_files import AsyncAssistantsClient
-from mcp_assistant_files.client import _flow
-from mcp_assistant_files.cursors import CursorCodec
-from mcp_assistant_files.server import build_server
-from mcp_assistant_files.tools import AssistantFilesTools
+from mcp_assistant_files.server.registry import build_server
+from mcp_assistant_files.service.assistant_files import AssistantFilesTools
+from mcp_assistant_files.service.cursors import CursorCodec
+from tests.conftest import Pauses
 
 from .conftest import SECRET, World, text_of
 
@@ -106,14 +106,7 @@ async def test_a_rejected_key_says_which_variable_to_set() -> None:
     assert "<redacted>" in text
 
 
-async def test_rate_limited_after_retries_says_when_to_retry(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
-
-    async def no_sleep(seconds: float) -> None:
-        calls.append(0)
-
-    monkeypatch.setattr(_flow, "sleep_async", no_sleep)
-
+async def test_rate_limited_after_retries_says_when_to_retry(sleeps: Pauses) -> None:
     def limited(request: httpx2.Request) -> httpx2.Response:
         return envelope(429, "Rate limit reached", **{"retry-after": "17"})
 
@@ -122,7 +115,7 @@ async def test_rate_limited_after_retries_says_when_to_retry(monkeypatch: pytest
     assert "rate limiting" in text
     assert "after 3 attempts" in text
     assert "try again in 17 seconds" in text
-    assert len(calls) == 2
+    assert sleeps.delays == [17.0, 17.0]
 
 
 async def test_an_unreachable_upstream_names_the_base_url() -> None:
@@ -142,11 +135,7 @@ async def test_an_upstream_that_is_not_this_api_says_to_check_the_base_url() -> 
     assert "check the base URL" in text
 
 
-async def test_upstream_server_errors_after_retries_say_to_try_later(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def no_sleep(seconds: float) -> None:
-        return None
-
-    monkeypatch.setattr(_flow, "sleep_async", no_sleep)
+async def test_upstream_server_errors_after_retries_say_to_try_later(sleeps: Pauses) -> None:
     async with mocked(lambda r: envelope(503, "overloaded")) as client:
         text = await error_text(client, "list_assistant_files", {"assistant_id": "asst_1"})
     assert "HTTP 503 after 3 attempts" in text
@@ -204,7 +193,7 @@ async def test_an_unexpected_failure_is_a_short_error_not_a_traceback(
         raise RuntimeError("kaboom in the internals")
 
     service = world.service()
-    monkeypatch.setattr(service, "get_file", explode)
+    monkeypatch.setattr(service.client.files, "retrieve", explode)
     async with Client(build_server(service)) as client:
         text = await error_text(client, "get_assistant_file", {"assistant_id": "asst_1", "file_id": "file-1"})
     assert "internal error" in text
@@ -231,19 +220,14 @@ async def test_an_unknown_assistant_whose_id_contains_file_is_still_named_as_the
     assert text.startswith("Assistant 'asst_profile_bot' was not found")
 
 
-async def test_a_long_rate_limit_is_reported_at_once_with_when_to_retry(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    async def no_sleep(seconds: float) -> None:
-        raise AssertionError("must not wait past the call's budget")
-
-    monkeypatch.setattr(_flow, "sleep_async", no_sleep)
+async def test_a_long_rate_limit_is_reported_at_once_with_when_to_retry(sleeps: Pauses) -> None:
     async with mocked(
         lambda r: envelope(429, "slow down", **{"retry-after": "60"}), total_timeout=45.0
     ) as client:
         text = await error_text(client, "list_assistant_files", {"assistant_id": "asst_1"})
     assert "on the first attempt" in text
     assert "try again in 60 seconds" in text
+    assert sleeps.delays == [], "must not wait past the call's budget"
 
 
 async def test_a_cursor_the_upstream_no_longer_knows_says_to_start_over() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mcp_assistant_files.tools import TOOL_NAMES
+from mcp_assistant_files.service.catalog import TOOL_NAMES
 
 from .conftest import World
 

@@ -21,7 +21,6 @@ from pathlib import Path
 import httpx2
 
 from mcp_assistant_files.backend import Store
-from mcp_assistant_files.backend.testing import seed_attachments
 
 __all__ = [
     "CLEAN_ENV",
@@ -60,7 +59,7 @@ def seed_db(path: Path, count: int = 60) -> Seeded:
     """Create ``path`` with one assistant holding ``count`` attachments."""
     with Store.open(path, max_files_per_assistant=0) as store:
         assistant_id: str = store.create_assistant()["id"]
-        ids = seed_attachments(store, assistant_id, count)
+        ids = store.seed_attachments(assistant_id, count)
     return Seeded(path, assistant_id, tuple(ids))
 
 

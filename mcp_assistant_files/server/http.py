@@ -1,4 +1,4 @@
-"""Serving the MCP server: stdio, or SSE / streamable HTTP with their security.
+"""Serving the MCP server over SSE or streamable HTTP, with their security.
 
 HTTP transports get: ``/healthz``; DNS-rebinding protection (Host and Origin checked against an
 allowlist) on every bind address, not only loopback as the SDK does by default; and a bearer
@@ -9,9 +9,7 @@ token (``MCP_ASSISTANT_FILES_AUTH_TOKEN``) checked in constant time on everythin
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
-import json
 import signal
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -23,13 +21,20 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import JSONResponse, Response
 
-from ._version import __version__
-from .upstream import Upstream
+from .._version import __version__
+from ..bearer import BearerAuth
+from ..service.upstream import Upstream
 
-__all__ = ["HttpOptions", "build_http_app", "is_loopback", "run_http", "run_stdio", "security_settings"]
+__all__ = [
+    "HttpOptions",
+    "build_http_app",
+    "is_loopback",
+    "require_bearer_token",
+    "run_http",
+    "security_settings",
+]
 
 HttpTransport = Literal["sse", "streamable-http"]
 HEALTH_PATH = "/healthz"
@@ -79,44 +84,21 @@ def security_settings(options: HttpOptions) -> TransportSecuritySettings:
     )
 
 
-class BearerAuth:
-    """Require ``Authorization: Bearer <token>`` on every HTTP request but the health check."""
+def _unauthorized(token_sent: bool) -> Response:
+    return JSONResponse(
+        {"error": "unauthorized", "message": "Send Authorization: Bearer <MCP_ASSISTANT_FILES_AUTH_TOKEN>."},
+        status_code=401,
+        headers={"www-authenticate": 'Bearer realm="mcp-assistant-files"'},
+    )
 
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app = app
-        self._token = token.encode()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") == HEALTH_PATH:
-            await self.app(scope, receive, send)
-            return
-        supplied = b""
-        for name, value in scope.get("headers", []):
-            if name == b"authorization":
-                supplied = value
-                break
-        scheme, _, credentials = supplied.partition(b" ")
-        if scheme.lower() == b"bearer" and hmac.compare_digest(credentials.strip(), self._token):
-            await self.app(scope, receive, send)
-            return
-        body = json.dumps(
-            {
-                "error": "unauthorized",
-                "message": "Send Authorization: Bearer <MCP_ASSISTANT_FILES_AUTH_TOKEN>.",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 401,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"www-authenticate", b'Bearer realm="mcp-assistant-files"'),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+def _not_health(path: str) -> bool:
+    return path != HEALTH_PATH
+
+
+def require_bearer_token(app: Starlette, token: str) -> None:
+    """Every request but the health check must carry ``Authorization: Bearer <token>``."""
+    app.add_middleware(BearerAuth, tokens=[token], reject=_unauthorized, protects=_not_health)
 
 
 async def _healthz(request: Request) -> JSONResponse:
@@ -148,7 +130,9 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
 
     app.router.lifespan_context = lifespan
     if options.auth_token:
-        app.add_middleware(BearerAuth, token=options.auth_token)
+        app.add_middleware(
+            BearerAuth, tokens=[options.auth_token], reject=_unauthorized, protects=_not_health
+        )
     return app
 
 
@@ -172,11 +156,3 @@ def run_http(app: Starlette, options: HttpOptions, *, log_level: str) -> None:
 
 def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(0)
-
-
-async def run_stdio(server: MCPServer, upstream: Upstream) -> None:
-    """Serve over stdin/stdout until the client goes away, then close the upstream."""
-    try:
-        await server.run_stdio_async()
-    finally:
-        await upstream.aclose()

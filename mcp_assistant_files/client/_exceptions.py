@@ -24,14 +24,13 @@ but the messages are built only from the status line and the response body.
 
 from __future__ import annotations
 
-import email.utils
 import json
-import math
-import time
-from collections.abc import Mapping
-from typing import Any
 
 import httpx2
+
+from ..redaction import REDACTED, redact
+from ._body import decode_body, error_envelope, upstream_text
+from ._retry import retry_after_seconds
 
 __all__ = [
     "APIConnectionError",
@@ -48,14 +47,9 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
-    "decode_body",
     "make_status_error",
-    "retry_after_seconds",
     "status_error_class",
 ]
-
-_MAX_MESSAGE_BODY = 300
-_REDACTED = "<redacted>"
 
 
 class AssistantFilesError(Exception):
@@ -82,7 +76,7 @@ class APIError(AssistantFilesError):
         self.message = message
         self.request = request
         self.body = body
-        envelope = _error_envelope(body)
+        envelope = error_envelope(body)
         self.type = _str_or_none(envelope.get("type"))
         self.param = _str_or_none(envelope.get("param"))
         self.code = _str_or_none(envelope.get("code"))
@@ -115,7 +109,7 @@ class APIResponseValidationError(APIError):
     def __init__(self, response: httpx2.Response, body: object | None, *, message: str | None = None) -> None:
         key = _api_key_of(response.request)
         if key and key in json.dumps(body, default=str):
-            body = json.loads(json.dumps(body, default=str).replace(key, _REDACTED))
+            body = json.loads(redact(json.dumps(body, default=str), [key]))
         super().__init__(
             message or "Data returned by the API is not of the expected shape.", response.request, body=body
         )
@@ -137,7 +131,7 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code
         self.request_id = _scrubbed_request_id(response)
-        self.upstream_message = _upstream_text(body, response)
+        self.upstream_message = upstream_text(body, response)
 
 
 class BadRequestError(APIStatusError):
@@ -196,29 +190,14 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     return _STATUS_CLASSES.get(status_code, APIStatusError)
 
 
-def _upstream_text(body: object | None, response: httpx2.Response | None = None) -> str:
-    if response is not None and response.is_redirect:
-        # Redirects are not followed: a POST or DELETE must not silently change its target.
-        location = response.headers.get("location", "?")
-        return f"redirected to {location}; redirects are not followed: check the base URL"
-    message = _str_or_none(_error_envelope(body).get("message"))
-    if message is not None:
-        return message
-    if isinstance(body, str) and body.strip():
-        return _shorten(" ".join(body.split()))
-    if body is None or body == "":
-        return "no error message in the response body"
-    return _shorten(json.dumps(body))
-
-
 def make_status_error(response: httpx2.Response, content: bytes) -> APIStatusError:
     """Build the typed error for an error response whose body is ``content``."""
     key = _api_key_of(response.request)
     if key:
         # Upstreams echo a rejected key ("Incorrect API key provided: sk-..."): never keep it.
-        content = content.replace(key.encode("utf-8", "replace"), _REDACTED.encode())
+        content = content.replace(key.encode("utf-8", "replace"), REDACTED.encode())
     body = decode_body(content)
-    upstream = _upstream_text(body, response)
+    upstream = upstream_text(body, response)
     phrase = response.reason_phrase or httpx2.codes.get_reason_phrase(response.status_code)
     message = f"Error code: {response.status_code} {phrase} - {upstream}".replace("  ", " ")
     request_id = _scrubbed_request_id(response)
@@ -237,66 +216,11 @@ def _api_key_of(request: httpx2.Request) -> str | None:
 
 def _scrubbed_request_id(response: httpx2.Response) -> str | None:
     request_id = response.headers.get("x-request-id")
-    key = _api_key_of(response.request)
-    if request_id is not None and key:
-        request_id = request_id.replace(key, _REDACTED)
-    return request_id
-
-
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """Seconds the server asked us to wait: ``retry-after-ms``, else ``retry-after`` (finite only).
-
-    ``retry-after`` may be a number of seconds or an HTTP date. ``None`` when absent or unreadable.
-    """
-    value = _retry_after(headers)
-    return value if value is not None and math.isfinite(value) else None
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    raw_ms = headers.get("retry-after-ms")
-    if raw_ms is not None:
-        try:
-            return float(raw_ms) / 1000.0
-        except ValueError:
-            pass
-    raw = headers.get("retry-after")
-    if raw is None:
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        pass
-    parsed = email.utils.parsedate_tz(raw)
-    if parsed is None:
-        return None
-    return float(email.utils.mktime_tz(parsed)) - time.time()
-
-
-def decode_body(content: bytes) -> object | None:
-    """JSON-decode a body when possible, else return its text (``None`` when empty)."""
-    if not content:
-        return None
-    try:
-        decoded: object = json.loads(content)
-    except ValueError:
-        return content.decode("utf-8", "replace")
-    return decoded
-
-
-def _error_envelope(body: object | None) -> dict[str, Any]:
-    if isinstance(body, dict):
-        inner = body.get("error")
-        if isinstance(inner, dict):
-            return inner
-    return {}
+    return None if request_id is None else redact(request_id, [_api_key_of(response.request)])
 
 
 def _str_or_none(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= _MAX_MESSAGE_BODY else text[: _MAX_MESSAGE_BODY - 1] + "…"
 
 
 def _origin(request: httpx2.Request) -> str:

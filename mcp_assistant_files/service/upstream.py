@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx2
 
-from .backend import Store, create_app, default_db_path
-from .client import AsyncAssistantsClient
+from ..backend import Store, create_app, prepare_db_path
+from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient
 
 __all__ = ["LOCAL_BASE_URL", "TOOL_CALL_BUDGET", "Upstream", "open_upstream", "resolve_base_url"]
 
@@ -52,17 +51,16 @@ class Upstream:
 TOOL_CALL_BUDGET = 45.0
 
 
-def open_upstream(*, base_url: str | None, db: str | None = None, max_retries: int = 2) -> Upstream:
+def open_upstream(
+    *, base_url: str | None, db: str | None = None, max_retries: int = DEFAULT_MAX_RETRIES
+) -> Upstream:
     """An upstream for ``base_url``, or the embedded backend on ``db`` when it is ``None``."""
     if base_url is not None:
         client = AsyncAssistantsClient(
             base_url=base_url, max_retries=max_retries, total_timeout=TOOL_CALL_BUDGET
         )
         return Upstream(client, f"the upstream at {client.display_url}")
-    path: str | Path = db if db else default_db_path()
-    if str(path) != ":memory:":
-        path = Path(path).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
+    path = prepare_db_path(db or None)
     # No attachment cap here: the point of the local backend is to hold real collections.
     store = Store.open(path, max_files_per_assistant=0)
     http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=create_app(store)))

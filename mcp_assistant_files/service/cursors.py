@@ -59,6 +59,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+from ..contract import Order
+from ..redaction import REDACTED
+
 __all__ = [
     "CURSOR_SECRET_ENV",
     "DEFAULT_TTL_SECONDS",
@@ -68,14 +71,12 @@ __all__ = [
     "Direction",
     "InvalidCursorError",
     "InvalidCursorReason",
-    "Order",
     "is_placeholder",
     "secret_from_env",
     "secret_from_file",
 ]
 
 Direction = Literal["after", "before"]
-Order = Literal["asc", "desc"]
 InvalidCursorReason = Literal["malformed", "expired", "foreign_assistant", "order_mismatch"]
 
 CURSOR_SECRET_ENV: Final = "MCP_ASSISTANT_FILES_CURSOR_SECRET"  # noqa: S105 - a variable name, not a secret
@@ -222,7 +223,7 @@ class CursorCodec:
         self._clock = clock
 
     def __repr__(self) -> str:
-        return f"CursorCodec(secret=<redacted>, ttl_seconds={self._ttl})"
+        return f"CursorCodec(secret={REDACTED}, ttl_seconds={self._ttl})"
 
     @property
     def ttl_seconds(self) -> int:

@@ -31,6 +31,7 @@ def test_public_names_are_pinned() -> None:
         "StoreError",
         "create_app",
         "default_db_path",
+        "prepare_db_path",
         "run_backend",
     ]
 

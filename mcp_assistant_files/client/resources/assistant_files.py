@@ -10,20 +10,20 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..models import AssistantFile, FileDeleteResponse
-from ._options import attachment_options, create_options, list_options
-from ._pages import AsyncPaginator, SyncCursorPage
-from ._response import parse_model
-from ._types import NOT_GIVEN, Body, Headers, NotGiven, Order, Query, TimeoutArg
-from ._wrappers import (
+from .._options import path_segment, request_options, required
+from .._pages import AsyncPaginator, SyncCursorPage
+from .._response import parse_model
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Order, Query, TimeoutArg
+from .._wrappers import (
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
+from ..models import AssistantFile, FileDeleteResponse
 
 if TYPE_CHECKING:
-    from ._clients import AssistantsClient, AsyncAssistantsClient
+    from .._clients import AssistantsClient, AsyncAssistantsClient
 
 __all__ = [
     "AsyncFiles",
@@ -35,6 +35,13 @@ __all__ = [
 ]
 
 _parse_file = parse_model(AssistantFile)
+
+
+def _path(assistant_id: str, file_id: str | None = None) -> str:
+    path = f"/assistants/{path_segment(assistant_id, 'assistant_id')}/files"
+    return path if file_id is None else f"{path}/{path_segment(file_id, 'file_id')}"
+
+
 _parse_deleted = parse_model(FileDeleteResponse)
 
 
@@ -65,9 +72,9 @@ class Files:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> AssistantFile:
         """Attach file ``file_id`` (purpose ``assistants``) to the assistant."""
-        options = create_options(
-            assistant_id, file_id=file_id, extra_headers=extra_headers, extra_query=extra_query,
-            extra_body=extra_body, timeout=timeout,
+        options = request_options(
+            "POST", _path(assistant_id), json_data={"file_id": required(file_id, "file_id")},
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return self._client._request(options, _parse_file)
 
@@ -82,8 +89,8 @@ class Files:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> AssistantFile:
         """Get one attachment of the assistant."""
-        options = attachment_options(
-            "GET", file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
+        options = request_options(
+            "GET", _path(assistant_id, file_id), extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return self._client._request(options, _parse_file)
@@ -99,8 +106,8 @@ class Files:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> FileDeleteResponse:
         """Detach the file from the assistant (the file itself is kept)."""
-        options = attachment_options(
-            "DELETE", file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
+        options = request_options(
+            "DELETE", _path(assistant_id, file_id), extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return self._client._request(options, _parse_deleted)
@@ -119,11 +126,11 @@ class Files:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> SyncCursorPage[AssistantFile]:
         """The first page of the assistant's files; iterate it to walk every page."""
-        options = list_options(
-            assistant_id, after=after, before=before, limit=limit, order=order, extra_headers=extra_headers,
-            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+        options = request_options(
+            "GET", _path(assistant_id), params={"after": after, "before": before, "limit": limit, "order": order},
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
-        return self._client._get_page(options)
+        return self._client._get_page(options, AssistantFile)
 
 
 class AsyncFiles:
@@ -153,9 +160,9 @@ class AsyncFiles:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> AssistantFile:
         """Attach file ``file_id`` (purpose ``assistants``) to the assistant."""
-        options = create_options(
-            assistant_id, file_id=file_id, extra_headers=extra_headers, extra_query=extra_query,
-            extra_body=extra_body, timeout=timeout,
+        options = request_options(
+            "POST", _path(assistant_id), json_data={"file_id": required(file_id, "file_id")},
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return await self._client._request(options, _parse_file)
 
@@ -170,8 +177,8 @@ class AsyncFiles:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> AssistantFile:
         """Get one attachment of the assistant."""
-        options = attachment_options(
-            "GET", file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
+        options = request_options(
+            "GET", _path(assistant_id, file_id), extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return await self._client._request(options, _parse_file)
@@ -187,8 +194,8 @@ class AsyncFiles:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> FileDeleteResponse:
         """Detach the file from the assistant (the file itself is kept)."""
-        options = attachment_options(
-            "DELETE", file_id, assistant_id=assistant_id, extra_headers=extra_headers, extra_query=extra_query,
+        options = request_options(
+            "DELETE", _path(assistant_id, file_id), extra_headers=extra_headers, extra_query=extra_query,
             extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return await self._client._request(options, _parse_deleted)
@@ -207,11 +214,11 @@ class AsyncFiles:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[AssistantFile]:
         """``await`` it for the first page, or ``async for`` over every file of every page."""
-        options = list_options(
-            assistant_id, after=after, before=before, limit=limit, order=order, extra_headers=extra_headers,
-            extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+        options = request_options(
+            "GET", _path(assistant_id), params={"after": after, "before": before, "limit": limit, "order": order},
+            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
-        return AsyncPaginator(lambda: self._client._get_page(options))
+        return AsyncPaginator(lambda: self._client._get_page(options, AssistantFile))
 
 
 class FilesWithRawResponse:

@@ -10,13 +10,18 @@ from pathlib import Path
 
 import anyio
 
-from .backend import Store, StoreError, default_db_path, run_backend
-from .cursors import CursorCodec, secret_from_env, secret_from_file
-from .logs import announce, configure_logging
-from .server import build_server
-from .tools import TOOL_NAMES, AssistantFilesTools, ToolPolicy
-from .transports import HttpOptions, build_http_app, is_loopback, run_http, run_stdio
-from .upstream import open_upstream, resolve_base_url
+from .._version import __version__
+from ..backend import Store, StoreError, default_db_path, prepare_db_path, run_backend
+from ..backend.location import MEMORY
+from ..logs import announce, configure_logging
+from ..server.http import HttpOptions, build_http_app, is_loopback, run_http
+from ..server.registry import build_server
+from ..server.stdio import run_stdio
+from ..service.assistant_files import AssistantFilesTools
+from ..service.catalog import TOOL_NAMES, all_specs
+from ..service.cursors import CursorCodec, secret_from_env, secret_from_file
+from ..service.declaration import ToolPolicy
+from ..service.upstream import open_upstream, resolve_base_url
 
 __all__ = ["AUTH_TOKEN_ENV", "UsageError", "run"]
 
@@ -52,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _policy(args: argparse.Namespace) -> ToolPolicy:
-    tools = frozenset(TOOL_NAMES)
+    tools = None
     if args.tools:
         tools = frozenset(t.strip() for t in args.tools.split(",") if t.strip())
         unknown = sorted(tools - set(TOOL_NAMES))
@@ -63,7 +68,7 @@ def _policy(args: argparse.Namespace) -> ToolPolicy:
     policy = ToolPolicy(
         read_only=args.read_only, tools=tools, allowed_assistants=frozenset(args.allow_assistant)
     )
-    if not policy.enabled_tools():
+    if not any(policy.allows(spec) for spec in all_specs()):
         raise UsageError("--tools and --read-only leave no tool to serve")
     return policy
 
@@ -86,7 +91,7 @@ def serve(args: argparse.Namespace) -> int:
     upstream = open_upstream(
         base_url=resolve_base_url(args.base_url), db=args.db, max_retries=args.max_retries
     )
-    announce("mcp-assistant-files %s: upstream is %s", _version(), upstream.label)
+    announce("mcp-assistant-files %s: upstream is %s", __version__, upstream.label)
     service = AssistantFilesTools(
         client=upstream.client, codec=CursorCodec(secret), policy=policy, upstream_label=upstream.label
     )
@@ -116,7 +121,7 @@ def _cursor_secret(db: str | None, *, http: bool) -> bytes:
     secret, random_secret = secret_from_env()
     if not random_secret:
         return secret
-    folder = Path(db).expanduser().parent if db and db != ":memory:" else default_db_path().parent
+    folder = Path(db).expanduser().parent if db and db != MEMORY else default_db_path().parent
     path = folder / "cursor-secret"
     try:
         secret = secret_from_file(path)
@@ -138,16 +143,8 @@ def _cursor_secret(db: str | None, *, http: bool) -> bytes:
     return secret
 
 
-def _version() -> str:
-    from ._version import __version__
-
-    return __version__
-
-
 def _open_store(db: str | None) -> Store:
-    path = Path(db).expanduser() if db else default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return Store.open(path, max_files_per_assistant=0)
+    return Store.open(prepare_db_path(db or None), max_files_per_assistant=0)
 
 
 def _out(line: str) -> None:

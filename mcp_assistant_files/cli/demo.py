@@ -20,8 +20,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp_types import CallToolResult, TextContent
 
-from .backend import Store
-from .backend.testing import seed_attachments
+from ..backend import Store
 
 __all__ = ["run_demo"]
 
@@ -129,7 +128,7 @@ def run_demo(*, files: int = 45, limit: int = 20) -> int:
         db = Path(tmp) / "demo.sqlite3"
         with Store.open(db, max_files_per_assistant=0) as store:
             assistant_id = store.create_assistant(name="Demo assistant")["id"]
-            seed_attachments(store, assistant_id, files, filename="report.pdf")
+            store.seed_attachments(assistant_id, files, filename="report.pdf")
             spare_file = store.create_file("new-notes.md", b"# notes\n", "assistants")["id"]
         _say(f"Seeded a throw-away local backend: assistant {assistant_id} with {files} attached files.")
         with (Path(tmp) / "server.log").open("w+", encoding="utf-8") as errlog:

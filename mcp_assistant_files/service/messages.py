@@ -6,7 +6,7 @@ which tool to call, when to retry). Never a key: the client's errors are already
 
 from __future__ import annotations
 
-from .errors import (
+from ..client import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,

@@ -1,53 +1,80 @@
-"""What the four MCP tools do, independent of MCP: inputs, results, cursors, error sentences.
+"""The v1 assistant-files tools: what they do, independent of MCP.
 
-``server`` turns these into MCP tools; everything an agent sees (the shape of a result, the
-short text beside it, each error's sentence) is decided here, so it can be tested without a
-protocol in the way. This module never imports ``mcp``.
+Everything an agent sees (the arguments and their limits, the shape of a result, the short text
+beside it, each error's sentence) is decided here, so it can be tested without a protocol in the
+way. The server registers the methods declared with ``@tool``. This module never imports ``mcp``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from functools import partial
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from .client import AsyncAssistantsClient, AsyncCursorPage
+from ..client import NOT_GIVEN, AssistantFile, AssistantFilesError, AsyncAssistantsClient, AsyncCursorPage
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Order
 from .cursors import CursorCodec, InvalidCursorError, is_placeholder
-from .errors import (
-    AssistantFilesError,
-)
+from .declaration import Hints, Reply, ToolFailure, ToolFamily, ToolPolicy, tool
 from .messages import describe_error
-from .models import AssistantFile
 
 __all__ = [
     "ID_MAX_LENGTH",
     "ID_PATTERN",
-    "TOOL_NAMES",
-    "WRITE_TOOLS",
     "AssistantFilesTools",
     "AttachedFile",
     "DetachedFile",
     "FileListing",
-    "ToolFailure",
-    "ToolPolicy",
 ]
 
-Order = Literal["asc", "desc"]
-TOOL_NAMES = (
-    "list_assistant_files",
-    "get_assistant_file",
-    "attach_assistant_file",
-    "detach_assistant_file",
-)
-WRITE_TOOLS = frozenset({"attach_assistant_file", "detach_assistant_file"})
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 ID_MAX_LENGTH = 64
 
+AssistantId = Annotated[
+    str,
+    Field(
+        description="The assistant's id, such as asst_abc123.",
+        min_length=1,
+        max_length=ID_MAX_LENGTH,
+        pattern=ID_PATTERN,
+    ),
+]
+FileId = Annotated[
+    str,
+    Field(
+        description="The file's id, such as file-abc123.",
+        min_length=1,
+        max_length=ID_MAX_LENGTH,
+        pattern=ID_PATTERN,
+    ),
+]
+Limit = Annotated[
+    int,
+    Field(description=f"How many files per page, from 1 to {MAX_PAGE_LIMIT}.", ge=1, le=MAX_PAGE_LIMIT),
+]
+OrderArg = Annotated[
+    Order,
+    Field(description="Sort by attachment time: desc (newest first) or asc (oldest first)."),
+]
+Cursor = Annotated[
+    str | None,
+    Field(
+        description=(
+            "Omit for the first page. To continue, pass next_cursor (or previous_cursor) from the "
+            "previous list_assistant_files result, unchanged, with the same assistant_id and order."
+        ),
+        max_length=512,
+    ),
+]
 
-class ToolFailure(Exception):
-    """A failure to report to the agent as an ``isError`` result; the message is its whole text."""
+T = TypeVar("T")
+
+READ = Hints(read_only=True)
+ATTACH = Hints(read_only=False)
+DETACH = Hints(read_only=False, destructive=True)
 
 
 class AttachedFile(BaseModel):
@@ -92,33 +119,31 @@ class DetachedFile(BaseModel):
     ]
 
 
-@dataclass(frozen=True)
-class ToolPolicy:
-    """What this server lets agents do."""
-
-    read_only: bool = False
-    tools: frozenset[str] = frozenset(TOOL_NAMES)
-    allowed_assistants: frozenset[str] = frozenset()
-
-    def enabled_tools(self) -> tuple[str, ...]:
-        """The tools to register, in their documented order."""
-        return tuple(
-            name for name in TOOL_NAMES if name in self.tools and not (self.read_only and name in WRITE_TOOLS)
-        )
-
-
 @dataclass
-class AssistantFilesTools:
-    """The tools' behaviour over one upstream client (shared by every session of the process)."""
+class AssistantFilesTools(ToolFamily):
+    """The v1 assistant-files tools over one upstream client (shared by every session of the process)."""
+
+    family = "assistant-files"
 
     client: AsyncAssistantsClient
     codec: CursorCodec
     policy: ToolPolicy = field(default_factory=ToolPolicy)
     upstream_label: str = ""
 
+    @tool(
+        "list_assistant_files",
+        title="List assistant files",
+        description="List the files attached to an assistant, one page at a time (newest first by default). "
+        "The result has next_cursor/previous_cursor: pass one back as `cursor` to move between pages.",
+        hints=READ,
+    )
     async def list_files(
-        self, assistant_id: str, limit: int = 20, order: Order = "desc", cursor: str | None = None
-    ) -> tuple[FileListing, str]:
+        self,
+        assistant_id: AssistantId,
+        limit: Limit = DEFAULT_PAGE_LIMIT,
+        order: OrderArg = DEFAULT_ORDER,
+        cursor: Cursor = None,
+    ) -> Reply[FileListing]:
         """One page, and its short text."""
         self._check_assistant(assistant_id)
         after: str | None = None
@@ -138,53 +163,75 @@ class AssistantFilesTools:
             before = None
             page = await self._page(assistant_id, limit=limit, order=order, after=None, before=None)
         listing = self._listing(assistant_id, order, page, after=after, before=before)
-        return listing, _listing_text(listing, limit)
+        return Reply(listing, _listing_text(listing, limit))
 
-    async def get_file(self, assistant_id: str, file_id: str) -> tuple[AttachedFile, str]:
+    @tool(
+        "get_assistant_file",
+        title="Get assistant file",
+        description="Get one file attached to an assistant (an error says if it is not attached).",
+        hints=READ,
+    )
+    async def get_file(self, assistant_id: AssistantId, file_id: FileId) -> Reply[AttachedFile]:
         """One attachment, and its short text."""
-        self._check_assistant(assistant_id)
-        try:
-            found = await self.client.files.retrieve(file_id, assistant_id=assistant_id)
-        except (AssistantFilesError, ValueError) as err:
-            raise self._failure(err, assistant_id=assistant_id, file_id=file_id, action="get") from None
+        found = await self._upstream(
+            partial(self.client.files.retrieve, file_id, assistant_id=assistant_id),
+            "get",
+            assistant_id,
+            file_id,
+        )
         result = AttachedFile.of(found)
-        return (
+        return Reply(
             result,
             f"File {result.id} is attached to assistant {result.assistant_id} (since {_iso(result.created_at)}).",
         )
 
-    async def attach_file(self, assistant_id: str, file_id: str) -> tuple[AttachedFile, str]:
+    @tool(
+        "attach_assistant_file",
+        title="Attach file to assistant",
+        description="Attach an uploaded file (purpose 'assistants') to an assistant. Attaching a file that is "
+        "already attached changes nothing and returns it.",
+        hints=ATTACH,
+    )
+    async def attach_file(self, assistant_id: AssistantId, file_id: FileId) -> Reply[AttachedFile]:
         """Attach a file (idempotent upstream), and the short text."""
-        self._check_assistant(assistant_id)
-        try:
-            attached = await self.client.files.create(assistant_id, file_id=file_id)
-        except (AssistantFilesError, ValueError) as err:
-            raise self._failure(err, assistant_id=assistant_id, file_id=file_id, action="attach") from None
+        attached = await self._upstream(
+            partial(self.client.files.create, assistant_id, file_id=file_id), "attach", assistant_id, file_id
+        )
         result = AttachedFile.of(attached)
-        return result, f"Attached file {result.id} to assistant {result.assistant_id}."
+        return Reply(result, f"Attached file {result.id} to assistant {result.assistant_id}.")
 
-    async def detach_file(self, assistant_id: str, file_id: str) -> tuple[DetachedFile, str]:
+    @tool(
+        "detach_assistant_file",
+        title="Detach file from assistant",
+        description="Detach a file from an assistant. The file itself is not deleted and can be attached again.",
+        hints=DETACH,
+    )
+    async def detach_file(self, assistant_id: AssistantId, file_id: FileId) -> Reply[DetachedFile]:
         """Detach a file, and the short text."""
-        self._check_assistant(assistant_id)
-        try:
-            deleted = await self.client.files.delete(file_id, assistant_id=assistant_id)
-        except (AssistantFilesError, ValueError) as err:
-            raise self._failure(err, assistant_id=assistant_id, file_id=file_id, action="detach") from None
+        deleted = await self._upstream(
+            partial(self.client.files.delete, file_id, assistant_id=assistant_id),
+            "detach",
+            assistant_id,
+            file_id,
+        )
         result = DetachedFile(id=deleted.id, assistant_id=assistant_id, deleted=deleted.deleted)
         verb = "Detached" if result.deleted else "Did not detach"
-        return result, f"{verb} file {result.id} from assistant {assistant_id} (the file itself is kept)."
+        return Reply(
+            result, f"{verb} file {result.id} from assistant {assistant_id} (the file itself is kept)."
+        )
 
     async def _page(
         self, assistant_id: str, *, limit: int, order: Order, after: str | None, before: str | None
     ) -> AsyncCursorPage[AssistantFile]:
-        try:
-            if before is not None:
-                return await self.client.files.list(assistant_id, limit=limit, order=order, before=before)
-            if after is not None:
-                return await self.client.files.list(assistant_id, limit=limit, order=order, after=after)
-            return await self.client.files.list(assistant_id, limit=limit, order=order)
-        except (AssistantFilesError, ValueError) as err:
-            raise self._failure(err, assistant_id=assistant_id, file_id=None, action="list") from None
+        listing = partial(
+            self.client.files.list,
+            assistant_id,
+            limit=limit,
+            order=order,
+            after=NOT_GIVEN if after is None else after,
+            before=NOT_GIVEN if before is None else before,
+        )
+        return await self._upstream(listing, "list", assistant_id, None)
 
     def _listing(
         self,
@@ -233,11 +280,21 @@ class AssistantFilesTools:
                 f"Assistant {assistant_id!r} is not one this server may use (--allow-assistant): use one of {names}."
             )
 
-    def _failure(self, err: Exception, *, assistant_id: str, file_id: str | None, action: str) -> ToolFailure:
-        return ToolFailure(
-            describe_error(err, assistant_id=assistant_id, file_id=file_id, action=action, upstream=self.upstream_label,
-                           retries=self.client.max_retries)
-        )  # fmt: skip
+    async def _upstream(
+        self, call: Callable[[], Awaitable[T]], action: str, assistant_id: str, file_id: str | None
+    ) -> T:
+        """The upstream call's result, or a ``ToolFailure`` with the sentence for its error.
+
+        The assistant is checked against ``--allow-assistant`` first: a refused one is never called.
+        """
+        try:
+            self._check_assistant(assistant_id)
+            return await call()
+        except (AssistantFilesError, ValueError) as err:
+            raise ToolFailure(
+                describe_error(err, assistant_id=assistant_id, file_id=file_id, action=action,
+                               upstream=self.upstream_label, retries=self.client.max_retries)
+            ) from None  # fmt: skip
 
 
 def _iso(timestamp: int) -> str:

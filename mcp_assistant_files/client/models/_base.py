@@ -1,0 +1,33 @@
+"""What every object of the upstream contracts shares: extra fields kept, required ones checked."""
+
+from __future__ import annotations
+
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["ListResponse", "UpstreamModel"]
+
+
+class UpstreamModel(BaseModel):
+    """An object as the upstream sent it.
+
+    Extra fields are kept (an upstream may add some, as openai-python's models keep them), but a
+    missing or mistyped required field is refused, so a malformed answer surfaces as
+    ``APIResponseValidationError`` instead of a half-filled object.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+ItemT = TypeVar("ItemT", bound=UpstreamModel)
+
+
+class ListResponse(UpstreamModel, Generic[ItemT]):
+    """One page of a listing, as sent on the wire (``first_id``/``last_id`` are null when empty)."""
+
+    object: Literal["list"]
+    data: list[ItemT]
+    first_id: str | None
+    last_id: str | None
+    has_more: bool

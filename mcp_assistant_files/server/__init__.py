@@ -1,0 +1,1 @@
+"""The MCP adapter: tool registration from the service's declarations, schemas, transports."""

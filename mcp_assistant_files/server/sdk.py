@@ -1,0 +1,102 @@
+"""The one place that relies on the MCP SDK's ``Tool`` internals.
+
+``MCPServer`` registers ``Tool`` objects; ours is a subclass that:
+
+* checks its arguments itself (unknown names and invalid values get one sentence each, from
+  ``service.arguments``; the SDK would drop the first silently and report the second as
+  pydantic's multi-line text), using ``fn_metadata.validate_arguments``;
+* turns the handler's ``Reply`` into a ``CallToolResult`` and every failure into an ``isError``
+  result, so no exception ever reaches the SDK (whose generic text would reach the agent);
+* publishes flat schemas: ``parameters`` is replaced, and ``fn_metadata.output_schema`` is set
+  before anything reads ``Tool.output_schema`` (a cached property of the SDK).
+
+``tests/server/test_sdk_adapter.py`` fails if an SDK upgrade changes any of these.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from mcp.server.mcpserver.tools import Tool
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import TypeAdapter, ValidationError
+
+from ..redaction import redact
+from ..service.arguments import describe_invalid, unknown_arguments
+from ..service.declaration import Reply, ToolFailure, ToolSpec
+from .schemas import flatten_input, flatten_output
+
+__all__ = ["StrictTool", "error_result", "make_tool", "reply_result"]
+
+logger = logging.getLogger("mcp_assistant_files.server")
+
+Handler = Callable[..., Awaitable[Reply[Any]]]
+
+
+def reply_result(reply: Reply[Any]) -> CallToolResult:
+    """A successful tool result: the structured content, and the short text beside it."""
+    return CallToolResult(
+        content=[TextContent(type="text", text=reply.text)],
+        structured_content=reply.result.model_dump(mode="json"),
+    )
+
+
+def error_result(text: str) -> CallToolResult:
+    """An ``isError`` tool result whose whole text is ``text``."""
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+
+class StrictTool(Tool):
+    """A tool that checks its arguments itself and never lets an exception reach the SDK."""
+
+    secrets: tuple[str, ...] = ()
+
+    async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
+        problem = unknown_arguments(self.name, self.parameters, arguments)
+        if problem is not None:
+            return error_result(problem)
+        try:
+            validated = self.fn_metadata.validate_arguments(arguments)
+        except ValidationError as err:
+            return error_result(redact(describe_invalid(self.name, self.parameters, err), self.secrets))
+        try:
+            reply: Reply[Any] = await self.fn(**validated)
+        except ToolFailure as failure:
+            return error_result(redact(str(failure), self.secrets))
+        except Exception:
+            logger.exception("tool %s failed unexpectedly", self.name)
+            return error_result(
+                f"{self.name} failed because of an internal error in mcp-assistant-files (see the server's "
+                "log). Nothing suggests the request was wrong: you may try again once."
+            )
+        return reply_result(reply)
+
+
+def tool_annotations(spec: ToolSpec) -> ToolAnnotations:
+    """MCP's tool annotations for the declared hints."""
+    return ToolAnnotations(
+        read_only_hint=spec.hints.read_only,
+        destructive_hint=spec.hints.destructive,
+        idempotent_hint=spec.hints.idempotent,
+        open_world_hint=spec.hints.open_world,
+    )
+
+
+def make_tool(spec: ToolSpec, handler: Handler, *, secrets: Sequence[str]) -> StrictTool:
+    """The SDK tool for ``spec``, run by ``handler`` (the family's bound method)."""
+    made = StrictTool.from_function(
+        handler,
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        annotations=tool_annotations(spec),
+        structured_output=False,
+    )
+    assert isinstance(made, StrictTool)
+    made.secrets = tuple(s for s in secrets if s)
+    made.parameters = flatten_input(made.parameters)
+    # Read by ``Tool.output_schema`` (a cached property): set before anything reads it.
+    made.fn_metadata.output_schema = flatten_output(TypeAdapter(spec.result).json_schema())
+    return made

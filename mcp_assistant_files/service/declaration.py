@@ -1,0 +1,150 @@
+"""How a tool is declared: once, as a decorated method of its family's class.
+
+Everything else is derived from the declaration: the MCP registration (``server.registry``),
+``--tools``, ``--toolsets`` and ``--read-only`` (from ``hints.read_only``, as github-mcp-server's
+inventory filter derives read-only mode from each tool's own ``IsReadOnly()``), the README table
+check and the tool snapshots. The input schema comes from the method's ``Annotated`` parameters,
+the output schema from the model inside its ``Reply[...]`` return annotation.
+
+Nothing here knows MCP: hints are plain booleans, which the server turns into MCP annotations.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, NamedTuple, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+__all__ = [
+    "FAMILIES",
+    "Family",
+    "Hints",
+    "Reply",
+    "ToolFailure",
+    "ToolFamily",
+    "ToolPolicy",
+    "ToolSpec",
+    "tool",
+]
+
+Family = Literal["assistant-files", "vector-store-files", "files"]
+FAMILIES: tuple[Family, ...] = typing.get_args(Family)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ToolFailure(Exception):
+    """A failure to report to the agent as an ``isError`` result; the message is its whole text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply(Generic[M]):
+    """What a tool returns: its structured result, and a short text that ends with the next step."""
+
+    result: M
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hints:
+    """What a tool does to the world (MCP's tool annotations, without MCP)."""
+
+    read_only: bool
+    destructive: bool = False
+    idempotent: bool = True
+    open_world: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    """One tool's declaration: everything the server, the CLI and the docs need to know of it."""
+
+    name: str
+    title: str
+    description: str
+    family: Family
+    hints: Hints
+    method: str
+    """The name of the family's method that runs the tool."""
+    result: type[BaseModel]
+    """The model of the tool's structured result."""
+
+
+class _Declared(NamedTuple):
+    name: str
+    title: str
+    description: str
+    hints: Hints
+
+
+Handler = Callable[..., Awaitable[Reply[Any]]]
+H = TypeVar("H", bound=Handler)
+
+
+def tool(name: str, *, title: str, description: str, hints: Hints) -> Callable[[H], H]:
+    """Declare the decorated method of a ``ToolFamily`` subclass as the tool ``name``."""
+
+    def declare(method: H) -> H:
+        method.__dict__["_tool_declaration"] = _Declared(name, title, description, hints)
+        return method
+
+    return declare
+
+
+@dataclass(frozen=True)
+class ToolPolicy:
+    """Which tools this server registers, and what they may touch."""
+
+    read_only: bool = False
+    tools: frozenset[str] | None = None
+    """Only these tools (``None``: every tool of the selected families)."""
+    toolsets: frozenset[Family] = frozenset(FAMILIES)
+    allowed_assistants: frozenset[str] = frozenset()
+
+    def allows(self, spec: ToolSpec) -> bool:
+        """Whether ``spec`` is registered under this policy."""
+        if spec.family not in self.toolsets:
+            return False
+        if self.tools is not None and spec.name not in self.tools:
+            return False
+        return spec.hints.read_only or not self.read_only
+
+
+class _Upstream(Protocol):
+    @property
+    def api_key(self) -> str | None: ...
+
+
+class ToolFamily:
+    """Base of the classes whose decorated methods are tools (one class per family)."""
+
+    family: ClassVar[Family]
+    client: _Upstream
+    policy: ToolPolicy
+
+    @classmethod
+    def specs(cls) -> tuple[ToolSpec, ...]:
+        """This family's tools, in the order their methods are defined."""
+        if cls not in _SPECS:
+            _SPECS[cls] = _find_specs(cls)
+        return _SPECS[cls]
+
+
+_SPECS: dict[type[ToolFamily], tuple[ToolSpec, ...]] = {}
+
+
+def _find_specs(cls: type[ToolFamily]) -> tuple[ToolSpec, ...]:
+    found = []
+    for attribute, value in vars(cls).items():
+        declared = getattr(value, "_tool_declaration", None)
+        if not isinstance(declared, _Declared):
+            continue
+        returns = typing.get_type_hints(value)["return"]
+        result = typing.get_args(returns)[0] if typing.get_origin(returns) is Reply else None
+        if not (isinstance(result, type) and issubclass(result, BaseModel)):
+            raise TypeError(f"{cls.__name__}.{attribute} must be annotated -> Reply[SomeModel]")
+        found.append(ToolSpec(**declared._asdict(), family=cls.family, method=attribute, result=result))
+    return tuple(found)

@@ -1,0 +1,84 @@
+"""What ``server/sdk.py`` relies on in the MCP SDK: if an upgrade changes any of it, this fails.
+
+The adapter subclasses the SDK's ``Tool``, replaces ``parameters``, sets
+``fn_metadata.output_schema`` before the cached ``Tool.output_schema`` is read, validates with
+``fn_metadata.validate_arguments`` and overrides ``run(arguments, context, convert_result)``;
+``MCPServer(tools=[...])`` registers the objects as they are and lists what they publish.
+"""
+
+from __future__ import annotations
+
+import inspect
+from functools import cached_property
+from typing import Annotated, Any
+
+import pytest
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
+from pydantic import BaseModel, Field
+
+from mcp_assistant_files.server.sdk import StrictTool, make_tool
+from mcp_assistant_files.service.declaration import Hints, Reply, ToolSpec
+
+pytestmark = pytest.mark.anyio
+
+
+class Echoed(BaseModel):
+    """A result."""
+
+    value: Annotated[str, Field(description="What was sent.")]
+    note: Annotated[str | None, Field(description="Nullable, to be flattened.")] = None
+
+
+async def echo(value: Annotated[str, Field(description="Anything.", max_length=8)]) -> Reply[Echoed]:
+    return Reply(Echoed(value=value), f"echoed {value}")
+
+
+SPEC = ToolSpec(
+    name="echo",
+    title="Echo",
+    description="Echo a value.",
+    family="files",
+    hints=Hints(read_only=True),
+    method="echo",
+    result=Echoed,
+)
+
+
+def test_the_sdk_tool_still_has_what_the_adapter_overrides_and_sets() -> None:
+    assert list(inspect.signature(Tool.run).parameters) == ["self", "arguments", "context", "convert_result"]
+    assert isinstance(inspect.getattr_static(Tool, "output_schema"), cached_property)
+    assert "parameters" in Tool.model_fields and "fn_metadata" in Tool.model_fields
+    assert "output_schema" in FuncMetadata.model_fields
+    assert callable(FuncMetadata.validate_arguments)
+    assert "structured_output" in inspect.signature(Tool.from_function).parameters
+    assert "tools" in inspect.signature(MCPServer).parameters
+
+
+def test_the_adapter_publishes_flat_schemas_through_the_sdk_fields() -> None:
+    tool = make_tool(SPEC, echo, secrets=())
+    assert isinstance(tool, StrictTool)
+    assert tool.parameters["additionalProperties"] is False
+    assert tool.output_schema is tool.fn_metadata.output_schema
+    assert tool.output_schema is not None
+    assert tool.output_schema["properties"]["note"]["type"] == ["string", "null"]
+    assert "anyOf" not in str(tool.output_schema)
+
+
+async def test_mcpserver_lists_and_runs_the_adapted_tool_unchanged() -> None:
+    server = MCPServer("adapter-test", tools=[make_tool(SPEC, echo, secrets=("s3cret",))])
+    async with Client(server) as client:
+        (listed,) = (await client.list_tools()).tools
+        assert listed.name == "echo" and listed.title == "Echo"
+        assert listed.input_schema["properties"]["value"]["maxLength"] == 8
+        assert listed.output_schema is not None and "note" in listed.output_schema["properties"]
+        assert listed.annotations is not None and listed.annotations.read_only_hint is True
+        done = await client.call_tool("echo", {"value": "hi"})
+        assert not done.is_error
+        assert done.structured_content == {"value": "hi", "note": None}
+        refused = await client.call_tool("echo", {"value": "hi", "extra": 1})
+        assert refused.is_error
+        texts: list[Any] = [c.text for c in refused.content if hasattr(c, "text")]
+        assert texts == ["echo does not accept 'extra': its arguments are value."]
