@@ -55,6 +55,6 @@ def test_a_cursor_from_one_stdio_server_works_in_the_next(tmp_path: Path) -> Non
         assistant_id = store.create_assistant()["id"]
         seeded = store.seed_attachments(assistant_id, 8)
     first = anyio.run(_page, db, assistant_id, None)
-    second = anyio.run(_page, db, assistant_id, first["next_cursor"])
+    second = anyio.run(_page, db, assistant_id, first.get("next_cursor"))
     assert [f["id"] for f in first["files"] + second["files"]] == seeded[::-1]
     assert (tmp_path / "cursor-secret").exists()

@@ -18,6 +18,7 @@ from mcp_assistant_files.service.cursors import (
     CursorPosition,
     Direction,
     InvalidCursorError,
+    Listing,
     is_placeholder,
     secret_from_env,
 )
@@ -47,13 +48,13 @@ def make_codec(
 def encode(
     codec: CursorCodec, file_id: str = REALISTIC_ID, *, order: Order = "desc", direction: Direction = "after"
 ) -> str:
-    return codec.encode(assistant_id=ASSISTANT, order=order, direction=direction, file_id=file_id)
+    return codec.encode(Listing.assistant_files(ASSISTANT), order=order, direction=direction, item_id=file_id)
 
 
 def decode(
     codec: CursorCodec, cursor: str, *, order: str = "desc", assistant_id: str = ASSISTANT
 ) -> CursorPosition:
-    return codec.decode(cursor, assistant_id=assistant_id, order=order)
+    return codec.decode(cursor, Listing.assistant_files(assistant_id), order=order)
 
 
 file_ids = st.one_of(
@@ -78,7 +79,7 @@ def test_round_trip_returns_the_boundary_id_and_direction(
 ) -> None:
     codec = make_codec()
     cursor = encode(codec, file_id, order=order, direction=direction)
-    assert decode(codec, cursor, order=order) == CursorPosition(direction=direction, file_id=file_id)
+    assert decode(codec, cursor, order=order) == CursorPosition(direction=direction, item_id=file_id)
 
 
 @given(file_id=file_ids, order=orders, direction=directions)
@@ -101,7 +102,7 @@ def test_longest_accepted_ids_stay_under_120_chars(file_id: str) -> None:
     codec = make_codec()
     cursor = encode(codec, file_id)
     assert len(cursor) < 120
-    assert decode(codec, cursor).file_id == file_id
+    assert decode(codec, cursor).item_id == file_id
 
 
 def test_id_too_long_for_a_cursor_is_refused_with_the_limit_named() -> None:
@@ -117,7 +118,7 @@ def test_empty_file_id_is_refused() -> None:
 def test_direction_and_order_are_carried_in_the_cursor() -> None:
     codec = make_codec()
     before = encode(codec, order="asc", direction="before")
-    assert decode(codec, before, order="asc") == CursorPosition(direction="before", file_id=REALISTIC_ID)
+    assert decode(codec, before, order="asc") == CursorPosition(direction="before", item_id=REALISTIC_ID)
 
 
 # --- tampering ------------------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def test_cursor_for_another_assistant_is_rejected_with_the_foreign_message() -> 
     cursor = encode(codec)
     with pytest.raises(InvalidCursorError) as info:
         decode(codec, cursor, assistant_id="asst_someoneElse")
-    assert info.value.reason == "foreign_assistant"
+    assert info.value.reason == "foreign_listing"
     assert str(info.value) == (
         "cursor belongs to another assistant's file listing: call list_assistant_files again without "
         "`cursor` to start over for this assistant"
@@ -235,7 +236,7 @@ def test_cursor_is_accepted_until_its_ttl_and_rejected_after() -> None:
     codec = make_codec(clock, ttl_seconds=3600)
     cursor = encode(codec)
     clock.now = NOW + 3600
-    assert decode(codec, cursor).file_id == REALISTIC_ID
+    assert decode(codec, cursor).item_id == REALISTIC_ID
     clock.now = NOW + 3601
     with pytest.raises(InvalidCursorError) as info:
         decode(codec, cursor)
@@ -251,7 +252,7 @@ def test_default_ttl_is_24_hours() -> None:
     codec = CursorCodec(SECRET, clock=clock)
     cursor = encode(codec)
     clock.now = NOW + 24 * 3600
-    assert decode(codec, cursor).file_id == REALISTIC_ID
+    assert decode(codec, cursor).item_id == REALISTIC_ID
     clock.now = NOW + 24 * 3600 + 1
     with pytest.raises(InvalidCursorError, match="valid for 24 hours"):
         decode(codec, cursor)
@@ -260,7 +261,7 @@ def test_default_ttl_is_24_hours() -> None:
 def test_cursor_from_a_replica_slightly_ahead_is_accepted_but_not_from_far_ahead() -> None:
     ahead = FakeClock(NOW + 120)
     cursor = encode(make_codec(ahead))
-    assert decode(make_codec(FakeClock(NOW)), cursor).file_id == REALISTIC_ID
+    assert decode(make_codec(FakeClock(NOW)), cursor).item_id == REALISTIC_ID
     far_ahead = encode(make_codec(FakeClock(NOW + 3600)))
     with pytest.raises(InvalidCursorError) as info:
         decode(make_codec(FakeClock(NOW)), far_ahead)
@@ -329,4 +330,4 @@ def test_secret_from_env_reads_the_process_environment(monkeypatch: pytest.Monke
 def test_replicas_sharing_the_env_secret_accept_each_others_cursors() -> None:
     key, _ = secret_from_env({CURSOR_SECRET_ENV: "shared"})
     cursor = encode(CursorCodec(key, clock=FakeClock()))
-    assert decode(CursorCodec(key, clock=FakeClock()), cursor).file_id == REALISTIC_ID
+    assert decode(CursorCodec(key, clock=FakeClock()), cursor).item_id == REALISTIC_ID

@@ -34,6 +34,18 @@ def _text(result: CallToolResult) -> str:
     return " ".join(c.text for c in result.content if isinstance(c, TextContent))
 
 
+def _summary(result: CallToolResult) -> str:
+    """What an agent reads first: the error's sentence, or the result's ids and next step."""
+    content = result.structured_content
+    if result.is_error or not content:
+        return _text(result)
+    items = next((v for v in content.values() if isinstance(v, list)), None)
+    if items is not None:
+        ids = ", ".join(str(item.get("id")) for item in items[:3]) + (", …" if len(items) > 3 else "")
+        return f"{len(items)} item(s) [{ids}]. {content['next_step']}"
+    return str(content["next_step"])
+
+
 def _short(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -54,7 +66,7 @@ class _Agent:
             raise RuntimeError(
                 f"{tool} {'succeeded' if expect_error else 'failed'} unexpectedly: {_text(result)}"
             )
-        _say(f"  {'✗ refused' if result.is_error else '✓'} {_short(_text(result))}")
+        _say(f"  {'✗ refused' if result.is_error else '✓'} {_short(_summary(result))}")
         return result
 
 
@@ -84,7 +96,7 @@ async def _session(
         seen = [f["id"] for f in (page.structured_content or {})["files"]]
         pages = [page]
         while (page.structured_content or {}).get("next_cursor"):
-            cursor = (page.structured_content or {})["next_cursor"]
+            cursor = (page.structured_content or {}).get("next_cursor")
             page = await agent.call("list_assistant_files", {**args, "cursor": cursor})
             seen += [f["id"] for f in (page.structured_content or {})["files"]]
             pages.append(page)
@@ -94,7 +106,7 @@ async def _session(
         _say(f"  Every one of the {total} files seen exactly once, in {len(pages)} pages.\n")
 
         _say("2. Walk back one page with previous_cursor:")
-        previous = (page.structured_content or {})["previous_cursor"]
+        previous = (page.structured_content or {}).get("previous_cursor")
         if previous is None:
             _say("  (a single page: there is nothing to walk back to)")
         else:
@@ -111,7 +123,7 @@ async def _session(
         _say()
 
         _say("4. A refused call: a tampered cursor is rejected with advice:")
-        cursor = (pages[0].structured_content or {})["next_cursor"] or "x" * 40
+        cursor = (pages[0].structured_content or {}).get("next_cursor") or "x" * 40
         tampered = cursor[:-2] + ("AA" if not cursor.endswith("AA") else "BB")
         await agent.call("list_assistant_files", {**args, "cursor": tampered}, expect_error=True)
         _say()

@@ -1,9 +1,11 @@
-"""Tool JSON schemas that every MCP host accepts: flat, self-contained, explicit.
+"""Tool JSON schemas that every MCP host accepts: flat, self-contained, single-typed.
 
 pydantic writes ``$defs``/``$ref`` for nested models and ``anyOf [T, null]`` for optionals,
-which several hosts reject. ``flatten_input`` and ``flatten_output`` inline references, drop
-pydantic's generated titles, and turn optionals into ``"type": [T, "null"]`` (outputs, where null
-is a real value) or plain ``T`` (inputs, where "null" only ever means "leave it out").
+which several hosts reject, and MCP Inspector ``--strict`` warns about ``"type": [T, "null"]``.
+``flatten_input`` and ``flatten_output`` inline references, drop pydantic's generated titles and
+turn every optional into plain ``T``: on input "null" only ever means "leave it out"; on output
+a field without a value is absent (results are dumped without ``None``), so an optional output
+field must have a default and is not ``required``.
 """
 
 from __future__ import annotations
@@ -16,17 +18,17 @@ __all__ = ["flatten_input", "flatten_output"]
 
 def flatten_input(schema: dict[str, Any]) -> dict[str, Any]:
     """An input schema with no ``$ref``/``anyOf``; unknown properties are refused."""
-    flat = _flatten(schema, keep_null=False)
+    flat = _flatten(schema)
     flat["additionalProperties"] = False
     return flat
 
 
 def flatten_output(schema: dict[str, Any]) -> dict[str, Any]:
-    """An output schema with no ``$ref``/``anyOf``; nullable fields become ``[T, "null"]``."""
-    return _flatten(schema, keep_null=True)
+    """An output schema with no ``$ref``/``anyOf`` and no nullable types."""
+    return _flatten(schema)
 
 
-def _flatten(schema: dict[str, Any], *, keep_null: bool) -> dict[str, Any]:
+def _flatten(schema: dict[str, Any]) -> dict[str, Any]:
     defs: dict[str, Any] = schema.get("$defs", {})
 
     def walk(node: Any, *, names: bool = False) -> Any:
@@ -45,12 +47,13 @@ def _flatten(schema: dict[str, Any], *, keep_null: bool) -> dict[str, Any]:
             non_null = [o for o in options if o != {"type": "null"}]
             if len(non_null) != 1 or len(options) != 2:
                 raise ValueError(f"cannot flatten anyOf {options!r}: shape the model instead")
-            merged = {**non_null[0], **out}
-            if keep_null:
-                merged["type"] = [non_null[0]["type"], "null"]
-            else:
-                merged.pop("default", None)
-            out = merged
+            out = {**non_null[0], **out}
+            out.pop("default", None)
+            out["_nullable"] = True
+        if "properties" in out:
+            for name, prop in out["properties"].items():
+                if prop.pop("_nullable", False) and name in out.get("required", ()):
+                    raise ValueError(f"{name!r} may be null but is required: give it a default of None")
         return out
 
     result: dict[str, Any] = walk(schema)

@@ -2,10 +2,11 @@
 
 ``MCPServer`` registers ``Tool`` objects; ours is a subclass that:
 
-* checks its arguments itself (unknown names and invalid values get one sentence each, from
-  ``service.arguments``; the SDK would drop the first silently and report the second as
-  pydantic's multi-line text), using ``fn_metadata.validate_arguments``;
-* turns the handler's ``Reply`` into a ``CallToolResult`` and every failure into an ``isError``
+* checks its arguments itself, strictly (unknown names and invalid values get one sentence each,
+  from ``service.arguments``; the SDK would drop the first silently, accept ``"10"`` for an
+  integer and report the rest as pydantic's multi-line text), with ``fn_metadata.arg_model``,
+  ``fn_metadata.pre_parse_json`` and the model's ``model_dump_one_level``;
+* turns the handler's result model into a ``CallToolResult`` and every failure into an ``isError``
   result, so no exception ever reaches the SDK (whose generic text would reach the agent);
 * publishes flat schemas: ``parameters`` is replaced, and ``fn_metadata.output_schema`` is set
   before anything reads ``Tool.output_schema`` (a cached property of the SDK).
@@ -15,32 +16,37 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..redaction import redact
 from ..service.arguments import describe_invalid, unknown_arguments
-from ..service.declaration import Reply, ToolFailure, ToolSpec
+from ..service.declaration import ToolFailure, ToolSpec
 from .schemas import flatten_input, flatten_output
 
 __all__ = ["StrictTool", "error_result", "make_tool", "reply_result"]
 
 logger = logging.getLogger("mcp_assistant_files.server")
 
-Handler = Callable[..., Awaitable[Reply[Any]]]
+Handler = Callable[..., Awaitable[BaseModel]]
 
 
-def reply_result(reply: Reply[Any]) -> CallToolResult:
-    """A successful tool result: the structured content, and the short text beside it."""
-    return CallToolResult(
-        content=[TextContent(type="text", text=reply.text)],
-        structured_content=reply.result.model_dump(mode="json"),
-    )
+def reply_result(result: BaseModel) -> CallToolResult:
+    """A successful tool result: the structured content, and the same JSON as its text.
+
+    The spec says a tool returning ``structuredContent`` SHOULD also return it serialised in a
+    text block; clients that read text only (mcpo, the OpenAI Agents SDK by default) then still
+    see every field, ``next_step`` included. A field without a value is absent, never null.
+    """
+    structured = result.model_dump(mode="json", exclude_none=True)
+    text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
 
 
 def error_result(text: str) -> CallToolResult:
@@ -53,16 +59,27 @@ class StrictTool(Tool):
 
     secrets: tuple[str, ...] = ()
 
+    def checked_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """The arguments as the handler's keyword arguments, checked strictly against the schema.
+
+        The SDK validates in pydantic's lax mode, which accepts ``"10"``, ``5.0`` or ``true`` for
+        an integer; the published schema says integer, so only an integer passes. Objects and
+        arrays sent as JSON text (a habit of some hosts) are still decoded first, as the SDK does.
+        """
+        metadata = self.fn_metadata
+        model = metadata.arg_model.model_validate(metadata.pre_parse_json(arguments), strict=True)
+        return model.model_dump_one_level()
+
     async def run(self, arguments: dict[str, Any], context: Any, convert_result: bool = False) -> Any:
         problem = unknown_arguments(self.name, self.parameters, arguments)
         if problem is not None:
             return error_result(problem)
         try:
-            validated = self.fn_metadata.validate_arguments(arguments)
+            validated = self.checked_arguments(arguments)
         except ValidationError as err:
             return error_result(redact(describe_invalid(self.name, self.parameters, err), self.secrets))
         try:
-            reply: Reply[Any] = await self.fn(**validated)
+            result: BaseModel = await self.fn(**validated)
         except ToolFailure as failure:
             return error_result(redact(str(failure), self.secrets))
         except Exception:
@@ -71,7 +88,7 @@ class StrictTool(Tool):
                 f"{self.name} failed because of an internal error in mcp-assistant-files (see the server's "
                 "log). Nothing suggests the request was wrong: you may try again once."
             )
-        return reply_result(reply)
+        return reply_result(result)
 
 
 def tool_annotations(spec: ToolSpec) -> ToolAnnotations:

@@ -1,8 +1,9 @@
 """The v1 assistant-files tools: what they do, independent of MCP.
 
-Everything an agent sees (the arguments and their limits, the shape of a result, the short text
-beside it, each error's sentence) is decided here, so it can be tested without a protocol in the
-way. The server registers the methods declared with ``@tool``. This module never imports ``mcp``.
+Everything an agent sees (the arguments and their limits, the shape of a result and its
+``next_step``, each error's sentence) is decided here, so it can be tested without a protocol in
+the way. The server registers the methods declared with ``@tool``. This module never imports
+``mcp``.
 """
 
 from __future__ import annotations
@@ -11,64 +12,26 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, Field
 
 from ..client import NOT_GIVEN, AssistantFile, AssistantFilesError, AsyncAssistantsClient, AsyncCursorPage
-from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Order
-from .cursors import CursorCodec, InvalidCursorError, is_placeholder
-from .declaration import Hints, Reply, ToolFailure, ToolFamily, ToolPolicy, tool
-from .messages import describe_error
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, Order
+from .cursors import CursorCodec, Listing
+from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
+from .fields import cursor_field, id_field, limit_field, order_field
+from .messages import describe_error, is_already_attached, is_missing_attachment
+from .paging import page_of
 
-__all__ = [
-    "ID_MAX_LENGTH",
-    "ID_PATTERN",
-    "AssistantFilesTools",
-    "AttachedFile",
-    "DetachedFile",
-    "FileListing",
-]
+__all__ = ["AssistantFilesTools", "AttachedFile", "DetachedFile", "FileListing"]
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
-ID_MAX_LENGTH = 64
-
-AssistantId = Annotated[
-    str,
-    Field(
-        description="The assistant's id, such as asst_abc123.",
-        min_length=1,
-        max_length=ID_MAX_LENGTH,
-        pattern=ID_PATTERN,
-    ),
-]
-FileId = Annotated[
-    str,
-    Field(
-        description="The file's id, such as file-abc123.",
-        min_length=1,
-        max_length=ID_MAX_LENGTH,
-        pattern=ID_PATTERN,
-    ),
-]
-Limit = Annotated[
-    int,
-    Field(description=f"How many files per page, from 1 to {MAX_PAGE_LIMIT}.", ge=1, le=MAX_PAGE_LIMIT),
-]
-OrderArg = Annotated[
-    Order,
-    Field(description="Sort by attachment time: desc (newest first) or asc (oldest first)."),
-]
-Cursor = Annotated[
-    str | None,
-    Field(
-        description=(
-            "Omit for the first page. To continue, pass next_cursor (or previous_cursor) from the "
-            "previous list_assistant_files result, unchanged, with the same assistant_id and order."
-        ),
-        max_length=512,
-    ),
-]
+AssistantId = Annotated[str, id_field("The assistant's id, such as asst_abc123.")]
+FileId = Annotated[str, id_field("The file's id, such as file-abc123.")]
+Limit = Annotated[int, limit_field("files")]
+OrderArg = Annotated[Order, order_field("attachment time")]
+Cursor = Annotated[str | None, cursor_field("list_assistant_files", "assistant_id and order")]
+NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
 
 T = TypeVar("T")
 
@@ -90,6 +53,12 @@ class AttachedFile(BaseModel):
         return cls(id=upstream.id, assistant_id=upstream.assistant_id, created_at=upstream.created_at)
 
 
+class AssistantFileResult(AttachedFile):
+    """One attachment, and what to do next."""
+
+    next_step: NextStep
+
+
 class FileListing(BaseModel):
     """One page of an assistant's attached files, with cursors to the pages around it."""
 
@@ -100,13 +69,14 @@ class FileListing(BaseModel):
     next_cursor: Annotated[
         str | None,
         Field(
-            description="Pass as `cursor` (same assistant_id and order) for the next page; null at the end."
+            description="Pass as `cursor` (same assistant_id and order) for the next page; absent at the end."
         ),
-    ]
+    ] = None
     previous_cursor: Annotated[
         str | None,
-        Field(description="Pass as `cursor` for the page before this one; null on the first page."),
-    ]
+        Field(description="Pass as `cursor` for the page before this one; absent on the first page."),
+    ] = None
+    next_step: NextStep
 
 
 class DetachedFile(BaseModel):
@@ -117,6 +87,14 @@ class DetachedFile(BaseModel):
     deleted: Annotated[
         bool, Field(description="True: the file is no longer attached (the file itself is kept).")
     ]
+    already_detached: Annotated[
+        bool,
+        Field(
+            description="True when there was nothing to detach: the file was not attached, or an earlier "
+            "attempt of this same call had detached it."
+        ),
+    ]
+    next_step: NextStep
 
 
 @dataclass
@@ -143,27 +121,54 @@ class AssistantFilesTools(ToolFamily):
         limit: Limit = DEFAULT_PAGE_LIMIT,
         order: OrderArg = DEFAULT_ORDER,
         cursor: Cursor = None,
-    ) -> Reply[FileListing]:
-        """One page, and its short text."""
+    ) -> FileListing:
+        """One page of the assistant's files."""
         self._check_assistant(assistant_id)
-        after: str | None = None
-        before: str | None = None
-        if not is_placeholder(cursor):
-            assert cursor is not None
-            try:
-                position = self.codec.decode(cursor, assistant_id=assistant_id, order=order)
-            except InvalidCursorError as err:
-                raise ToolFailure(str(err)) from None
-            after, before = (
-                (position.file_id, None) if position.direction == "after" else (None, position.file_id)
+
+        async def fetch(after: str | None, before: str | None) -> AsyncCursorPage[AssistantFile]:
+            listing = partial(
+                self.client.files.list,
+                assistant_id,
+                limit=limit,
+                order=order,
+                after=NOT_GIVEN if after is None else after,
+                before=NOT_GIVEN if before is None else before,
             )
-        page = await self._page(assistant_id, limit=limit, order=order, after=after, before=before)
-        if before is not None and not page.data:
-            # Everything before the cursor was detached meanwhile: show the first page instead.
-            before = None
-            page = await self._page(assistant_id, limit=limit, order=order, after=None, before=None)
-        listing = self._listing(assistant_id, order, page, after=after, before=before)
-        return Reply(listing, _listing_text(listing, limit))
+            return await self._upstream(listing, "list", assistant_id, None)
+
+        paged = await page_of(
+            self.codec,
+            Listing.assistant_files(assistant_id),
+            order=order,
+            cursor=cursor,
+            fetch=fetch,
+            id_of=lambda item: item.id,
+        )
+        files = [AttachedFile.of(f) for f in paged.items]
+        if paged.next_cursor:
+            next_step = (
+                f"More files remain: call list_assistant_files with assistant_id={assistant_id!r}, "
+                f"order={order!r}, limit={limit} and cursor set to next_cursor."
+            )
+        elif files:
+            next_step = "That is the end of the list."
+        elif paged.previous_cursor:
+            next_step = (
+                f"No more files of assistant {assistant_id} after this point; previous_cursor goes back."
+            )
+        else:
+            next_step = (
+                f"Assistant {assistant_id} has no attached files: attach one with attach_assistant_file."
+            )
+        return FileListing(
+            assistant_id=assistant_id,
+            order=order,
+            files=files,
+            has_more=paged.next_cursor is not None,
+            next_cursor=paged.next_cursor,
+            previous_cursor=paged.previous_cursor,
+            next_step=next_step,
+        )
 
     @tool(
         "get_assistant_file",
@@ -171,18 +176,18 @@ class AssistantFilesTools(ToolFamily):
         description="Get one file attached to an assistant (an error says if it is not attached).",
         hints=READ,
     )
-    async def get_file(self, assistant_id: AssistantId, file_id: FileId) -> Reply[AttachedFile]:
-        """One attachment, and its short text."""
+    async def get_file(self, assistant_id: AssistantId, file_id: FileId) -> AssistantFileResult:
+        """One attachment."""
         found = await self._upstream(
             partial(self.client.files.retrieve, file_id, assistant_id=assistant_id),
             "get",
             assistant_id,
             file_id,
         )
-        result = AttachedFile.of(found)
-        return Reply(
-            result,
-            f"File {result.id} is attached to assistant {result.assistant_id} (since {_iso(result.created_at)}).",
+        return AssistantFileResult(
+            **AttachedFile.of(found).model_dump(),
+            next_step=f"File {found.id} is attached to assistant {found.assistant_id} (since "
+            f"{_iso(found.created_at)}); detach_assistant_file removes it.",
         )
 
     @tool(
@@ -192,85 +197,68 @@ class AssistantFilesTools(ToolFamily):
         "already attached changes nothing and returns it.",
         hints=ATTACH,
     )
-    async def attach_file(self, assistant_id: AssistantId, file_id: FileId) -> Reply[AttachedFile]:
-        """Attach a file (idempotent upstream), and the short text."""
-        attached = await self._upstream(
-            partial(self.client.files.create, assistant_id, file_id=file_id), "attach", assistant_id, file_id
+    async def attach_file(self, assistant_id: AssistantId, file_id: FileId) -> AssistantFileResult:
+        """Attach a file; one already attached (or attached by an earlier attempt) is a success."""
+        try:
+            attached = await self._upstream(
+                partial(self.client.files.create, assistant_id, file_id=file_id),
+                "attach",
+                assistant_id,
+                file_id,
+                attached_ok=True,
+            )
+            done = f"File {attached.id} is attached to assistant {attached.assistant_id}"
+        except _AlreadyAttached:
+            attached = await self._upstream(
+                partial(self.client.files.retrieve, file_id, assistant_id=assistant_id),
+                "get",
+                assistant_id,
+                file_id,
+            )
+            done = f"File {attached.id} was already attached to assistant {attached.assistant_id}"
+        return AssistantFileResult(
+            **AttachedFile.of(attached).model_dump(),
+            next_step=f"{done}; list_assistant_files shows every attached file.",
         )
-        result = AttachedFile.of(attached)
-        return Reply(result, f"Attached file {result.id} to assistant {result.assistant_id}.")
 
     @tool(
         "detach_assistant_file",
         title="Detach file from assistant",
-        description="Detach a file from an assistant. The file itself is not deleted and can be attached again.",
+        description="Detach a file from an assistant. The file itself is not deleted and can be attached again. "
+        "Detaching a file that is not attached changes nothing and says so.",
         hints=DETACH,
     )
-    async def detach_file(self, assistant_id: AssistantId, file_id: FileId) -> Reply[DetachedFile]:
-        """Detach a file, and the short text."""
-        deleted = await self._upstream(
-            partial(self.client.files.delete, file_id, assistant_id=assistant_id),
-            "detach",
-            assistant_id,
-            file_id,
-        )
-        result = DetachedFile(id=deleted.id, assistant_id=assistant_id, deleted=deleted.deleted)
-        verb = "Detached" if result.deleted else "Did not detach"
-        return Reply(
-            result, f"{verb} file {result.id} from assistant {assistant_id} (the file itself is kept)."
-        )
-
-    async def _page(
-        self, assistant_id: str, *, limit: int, order: Order, after: str | None, before: str | None
-    ) -> AsyncCursorPage[AssistantFile]:
-        listing = partial(
-            self.client.files.list,
-            assistant_id,
-            limit=limit,
-            order=order,
-            after=NOT_GIVEN if after is None else after,
-            before=NOT_GIVEN if before is None else before,
-        )
-        return await self._upstream(listing, "list", assistant_id, None)
-
-    def _listing(
-        self,
-        assistant_id: str,
-        order: Order,
-        page: AsyncCursorPage[AssistantFile],
-        *,
-        after: str | None,
-        before: str | None,
-    ) -> FileListing:
-        files = [AttachedFile.of(f) for f in page.data]
-        if before is not None:
-            # Walking back: upstream's has_more speaks of the files further back.
-            more_forward, more_back = bool(files), page.has_more
-        else:
-            more_forward, more_back = page.has_more and bool(files), after is not None and bool(files)
-        next_cursor = self._cursor(assistant_id, order, "after", files[-1].id) if more_forward else None
-        previous_cursor = self._cursor(assistant_id, order, "before", files[0].id) if more_back else None
-        if after is not None and not files:
-            # Files past the cursor were detached meanwhile: the way back starts at the cursor.
-            previous_cursor = self._cursor(assistant_id, order, "before", after)
-        return FileListing(
-            assistant_id=assistant_id,
-            order=order,
-            files=files,
-            has_more=next_cursor is not None,
-            next_cursor=next_cursor,
-            previous_cursor=previous_cursor,
-        )
-
-    def _cursor(
-        self, assistant_id: str, order: Order, direction: Literal["after", "before"], file_id: str
-    ) -> str:
+    async def detach_file(self, assistant_id: AssistantId, file_id: FileId) -> DetachedFile:
+        """Detach a file; a file that is not attached (or no longer, after a retry) is a success."""
         try:
-            return self.codec.encode(
-                assistant_id=assistant_id, order=order, direction=direction, file_id=file_id
+            deleted = await self._upstream(
+                partial(self.client.files.delete, file_id, assistant_id=assistant_id),
+                "detach",
+                assistant_id,
+                file_id,
+                missing_ok=True,
             )
-        except ValueError as err:
-            raise ToolFailure(f"Cannot page past file {file_id!r}: {err}") from None
+        except _NotAttached:
+            return DetachedFile(
+                id=file_id,
+                assistant_id=assistant_id,
+                deleted=True,
+                already_detached=True,
+                next_step=f"File {file_id} was not attached to assistant {assistant_id}: nothing to detach "
+                "(the file itself is kept).",
+            )
+        return DetachedFile(
+            id=deleted.id,
+            assistant_id=assistant_id,
+            deleted=deleted.deleted,
+            already_detached=False,
+            next_step=(
+                f"Detached file {deleted.id} from assistant {assistant_id} (the file itself is kept); "
+                "attach_assistant_file attaches it again."
+                if deleted.deleted
+                else f"The upstream did not detach file {deleted.id}: call detach_assistant_file again."
+            ),
+        )
 
     def _check_assistant(self, assistant_id: str) -> None:
         allowed = self.policy.allowed_assistants
@@ -281,40 +269,46 @@ class AssistantFilesTools(ToolFamily):
             )
 
     async def _upstream(
-        self, call: Callable[[], Awaitable[T]], action: str, assistant_id: str, file_id: str | None
+        self,
+        call: Callable[[], Awaitable[T]],
+        action: str,
+        assistant_id: str,
+        file_id: str | None,
+        *,
+        missing_ok: bool = False,
+        attached_ok: bool = False,
     ) -> T:
         """The upstream call's result, or a ``ToolFailure`` with the sentence for its error.
 
-        The assistant is checked against ``--allow-assistant`` first: a refused one is never called.
+        The assistant is checked against ``--allow-assistant`` first: a refused one is never
+        called. With ``missing_ok``, "the file is not attached" raises ``_NotAttached`` instead;
+        with ``attached_ok``, "the file is already attached" raises ``_AlreadyAttached``.
         """
+        self._check_assistant(assistant_id)
         try:
-            self._check_assistant(assistant_id)
             return await call()
         except (AssistantFilesError, ValueError) as err:
+            if (
+                missing_ok
+                and file_id
+                and is_missing_attachment(err, assistant_id=assistant_id, file_id=file_id)
+            ):
+                raise _NotAttached from None
+            if attached_ok and is_already_attached(err):
+                raise _AlreadyAttached from None
             raise ToolFailure(
                 describe_error(err, assistant_id=assistant_id, file_id=file_id, action=action,
                                upstream=self.upstream_label, retries=self.client.max_retries)
             ) from None  # fmt: skip
 
 
+class _NotAttached(Exception):
+    """The upstream says the file is not attached (for an idempotent detach, a success)."""
+
+
+class _AlreadyAttached(Exception):
+    """The upstream says the file is already attached (for an idempotent attach, a success)."""
+
+
 def _iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="seconds")
-
-
-def _listing_text(listing: FileListing, limit: int) -> str:
-    count = len(listing.files)
-    if count == 0:
-        head = (
-            f"No more files of assistant {listing.assistant_id} after this point."
-            if listing.previous_cursor
-            else f"Assistant {listing.assistant_id} has no attached files."
-        )
-    else:
-        ids = ", ".join(f.id for f in listing.files)
-        head = f"{count} file(s) of assistant {listing.assistant_id}, {listing.order}: {ids}."
-    if listing.next_cursor:
-        return (
-            f"{head} More remain: call list_assistant_files with assistant_id={listing.assistant_id!r}, "
-            f"order={listing.order!r}, limit={limit}, cursor={listing.next_cursor!r}."
-        )
-    return f"{head} That is the end of the list."

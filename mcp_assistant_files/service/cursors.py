@@ -1,11 +1,12 @@
-"""Signed, opaque continuation cursors for ``list_assistant_files``.
+"""Signed, opaque continuation cursors for every listing tool.
 
-The upstream list API pages with raw object ids (``after=file-abc`` / ``before=file-abc``).
+The upstream list APIs page with raw object ids (``after=file-abc`` / ``before=file-abc``).
 Handing those ids to an agent invites guessing: agents invent ``"null"`` or ``"start"``,
-reuse a cursor with another assistant or the opposite ``order``, or splice ids together.
-So the tool hands out one opaque token per page instead, and this module turns it back
-into the upstream ``after``/``before`` id only if this server issued it for *this*
-listing.
+reuse a cursor with another assistant, vector store or filter, or the opposite ``order``, or
+splice ids together. So a listing tool hands out one opaque token per page instead, and this
+module turns it back into the upstream ``after``/``before`` id only if this server issued it
+for *this* listing (a :class:`Listing`: the tool, and the scope it lists, such as one
+assistant, or one vector store with one status filter).
 
 Wire format (version 1), base64url without padding, 64 characters for a typical
 ``file-`` + 24 character id and under 120 for ids up to :data:`MAX_FILE_ID_BYTES`::
@@ -15,7 +16,7 @@ Wire format (version 1), base64url without padding, 64 characters for a typical
     1       1     flags: bit 0 direction (0 after, 1 before); bit 1 order (0 asc, 1 desc);
                   bit 2 the ``file-`` prefix was stripped from the id
     2       4     issued-at, Unix seconds, unsigned big-endian
-    6       6     assistant tag: HMAC-SHA256(assistant key, assistant id), truncated
+    6       6     listing tag: HMAC-SHA256(listing key, the listing's scope), truncated
     12      n     boundary file id, UTF-8 (without ``file-`` when bit 2 is set)
     12+n    12    MAC: HMAC-SHA256(MAC key, bytes 0 .. 12+n), truncated to 96 bits
 
@@ -24,17 +25,18 @@ Why this shape:
 * The MAC is checked first, over everything, so any altered, truncated or foreign-secret
   token is rejected before a single field is trusted. Base64 is decoded strictly and must
   re-encode to the exact input, so no two strings map to one valid token.
-* The assistant is bound through a keyed 48-bit tag inside the authenticated payload rather
-  than the full id (which would double the length). Because the tag sits *inside* the MAC'd
-  bytes, an authentic cursor for another assistant is told apart from a tampered one, and an
-  attacker without the secret can neither forge nor retarget a tag.
+* The listing is bound through a keyed 48-bit tag inside the authenticated payload rather
+  than its full scope (which would double the length). Because the tag sits *inside* the MAC'd
+  bytes, an authentic cursor for another listing is told apart from a tampered one, and an
+  attacker without the secret can neither forge nor retarget a tag. For the v1 tool the scope
+  is the assistant id itself, so cursors issued before other listings existed stay valid.
 * Order and direction are in the flags, so a cursor cannot be replayed with the opposite sort
   (the upstream would silently return a different slice).
 * Cursors expire after ``ttl_seconds`` (24 h by default), allowing ``max_clock_skew_seconds``
   of skew between replicas that share a secret. Nothing is stored server-side.
 * Opaque means "not meant to be parsed", not secret: the id is signed, not encrypted, and
   base64 hides nothing from a determined reader. Nothing in a cursor is confidential.
-* Two keys are derived from the one server secret (domain separation), so the assistant tag
+* Two keys are derived from the one server secret (domain separation), so the listing tag
   can never be confused with a MAC.
 
 Decoding failures raise :class:`InvalidCursorError`, a ``ValueError`` whose message tells the
@@ -71,13 +73,14 @@ __all__ = [
     "Direction",
     "InvalidCursorError",
     "InvalidCursorReason",
+    "Listing",
     "is_placeholder",
     "secret_from_env",
     "secret_from_file",
 ]
 
 Direction = Literal["after", "before"]
-InvalidCursorReason = Literal["malformed", "expired", "foreign_assistant", "order_mismatch"]
+InvalidCursorReason = Literal["malformed", "expired", "foreign_listing", "order_mismatch"]
 
 CURSOR_SECRET_ENV: Final = "MCP_ASSISTANT_FILES_CURSOR_SECRET"  # noqa: S105 - a variable name, not a secret
 DEFAULT_TTL_SECONDS: Final = 24 * 60 * 60
@@ -85,7 +88,7 @@ DEFAULT_MAX_CLOCK_SKEW_SECONDS: Final = 5 * 60
 
 _VERSION: Final = 1
 _HEADER: Final = struct.Struct(">BBI6s")
-_ASSISTANT_TAG_BYTES: Final = 6
+_LISTING_TAG_BYTES: Final = 6
 _MAC_BYTES: Final = 12
 _MAX_CURSOR_BYTES: Final = 89  # 89 bytes -> 119 base64url characters, the "< 120" budget
 MAX_FILE_ID_BYTES: Final = _MAX_CURSOR_BYTES - _HEADER.size - _MAC_BYTES
@@ -99,22 +102,40 @@ _FILE_PREFIX: Final = "file-"
 _BASE64URL: Final = re.compile(r"[A-Za-z0-9_-]+")
 _PLACEHOLDERS: Final = frozenset({"", "null", "none", "0", "start", "first", "undefined"})
 
-_START_OVER: Final = "call list_assistant_files again without `cursor` to start over"
 _MESSAGES: Final[Mapping[InvalidCursorReason, str]] = {
     "malformed": (
         "invalid cursor: it was not issued by this server (or the server has restarted with a new "
-        "cursor secret) or it was altered; pass `next_cursor` exactly as returned, or " + _START_OVER
+        "cursor secret) or it was altered; pass `next_cursor` exactly as returned, or {start_over}"
     ),
-    "expired": "cursor expired (cursors are valid for {ttl}): " + _START_OVER,
-    "foreign_assistant": (
-        "cursor belongs to another assistant's file listing: " + _START_OVER + " for this assistant"
-    ),
+    "expired": "cursor expired (cursors are valid for {ttl}): {start_over}",
+    "foreign_listing": "cursor belongs to {foreign}: {start_over}{here}",
     "order_mismatch": (
         "cursor was issued for order={expected!r} but this call has order={got!r}: call "
-        "list_assistant_files again with order={expected!r} and the same cursor, or without `cursor` "
-        "to start over"
+        "{tool} again with order={expected!r} and the same cursor, or without `cursor` to start over"
     ),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One listing a cursor can belong to: the tool that lists, and what exactly it lists.
+
+    ``scope`` is what the cursor is bound to (an assistant id; a vector store id and a status
+    filter; ...). ``foreign`` and ``here`` complete the sentence that refuses another listing's
+    cursor: "cursor belongs to {foreign}: call {tool} again without `cursor` to start over{here}".
+    """
+
+    tool: str
+    scope: str
+    foreign: str = "another listing"
+    here: str = ""
+
+    @classmethod
+    def assistant_files(cls, assistant_id: str) -> Listing:
+        """``list_assistant_files`` of one assistant (scope: the assistant id, as cursor version 1 had)."""
+        return cls(
+            "list_assistant_files", assistant_id, "another assistant's file listing", " for this assistant"
+        )
 
 
 class InvalidCursorError(ValueError):
@@ -123,15 +144,15 @@ class InvalidCursorError(ValueError):
     def __init__(self, reason: InvalidCursorReason, message: str) -> None:
         super().__init__(message)
         self.reason: InvalidCursorReason = reason
-        """Machine-readable cause: ``malformed``, ``expired``, ``foreign_assistant`` or ``order_mismatch``."""
+        """Machine-readable cause: ``malformed``, ``expired``, ``foreign_listing`` or ``order_mismatch``."""
 
 
 @dataclass(frozen=True, slots=True)
 class CursorPosition:
-    """Where the next page starts: pass ``file_id`` to the upstream as ``after`` or ``before``."""
+    """Where the next page starts: pass ``item_id`` to the upstream as ``after`` or ``before``."""
 
     direction: Direction
-    file_id: str
+    item_id: str
 
 
 def is_placeholder(value: str | None) -> bool:
@@ -192,7 +213,7 @@ def _describe_ttl(seconds: int) -> str:
 class CursorCodec:
     """Encodes and verifies continuation cursors with one server secret."""
 
-    __slots__ = ("_assistant_key", "_clock", "_mac_key", "_max_skew", "_ttl")
+    __slots__ = ("_clock", "_listing_key", "_mac_key", "_max_skew", "_ttl")
 
     def __init__(
         self,
@@ -217,7 +238,8 @@ class CursorCodec:
         if max_clock_skew_seconds < 0:
             raise ValueError("max_clock_skew_seconds must not be negative")
         self._mac_key = hmac.digest(secret, b"mcp-assistant-files/cursor/v1/mac", "sha256")
-        self._assistant_key = hmac.digest(secret, b"mcp-assistant-files/cursor/v1/assistant", "sha256")
+        # The derivation label predates other listings; kept so issued cursors stay valid.
+        self._listing_key = hmac.digest(secret, b"mcp-assistant-files/cursor/v1/assistant", "sha256")
         self._ttl = ttl_seconds
         self._max_skew = max_clock_skew_seconds
         self._clock = clock
@@ -230,77 +252,88 @@ class CursorCodec:
         """How long a cursor stays valid after it is issued."""
         return self._ttl
 
-    def encode(self, *, assistant_id: str, order: Order, direction: Direction, file_id: str) -> str:
-        """Return the cursor that resumes the listing of ``assistant_id`` at ``file_id``.
+    def encode(self, listing: Listing, *, order: Order, direction: Direction, item_id: str) -> str:
+        """Return the cursor that resumes ``listing`` at ``item_id``.
 
         Raises:
-            ValueError: ``file_id`` is empty or longer than :data:`MAX_FILE_ID_BYTES` once encoded,
+            ValueError: ``item_id`` is empty or longer than :data:`MAX_FILE_ID_BYTES` once encoded,
                 or the clock is outside the years 1970-2106.
         """
-        if not file_id:
-            raise ValueError("file_id must not be empty")
+        if not item_id:
+            raise ValueError("item_id must not be empty")
         flags = (_FLAG_BEFORE if direction == "before" else 0) | (_FLAG_DESC if order == "desc" else 0)
-        stored = file_id
+        stored = item_id
         if stored.startswith(_FILE_PREFIX):
             stored = stored.removeprefix(_FILE_PREFIX)
             flags |= _FLAG_FILE_PREFIX
         id_bytes = stored.encode("utf-8")
         if len(id_bytes) > MAX_FILE_ID_BYTES:
             raise ValueError(
-                f"file id is {len(id_bytes)} bytes (without any 'file-' prefix); a cursor can carry at most "
+                f"id is {len(id_bytes)} bytes (without any 'file-' prefix); a cursor can carry at most "
                 f"{MAX_FILE_ID_BYTES}"
             )
         issued_at = int(self._clock())
         if not 0 <= issued_at < 2**32:
             raise ValueError(f"clock returned {issued_at}, outside the cursor's 32-bit timestamp range")
-        payload = _HEADER.pack(_VERSION, flags, issued_at, self._assistant_tag(assistant_id)) + id_bytes
+        payload = _HEADER.pack(_VERSION, flags, issued_at, self._listing_tag(listing)) + id_bytes
         token = payload + self._mac(payload)
         return base64.urlsafe_b64encode(token).rstrip(b"=").decode("ascii")
 
-    def decode(self, cursor: str, *, assistant_id: str, order: str) -> CursorPosition:
-        """Verify ``cursor`` for this listing and return where the next page starts.
+    def decode(self, cursor: str, listing: Listing, *, order: str) -> CursorPosition:
+        """Verify ``cursor`` for ``listing`` and return where the next page starts.
 
         Raises:
             InvalidCursorError: the cursor is malformed, altered, signed with another secret,
-                expired, issued for another assistant, or issued for the other ``order``.
+                expired, issued for another listing, or issued for the other ``order``; its
+                message names ``listing.tool`` as the way to start over.
         """
         token = _b64decode(cursor)
         if token is None or len(token) < _HEADER.size + _MAC_BYTES:
-            raise self._error("malformed")
+            raise self._error("malformed", listing)
         payload, mac = token[:-_MAC_BYTES], token[-_MAC_BYTES:]
         if not hmac.compare_digest(mac, self._mac(payload)):
-            raise self._error("malformed")
+            raise self._error("malformed", listing)
         # Authentic from here on: every field was written by encode() with this secret.
-        version, flags, issued_at, assistant_tag = _HEADER.unpack_from(payload)
+        version, flags, issued_at, listing_tag = _HEADER.unpack_from(payload)
         if version != _VERSION or flags & ~_KNOWN_FLAGS:
-            raise self._error("malformed")
-        if not hmac.compare_digest(assistant_tag, self._assistant_tag(assistant_id)):
-            raise self._error("foreign_assistant")
+            raise self._error("malformed", listing)
+        if not hmac.compare_digest(listing_tag, self._listing_tag(listing)):
+            raise self._error("foreign_listing", listing)
         now = self._clock()
         if issued_at > now + self._max_skew or now - issued_at > self._ttl:
-            raise self._error("expired")
+            raise self._error("expired", listing)
         issued_order: Order = "desc" if flags & _FLAG_DESC else "asc"
         if order != issued_order:
-            raise self._error("order_mismatch", expected=issued_order, got=order)
+            raise self._error("order_mismatch", listing, expected=issued_order, got=order)
         try:
-            file_id = payload[_HEADER.size :].decode("utf-8")
+            item_id = payload[_HEADER.size :].decode("utf-8")
         except UnicodeDecodeError as err:  # unreachable for cursors encode() wrote; kept as a guard
-            raise self._error("malformed") from err
+            raise self._error("malformed", listing) from err
         if flags & _FLAG_FILE_PREFIX:
-            file_id = _FILE_PREFIX + file_id
-        if not file_id:
-            raise self._error("malformed")
-        return CursorPosition(direction="before" if flags & _FLAG_BEFORE else "after", file_id=file_id)
+            item_id = _FILE_PREFIX + item_id
+        if not item_id:
+            raise self._error("malformed", listing)
+        return CursorPosition(direction="before" if flags & _FLAG_BEFORE else "after", item_id=item_id)
 
     def _mac(self, payload: bytes) -> bytes:
         return hmac.digest(self._mac_key, payload, "sha256")[:_MAC_BYTES]
 
-    def _assistant_tag(self, assistant_id: str) -> bytes:
-        key = assistant_id.encode("utf-8", "surrogatepass")
-        return hmac.digest(self._assistant_key, key, "sha256")[:_ASSISTANT_TAG_BYTES]
+    def _listing_tag(self, listing: Listing) -> bytes:
+        key = listing.scope.encode("utf-8", "surrogatepass")
+        return hmac.digest(self._listing_key, key, "sha256")[:_LISTING_TAG_BYTES]
 
-    def _error(self, reason: InvalidCursorReason, *, expected: str = "", got: str = "") -> InvalidCursorError:
-        message = _MESSAGES[reason].format(ttl=_describe_ttl(self._ttl), expected=expected, got=got)
+    def _error(
+        self, reason: InvalidCursorReason, listing: Listing, *, expected: str = "", got: str = ""
+    ) -> InvalidCursorError:
+        message = _MESSAGES[reason].format(
+            ttl=_describe_ttl(self._ttl),
+            expected=expected,
+            got=got,
+            tool=listing.tool,
+            foreign=listing.foreign,
+            here=listing.here,
+            start_over=f"call {listing.tool} again without `cursor` to start over",
+        )
         return InvalidCursorError(reason, message)
 
 

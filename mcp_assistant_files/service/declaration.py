@@ -4,7 +4,7 @@ Everything else is derived from the declaration: the MCP registration (``server.
 ``--tools``, ``--toolsets`` and ``--read-only`` (from ``hints.read_only``, as github-mcp-server's
 inventory filter derives read-only mode from each tool's own ``IsReadOnly()``), the README table
 check and the tool snapshots. The input schema comes from the method's ``Annotated`` parameters,
-the output schema from the model inside its ``Reply[...]`` return annotation.
+the output schema from its return annotation: a pydantic model with a ``next_step`` sentence.
 
 Nothing here knows MCP: hints are plain booleans, which the server turns into MCP annotations.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, NamedTuple, Protocol, TypeVar
+from typing import ClassVar, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -22,7 +22,6 @@ __all__ = [
     "FAMILIES",
     "Family",
     "Hints",
-    "Reply",
     "ToolFailure",
     "ToolFamily",
     "ToolPolicy",
@@ -33,19 +32,9 @@ __all__ = [
 Family = Literal["assistant-files", "vector-store-files", "files"]
 FAMILIES: tuple[Family, ...] = typing.get_args(Family)
 
-M = TypeVar("M", bound=BaseModel)
-
 
 class ToolFailure(Exception):
     """A failure to report to the agent as an ``isError`` result; the message is its whole text."""
-
-
-@dataclass(frozen=True, slots=True)
-class Reply(Generic[M]):
-    """What a tool returns: its structured result, and a short text that ends with the next step."""
-
-    result: M
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +69,7 @@ class _Declared(NamedTuple):
     hints: Hints
 
 
-Handler = Callable[..., Awaitable[Reply[Any]]]
+Handler = Callable[..., Awaitable[BaseModel]]
 H = TypeVar("H", bound=Handler)
 
 
@@ -142,9 +131,10 @@ def _find_specs(cls: type[ToolFamily]) -> tuple[ToolSpec, ...]:
         declared = getattr(value, "_tool_declaration", None)
         if not isinstance(declared, _Declared):
             continue
-        returns = typing.get_type_hints(value)["return"]
-        result = typing.get_args(returns)[0] if typing.get_origin(returns) is Reply else None
-        if not (isinstance(result, type) and issubclass(result, BaseModel)):
-            raise TypeError(f"{cls.__name__}.{attribute} must be annotated -> Reply[SomeModel]")
+        result = typing.get_type_hints(value)["return"]
+        if not (
+            isinstance(result, type) and issubclass(result, BaseModel) and "next_step" in result.model_fields
+        ):
+            raise TypeError(f"{cls.__name__}.{attribute} must return a model with a next_step field")
         found.append(ToolSpec(**declared._asdict(), family=cls.family, method=attribute, result=result))
     return tuple(found)

@@ -19,7 +19,7 @@ from ..client import (
     RateLimitError,
 )
 
-__all__ = ["describe_error"]
+__all__ = ["describe_error", "is_already_attached", "is_missing_attachment"]
 
 
 def describe_error(
@@ -112,3 +112,18 @@ def _mentions_assistant(err: NotFoundError, assistant_id: str, file_id: str) -> 
     if "no file" in text:
         return False
     return "assistant" in text and "file" not in text
+
+
+def is_missing_attachment(err: Exception, *, assistant_id: str, file_id: str) -> bool:
+    """Whether ``err`` says the file is not attached (a 404 about the file, not the assistant)."""
+    return isinstance(err, NotFoundError) and not _mentions_assistant(err, assistant_id, file_id)
+
+
+def is_already_attached(err: Exception) -> bool:
+    """Whether ``err`` is an upstream's refusal to attach a file that is already attached."""
+    return (
+        isinstance(err, APIStatusError)
+        and err.status_code in (400, 409)
+        and "already" in err.upstream_message.lower()
+        and "attached" in err.upstream_message.lower()
+    )

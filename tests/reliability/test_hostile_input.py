@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import math
 import re
 import time
 from collections.abc import AsyncIterator
@@ -21,8 +22,8 @@ from mcp_types import CallToolResult
 
 from mcp_assistant_files import AsyncAssistantsClient
 from mcp_assistant_files.server.registry import build_server
-from mcp_assistant_files.service.assistant_files import ID_MAX_LENGTH
-from mcp_assistant_files.service.cursors import CursorCodec, is_placeholder
+from mcp_assistant_files.service.cursors import CursorCodec, Listing, is_placeholder
+from mcp_assistant_files.service.fields import ID_MAX_LENGTH
 
 from .conftest import API_KEY, SECRET, assert_one_sentence_error, service_for, text_of
 from .faults import file_json, page_json
@@ -72,7 +73,8 @@ class Recorder:
         for raw in self.paths:
             path, _, _query = raw.partition(b"?")
             assert ALLOWED_PATH.fullmatch(path.decode("ascii")), raw
-            assert b"%" not in path and b".." not in path.split(b"/")
+            # The only escape an allowed id needs is ':' (%3A); nothing else is ever percent-encoded.
+            assert b"%" not in path.replace(b"%3A", b"") and b".." not in path.split(b"/")
 
 
 @functools.cache
@@ -160,12 +162,36 @@ async def test_arguments_of_the_wrong_type_are_refused_with_the_arguments_name(
         assert field in text
         assert recorder.paths == []
         return
-    # Pydantic's lax mode turns a few values into valid ones (limit=5.0 -> 5, cursor=None).
-    assert field in ("limit", "cursor"), (field, value)
+    # Nothing is coerced (5.0, "10", true): what passes is what the schema allows, and a null
+    # cursor (NaN and infinities travel as null in JSON) means "no cursor".
     if field == "cursor":
-        assert value is None
+        assert value is None or (isinstance(value, float) and not math.isfinite(value)), value
     else:
-        assert re.search(rb"[?&]limit=([1-9][0-9]?|100)(&|$)", recorder.paths[0]), recorder.paths
+        assert field == "limit" and type(value) is int and 1 <= value <= 100, (field, value)
+        assert f"limit={value}".encode() in recorder.paths[0]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("10", "'10'"), (5.0, "5.0"), (True, "True"), (False, "False"), ("5", "'5'"), (1e2, "100.0")],
+)
+async def test_a_limit_that_is_not_a_json_integer_is_refused_not_coerced(value: object, shown: str) -> None:
+    async with recorded() as (mcp, recorder):
+        result = await call(mcp, "list_assistant_files", {"assistant_id": "asst_1", "limit": value})
+    text = assert_one_sentence_error(result)
+    assert text == f"limit must be a whole number from 1 to 100; got {shown}."
+    assert recorder.paths == []
+
+
+@pytest.mark.parametrize("value", [1, "1", 1.5, True, ["file-1"], {"id": "file-1"}])
+async def test_ids_are_strings_and_nothing_else(value: object) -> None:
+    async with recorded() as (mcp, recorder):
+        result = await call(mcp, "get_assistant_file", {"assistant_id": "asst_1", "file_id": value})
+    if isinstance(value, str):
+        assert not result.is_error, text_of(result)
+    else:
+        assert "file_id must be" in assert_one_sentence_error(result)
+        assert recorder.paths == []
 
 
 @SETTINGS
@@ -218,7 +244,7 @@ async def issued_cursor(mcp: Client, assistant_id: str = "asst_1") -> str:
         mcp, "list_assistant_files", {"assistant_id": assistant_id, "limit": 2, "order": "asc"}
     )
     assert first.structured_content is not None
-    cursor = first.structured_content["next_cursor"]
+    cursor = first.structured_content.get("next_cursor")
     assert isinstance(cursor, str)
     return cursor
 
@@ -278,7 +304,7 @@ async def test_a_cursor_signed_with_another_secret_is_refused(
     secret: bytes, file_id: str, direction: Literal["after", "before"]
 ) -> None:
     forged = CursorCodec(secret).encode(
-        assistant_id="asst_1", order="asc", direction=direction, file_id=file_id
+        Listing.assistant_files("asst_1"), order="asc", direction=direction, item_id=file_id
     )
     async with recorded() as (mcp, recorder):
         text = await assert_cursor_refused(mcp, recorder, forged)
@@ -290,7 +316,7 @@ async def test_a_cursor_signed_with_another_secret_is_refused(
 async def test_an_expired_cursor_is_refused(age: int) -> None:
     issued = time.time() - age
     old = CursorCodec(SECRET, clock=lambda: issued).encode(
-        assistant_id="asst_1", order="asc", direction="after", file_id="file-b"
+        Listing.assistant_files("asst_1"), order="asc", direction="after", item_id="file-b"
     )
     async with recorded() as (mcp, recorder):
         text = await assert_cursor_refused(mcp, recorder, old)

@@ -119,7 +119,7 @@ async def walk(url: str, assistant_id: str) -> tuple[list[str], list[str]]:
                 return seen, errors
             assert result.structured_content is not None
             seen += [f["id"] for f in result.structured_content["files"]]
-            cursor = result.structured_content["next_cursor"]
+            cursor = result.structured_content.get("next_cursor")
             if cursor is None:
                 break
     return seen, errors

@@ -23,7 +23,7 @@ async def first_cursor(client: Client, assistant_id: str, order: str = "desc") -
         "list_assistant_files", {"assistant_id": assistant_id, "limit": 2, "order": order}
     )
     assert result.structured_content is not None
-    cursor: str = result.structured_content["next_cursor"]
+    cursor: str = result.structured_content.get("next_cursor")
     return cursor
 
 

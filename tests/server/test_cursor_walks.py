@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ async def walk(client: Client, args: dict[str, Any], key: str = "next_cursor") -
         assert not result.is_error, text_of(result)
         assert result.structured_content is not None
         pages.append(result.structured_content)
-        cursor = result.structured_content[key]
+        cursor = result.structured_content.get(key)
         if cursor is None:
             return pages
     raise AssertionError("the walk did not end")
@@ -43,10 +44,12 @@ async def test_following_next_cursor_visits_250_attachments_once_and_back(
         forward = await walk(client, dict(args))
         assert ids(forward) == expected
         assert [len(p["files"]) for p in forward] == [20] * 12 + [10]
-        assert forward[0]["previous_cursor"] is None
+        assert forward[0].get("previous_cursor") is None
         assert all(p["has_more"] for p in forward[:-1]) and not forward[-1]["has_more"]
         # Walk back from the last page to the first with previous_cursor.
-        back = await walk(client, {**args, "cursor": forward[-1]["previous_cursor"]}, key="previous_cursor")
+        back = await walk(
+            client, {**args, "cursor": forward[-1].get("previous_cursor")}, key="previous_cursor"
+        )
         assert ids(back[::-1]) == expected[:240]
         assert len(set(ids(back))) == 240
         assert back[-1]["files"] == forward[0]["files"]
@@ -59,7 +62,7 @@ async def test_a_cursor_never_points_at_the_page_it_came_from(world: World, mode
         pages = await walk(client, dict(args))
         for page in pages:
             for key in ("next_cursor", "previous_cursor"):
-                if page[key]:
+                if page.get(key):
                     other = await client.call_tool("list_assistant_files", {**args, "cursor": page[key]})
                     assert other.structured_content is not None
                     assert {f["id"] for f in other.structured_content["files"]}.isdisjoint(
@@ -67,13 +70,13 @@ async def test_a_cursor_never_points_at_the_page_it_came_from(world: World, mode
                     )
 
 
-async def test_next_cursor_is_null_exactly_when_nothing_remains(world: World) -> None:
+async def test_next_cursor_is_absent_exactly_when_nothing_remains(world: World) -> None:
     world.seed(40)
     async with world.connect() as client:
         pages = await walk(client, {"assistant_id": world.assistant_id, "limit": 20})
     assert len(pages) == 2
-    assert pages[0]["next_cursor"] is not None
-    assert pages[1]["next_cursor"] is None
+    assert pages[0].get("next_cursor") is not None
+    assert pages[1].get("next_cursor") is None
 
 
 async def test_an_empty_assistant_has_one_page_and_no_cursors(world: World, mode: str) -> None:
@@ -84,10 +87,9 @@ async def test_an_empty_assistant_has_one_page_and_no_cursors(world: World, mode
         "order": "desc",
         "files": [],
         "has_more": False,
-        "next_cursor": None,
-        "previous_cursor": None,
+        "next_step": f"Assistant {world.assistant_id} has no attached files: attach one with attach_assistant_file.",
     }
-    assert "no attached files" in text_of(result)
+    assert json.loads(text_of(result)) == result.structured_content
 
 
 @pytest.mark.parametrize("placeholder", ["", "null", "None", "0", "start", "first", " ", "undefined"])
@@ -135,29 +137,32 @@ async def test_detaching_during_a_walk_never_skips_or_repeats_a_remaining_file(w
                     "detach_assistant_file", {"assistant_id": world.assistant_id, "file_id": file_id}
                 )
                 detached.add(file_id)
-            cursor = result.structured_content["next_cursor"]
+            cursor = result.structured_content.get("next_cursor")
             if cursor is None:
                 break
     assert seen == seeded
 
 
-async def test_the_text_ends_with_the_next_step_when_more_remain(world: World) -> None:
+async def test_the_text_is_the_json_result_and_next_step_says_how_to_continue(world: World) -> None:
     world.seed(30)
     async with world.connect() as client:
         first = await client.call_tool(
             "list_assistant_files", {"assistant_id": world.assistant_id, "limit": 20}
         )
         assert first.structured_content is not None
-        cursor = first.structured_content["next_cursor"]
-        assert text_of(first).endswith(
-            f"More remain: call list_assistant_files with assistant_id={world.assistant_id!r}, "
-            f"order='desc', limit=20, cursor={cursor!r}."
+        assert json.loads(text_of(first)) == first.structured_content
+        assert first.structured_content["next_step"] == (
+            f"More files remain: call list_assistant_files with assistant_id={world.assistant_id!r}, "
+            "order='desc', limit=20 and cursor set to next_cursor."
         )
+        cursor = first.structured_content.get("next_cursor")
         last = await client.call_tool(
             "list_assistant_files", {"assistant_id": world.assistant_id, "limit": 20, "cursor": cursor}
         )
-    assert text_of(last).endswith("That is the end of the list.")
-    assert text_of(last).startswith("10 file(s)")
+    assert last.structured_content is not None
+    assert json.loads(text_of(last)) == last.structured_content
+    assert last.structured_content["next_step"] == "That is the end of the list."
+    assert len(last.structured_content["files"]) == 10
 
 
 async def test_an_empty_page_after_a_cursor_keeps_the_way_back(world: World) -> None:
@@ -171,15 +176,15 @@ async def test_an_empty_page_after_a_cursor_keeps_the_way_back(world: World) -> 
                 "detach_assistant_file", {"assistant_id": world.assistant_id, "file_id": file_id}
             )
         empty = await client.call_tool(
-            "list_assistant_files", {**args, "cursor": first.structured_content["next_cursor"]}
+            "list_assistant_files", {**args, "cursor": first.structured_content.get("next_cursor")}
         )
         assert empty.structured_content is not None
         assert empty.structured_content["files"] == []
-        assert empty.structured_content["next_cursor"] is None
-        assert "No more files" in text_of(empty)
+        assert empty.structured_content.get("next_cursor") is None
+        assert "No more files" in empty.structured_content["next_step"]
         assert "has no attached files" not in text_of(empty)
         back = await client.call_tool(
-            "list_assistant_files", {**args, "cursor": empty.structured_content["previous_cursor"]}
+            "list_assistant_files", {**args, "cursor": empty.structured_content.get("previous_cursor")}
         )
     assert back.structured_content is not None
     # Back from the cursor's file (seen on the page before): the files preceding it.

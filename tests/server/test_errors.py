@@ -13,7 +13,7 @@ from mcp import Client
 from mcp_assistant_files import AsyncAssistantsClient
 from mcp_assistant_files.server.registry import build_server
 from mcp_assistant_files.service.assistant_files import AssistantFilesTools
-from mcp_assistant_files.service.cursors import CursorCodec
+from mcp_assistant_files.service.cursors import CursorCodec, Listing
 from tests.conftest import Pauses
 
 from .conftest import SECRET, World, text_of
@@ -67,12 +67,32 @@ async def test_file_not_attached_suggests_listing(world: World) -> None:
         text = await error_text(
             client, "get_assistant_file", {"assistant_id": world.assistant_id, "file_id": "file-missing"}
         )
-        again = await error_text(
-            client, "detach_assistant_file", {"assistant_id": world.assistant_id, "file_id": "file-missing"}
-        )
     assert "File 'file-missing' is not attached" in text
     assert f"call list_assistant_files with assistant_id={world.assistant_id!r}" in text
-    assert "not attached" in again
+
+
+async def test_detaching_a_file_that_is_not_attached_is_a_success_that_says_so(world: World) -> None:
+    async with world.connect() as client:
+        result = await client.call_tool(
+            "detach_assistant_file", {"assistant_id": world.assistant_id, "file_id": "file-missing"}
+        )
+    assert not result.is_error
+    assert result.structured_content == {
+        "id": "file-missing",
+        "assistant_id": world.assistant_id,
+        "deleted": True,
+        "already_detached": True,
+        "next_step": f"File file-missing was not attached to assistant {world.assistant_id}: nothing to detach "
+        "(the file itself is kept).",
+    }
+
+
+async def test_detaching_from_an_unknown_assistant_is_still_an_error(world: World) -> None:
+    async with world.connect() as client:
+        text = await error_text(
+            client, "detach_assistant_file", {"assistant_id": "asst_nobody", "file_id": "file-missing"}
+        )
+    assert text.startswith("Assistant 'asst_nobody' was not found")
 
 
 async def test_attaching_an_unknown_file_says_to_upload_it(world: World) -> None:
@@ -243,7 +263,9 @@ async def test_a_cursor_the_upstream_no_longer_knows_says_to_start_over() -> Non
         return httpx2.Response(400, json=body)
 
     codec = CursorCodec(SECRET)
-    cursor = codec.encode(assistant_id="asst_1", order="desc", direction="after", file_id="file-gone")
+    cursor = codec.encode(
+        Listing.assistant_files("asst_1"), order="desc", direction="after", item_id="file-gone"
+    )
     async with mocked(stale) as client:
         text = await error_text(client, "list_assistant_files", {"assistant_id": "asst_1", "cursor": cursor})
     assert "without `cursor` to start over" in text

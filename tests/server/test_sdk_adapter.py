@@ -20,7 +20,7 @@ from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from pydantic import BaseModel, Field
 
 from mcp_assistant_files.server.sdk import StrictTool, make_tool
-from mcp_assistant_files.service.declaration import Hints, Reply, ToolSpec
+from mcp_assistant_files.service.declaration import Hints, ToolSpec
 
 pytestmark = pytest.mark.anyio
 
@@ -29,11 +29,12 @@ class Echoed(BaseModel):
     """A result."""
 
     value: Annotated[str, Field(description="What was sent.")]
-    note: Annotated[str | None, Field(description="Nullable, to be flattened.")] = None
+    note: Annotated[str | None, Field(description="Optional: absent when there is none.")] = None
+    next_step: Annotated[str, Field(description="What to do next.")]
 
 
-async def echo(value: Annotated[str, Field(description="Anything.", max_length=8)]) -> Reply[Echoed]:
-    return Reply(Echoed(value=value), f"echoed {value}")
+async def echo(value: Annotated[str, Field(description="Anything.", max_length=8)]) -> Echoed:
+    return Echoed(value=value, next_step="done")
 
 
 SPEC = ToolSpec(
@@ -52,7 +53,10 @@ def test_the_sdk_tool_still_has_what_the_adapter_overrides_and_sets() -> None:
     assert isinstance(inspect.getattr_static(Tool, "output_schema"), cached_property)
     assert "parameters" in Tool.model_fields and "fn_metadata" in Tool.model_fields
     assert "output_schema" in FuncMetadata.model_fields
-    assert callable(FuncMetadata.validate_arguments)
+    assert "arg_model" in FuncMetadata.model_fields
+    assert callable(FuncMetadata.pre_parse_json)
+    tool = make_tool(SPEC, echo, secrets=())
+    assert callable(tool.fn_metadata.arg_model.model_dump_one_level)
     assert "structured_output" in inspect.signature(Tool.from_function).parameters
     assert "tools" in inspect.signature(MCPServer).parameters
 
@@ -63,8 +67,9 @@ def test_the_adapter_publishes_flat_schemas_through_the_sdk_fields() -> None:
     assert tool.parameters["additionalProperties"] is False
     assert tool.output_schema is tool.fn_metadata.output_schema
     assert tool.output_schema is not None
-    assert tool.output_schema["properties"]["note"]["type"] == ["string", "null"]
-    assert "anyOf" not in str(tool.output_schema)
+    assert tool.output_schema["properties"]["note"]["type"] == "string"
+    assert tool.output_schema["required"] == ["value", "next_step"]
+    assert "anyOf" not in str(tool.output_schema) and "null" not in str(tool.output_schema)
 
 
 async def test_mcpserver_lists_and_runs_the_adapted_tool_unchanged() -> None:
@@ -77,7 +82,8 @@ async def test_mcpserver_lists_and_runs_the_adapted_tool_unchanged() -> None:
         assert listed.annotations is not None and listed.annotations.read_only_hint is True
         done = await client.call_tool("echo", {"value": "hi"})
         assert not done.is_error
-        assert done.structured_content == {"value": "hi", "note": None}
+        assert done.structured_content == {"value": "hi", "next_step": "done"}
+        assert [c.text for c in done.content if hasattr(c, "text")] == ['{"value":"hi","next_step":"done"}']
         refused = await client.call_tool("echo", {"value": "hi", "extra": 1})
         assert refused.is_error
         texts: list[Any] = [c.text for c in refused.content if hasattr(c, "text")]

@@ -132,7 +132,13 @@ async def test_results_match_the_output_schema(world: World) -> None:
             "detach_assistant_file", {"assistant_id": world.assistant_id, "file_id": new}
         )
         jsonschema.validate(gone.structured_content, found["detach_assistant_file"]["outputSchema"])
-        assert gone.structured_content == {"id": new, "assistant_id": world.assistant_id, "deleted": True}
+        assert gone.structured_content is not None
+        assert {k: v for k, v in gone.structured_content.items() if k != "next_step"} == {
+            "id": new,
+            "assistant_id": world.assistant_id,
+            "deleted": True,
+            "already_detached": False,
+        }
 
 
 async def test_instructions_explain_cursors_in_both_modes(world: World, mode: str) -> None:

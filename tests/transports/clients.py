@@ -64,7 +64,7 @@ async def walk(client: Client, assistant_id: str, *, limit: int) -> tuple[list[s
         assert not result.is_error, text_of(result)
         assert result.structured_content is not None
         seen += [f["id"] for f in result.structured_content["files"]]
-        cursor = result.structured_content["next_cursor"]
+        cursor = result.structured_content.get("next_cursor")
         if cursor is None:
             return seen, page
     raise AssertionError(f"the walk did not end within {MAX_PAGES} pages")
