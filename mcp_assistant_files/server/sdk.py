@@ -11,6 +11,10 @@
 * publishes flat schemas: ``parameters`` is replaced, and ``fn_metadata.output_schema`` is set
   before anything reads ``Tool.output_schema`` (a cached property of the SDK).
 
+And ``serve_streams`` runs the server over a stream pair of our own (``MCPServer`` only offers
+its stdio loop, which drops requests in flight at end of input), through the low-level server
+that ``MCPServer`` wraps.
+
 ``tests/server/test_sdk_adapter.py`` fails if an SDK upgrade changes any of these.
 """
 
@@ -21,6 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -30,7 +35,7 @@ from ..service.arguments import describe_invalid, unknown_arguments
 from ..service.declaration import ToolFailure, ToolSpec
 from .schemas import flatten_input, flatten_output
 
-__all__ = ["StrictTool", "error_result", "make_tool", "reply_result"]
+__all__ = ["StrictTool", "error_result", "make_tool", "reply_result", "serve_streams"]
 
 logger = logging.getLogger("mcp_assistant_files.server")
 
@@ -117,3 +122,9 @@ def make_tool(spec: ToolSpec, handler: Handler, *, secrets: Sequence[str]) -> St
     # Read by ``Tool.output_schema`` (a cached property): set before anything reads it.
     made.fn_metadata.output_schema = flatten_output(TypeAdapter(spec.result).json_schema())
     return made
+
+
+async def serve_streams(server: MCPServer, read_stream: Any, write_stream: Any) -> None:
+    """Serve one connection over ``read_stream``/``write_stream`` until the read side ends."""
+    lowlevel = server._lowlevel_server
+    await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())

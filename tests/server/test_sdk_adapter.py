@@ -59,6 +59,13 @@ def test_the_sdk_tool_still_has_what_the_adapter_overrides_and_sets() -> None:
     assert callable(tool.fn_metadata.arg_model.model_dump_one_level)
     assert "structured_output" in inspect.signature(Tool.from_function).parameters
     assert "tools" in inspect.signature(MCPServer).parameters
+    lowlevel = MCPServer("probe")._lowlevel_server  # what serve_streams drives
+    assert list(inspect.signature(lowlevel.run).parameters)[:3] == [
+        "read_stream",
+        "write_stream",
+        "initialization_options",
+    ]
+    assert callable(lowlevel.create_initialization_options)
 
 
 def test_the_adapter_publishes_flat_schemas_through_the_sdk_fields() -> None:
