@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from .app import create_app
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, StoreError
-from .location import DB_ENV_VAR, default_db_path, prepare_db_path
+from .location import DB_ENV_VAR, DatabaseUnavailable, default_db_path, open_store, prepare_db_path
 from .standalone import run_backend
 from .store import Store
 
 __all__ = [
     "DB_ENV_VAR",
+    "DatabaseUnavailable",
     "InvalidRequest",
     "NotFound",
     "PayloadTooLarge",
@@ -21,6 +22,7 @@ __all__ = [
     "StoreError",
     "create_app",
     "default_db_path",
+    "open_store",
     "prepare_db_path",
     "run_backend",
 ]

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from .app import create_app
-from .location import prepare_db_path
-from .store import Store
+from .location import default_db_path, open_store
 
 __all__ = ["run_backend"]
 
@@ -29,14 +28,13 @@ def run_backend(
 
     The database's directory is created if missing. Blocks; closes the store on the way out.
     """
-    path = prepare_db_path(db)
-    store = Store.open(path, max_files_per_assistant=max_files_per_assistant)
+    store = open_store(db, max_files_per_assistant=max_files_per_assistant)
     try:
         logger.info(
             "backend on http://%s:%d/v1, database %s, %s",
             host,
             port,
-            path,
+            db or default_db_path(),
             f"{len(api_keys)} API key(s) required" if api_keys else "no API key required",
         )
         uvicorn.run(create_app(store, api_keys=api_keys), host=host, port=port, log_level=log_level)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
 import anyio
 
 from .._version import __version__
-from ..backend import Store, StoreError, default_db_path, prepare_db_path, run_backend
+from ..backend import Store, StoreError, default_db_path, open_store, run_backend
 from ..backend.location import MEMORY
 from ..logs import announce, configure_logging
 from ..server.http import HttpOptions, build_http_app, is_loopback, run_http
@@ -21,11 +22,12 @@ from ..service.assistant_files import AssistantFilesTools
 from ..service.catalog import TOOL_NAMES, all_specs
 from ..service.cursors import CursorCodec, secret_from_env, secret_from_file
 from ..service.declaration import ToolPolicy
-from ..service.upstream import open_upstream, resolve_base_url
+from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url
 
 __all__ = ["AUTH_TOKEN_ENV", "UsageError", "run"]
 
 AUTH_TOKEN_ENV = "MCP_ASSISTANT_FILES_AUTH_TOKEN"  # noqa: S105 - the variable's name
+BACKEND_KEYS_ENV = "MCP_ASSISTANT_FILES_BACKEND_API_KEYS"
 logger = logging.getLogger("mcp_assistant_files")
 
 
@@ -38,15 +40,25 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return serve(args)
     if args.command == "backend":
-        configure_logging(args.log_level, secrets=args.api_key)
-        run_backend(
-            host=args.host,
-            port=args.port,
-            db=args.db,
-            api_keys=args.api_key,
-            max_files_per_assistant=args.max_files_per_assistant,
-            log_level=args.log_level.lower(),
-        )
+        keys = backend_keys(args)
+        configure_logging(args.log_level, secrets=keys)
+        if args.api_key:
+            logger.warning(
+                "--api-key puts the key on the command line, where every local user can read it (ps): "
+                "prefer %s or --api-key-file",
+                BACKEND_KEYS_ENV,
+            )
+        try:
+            run_backend(
+                host=args.host,
+                port=args.port,
+                db=args.db,
+                api_keys=keys,
+                max_files_per_assistant=args.max_files_per_assistant,
+                log_level=args.log_level.lower(),
+            )
+        except StoreError as err:
+            raise UsageError(str(err)) from None
         return 0
     if args.command == "demo":
         from .demo import run_demo
@@ -73,10 +85,43 @@ def _policy(args: argparse.Namespace) -> ToolPolicy:
     return policy
 
 
+def secret_from_environment(name: str) -> str | None:
+    """The variable's value without surrounding whitespace; unset or empty is ``None``.
+
+    A value of only whitespace is refused: it would lock every client out (or, for a token,
+    look like one while protecting nothing).
+    """
+    value = os.environ.get(name)
+    if not value:
+        return None
+    if not value.strip():
+        raise UsageError(f"{name} is set but blank: set it to a real value, or unset it")
+    return value.strip()
+
+
+def backend_keys(args: argparse.Namespace) -> list[str]:
+    """The backend's API keys: ``--api-key``, ``--api-key-file`` (one per line) and the variable."""
+    keys = [key.strip() for key in args.api_key]
+    if args.api_key_file:
+        try:
+            text = Path(args.api_key_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise UsageError(f"--api-key-file {args.api_key_file}: cannot read it ({err})") from None
+        keys += [
+            line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+        ]
+    env = secret_from_environment(BACKEND_KEYS_ENV)
+    if env:
+        keys += [key for key in env.replace(",", " ").split() if key]
+    if any(not key for key in keys):
+        raise UsageError("an API key is blank: give real keys (or none, for no authentication)")
+    return keys
+
+
 def serve(args: argparse.Namespace) -> int:
     """``serve``: the MCP server on the chosen transport."""
-    token = os.environ.get(AUTH_TOKEN_ENV) or None
-    api_key = os.environ.get("OPENAI_API_KEY") or None
+    token = secret_from_environment(AUTH_TOKEN_ENV)
+    api_key = secret_from_environment("OPENAI_API_KEY")
     configure_logging(args.log_level, secrets=[s for s in (token, api_key) if s])
     policy = _policy(args)
     http = args.transport != "stdio"
@@ -85,13 +130,13 @@ def serve(args: argparse.Namespace) -> int:
             f"binding {args.host} exposes the server beyond this machine: set {AUTH_TOKEN_ENV} to a bearer "
             "token clients must send, or pass --insecure-no-auth if something in front of it authenticates"
         )
-    if args.max_retries < 0:
-        raise UsageError("--max-retries must be 0 or more")
-    secret = _cursor_secret(args.db, http=http)
-    upstream = open_upstream(
-        base_url=resolve_base_url(args.base_url), db=args.db, max_retries=args.max_retries
-    )
-    announce("mcp-assistant-files %s: upstream is %s", __version__, upstream.label)
+    try:
+        base_url = resolve_base_url(args.base_url)
+        upstream = open_upstream(base_url=base_url, db=args.db, max_retries=args.max_retries)
+        secret = _cursor_secret(args.db, http=http)
+    except (BaseUrlError, StoreError) as err:
+        raise UsageError(str(err)) from None
+    announce("mcp-assistant-files %s: upstream is %s", __version__, upstream.location)
     service = AssistantFilesTools(
         client=upstream.client, codec=CursorCodec(secret), policy=policy, upstream_label=upstream.label
     )
@@ -144,11 +189,24 @@ def _cursor_secret(db: str | None, *, http: bool) -> bytes:
 
 
 def _open_store(db: str | None) -> Store:
-    return Store.open(prepare_db_path(db or None), max_files_per_assistant=0)
+    return open_store(db or None, max_files_per_assistant=0)
 
 
-def _out(line: str) -> None:
-    sys.stdout.write(line + "\n")
+def _out(*fields: object) -> None:
+    """One line of tab-separated fields, each with its control characters escaped.
+
+    A file name is the uploader's choice: one holding ANSI escapes or a newline must not clear
+    the screen or forge a row.
+    """
+    sys.stdout.write("\t".join(printable(str(f)) for f in fields) + "\n")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character (C0, DEL, C1, line and paragraph separators) escaped."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def data_command(args: argparse.Namespace) -> int:
@@ -168,7 +226,7 @@ def _data(store: Store, args: argparse.Namespace) -> None:
         _out(store.create_assistant(name=args.name, model=args.model)["id"])
     elif args.command == "assistants":
         for a in store.list_assistants(limit=100, order="asc")["data"]:
-            _out(f"{a['id']}\t{a.get('name') or ''}\t{len(a.get('file_ids', []))} file(s)")
+            _out(a["id"], a.get("name") or "", f"{len(a.get('file_ids', []))} file(s)")
     elif args.action == "upload":
         paths = [Path(p) for p in args.paths]
         missing = [str(p) for p in paths if not p.is_file()]
@@ -180,11 +238,11 @@ def _data(store: Store, args: argparse.Namespace) -> None:
             created = store.create_file(path.name, path.read_bytes(), "assistants")
             if args.attach:
                 store.attach(args.attach, created["id"])
-            _out(f"{created['id']}\t{path.name}")
+            _out(created["id"], path.name)
             if sys.stderr.isatty() and len(paths) > 1:
                 sys.stderr.write(f"\ruploaded {number}/{len(paths)}")
         if sys.stderr.isatty() and len(paths) > 1:
             sys.stderr.write("\n")
     else:
         for f in store.list_files()["data"]:
-            _out(f"{f['id']}\t{f['bytes']}\t{f['purpose']}\t{f['filename']}")
+            _out(f["id"], f["bytes"], f["purpose"], f["filename"])

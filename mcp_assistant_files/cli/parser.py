@@ -22,9 +22,26 @@ environment:
 """
 
 
+def _port(text: str) -> int:
+    value = _count(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0-65535 (0: any free port), not {text}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, not {text}")
+    return value
+
+
 def _bind_flags(parser: argparse.ArgumentParser, *, port: int, what: str) -> None:
     parser.add_argument("--host", default="127.0.0.1", help=f"{what} bind address (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=port, help=f"{what} port (default: {port})")
+    parser.add_argument("--port", type=_port, default=port, help=f"{what} port (default: {port})")
 
 
 def _db_flag(parser: argparse.ArgumentParser, what: str = "local backend database") -> None:
@@ -98,7 +115,7 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     p.add_argument(
         "--max-retries",
-        type=int,
+        type=_count,
         default=DEFAULT_MAX_RETRIES,
         help=f"upstream retries per call (default: {DEFAULT_MAX_RETRIES})",
     )
@@ -113,10 +130,17 @@ def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _bind_flags(p, port=8765, what="HTTP")
     _db_flag(p, "database file")
-    _repeated_flag(p, "--api-key", "KEY", "require this bearer key (default: no key required)")
+    _repeated_flag(
+        p, "--api-key", "KEY", "require this bearer key (visible in ps: prefer the file or the variable)"
+    )
+    p.add_argument(
+        "--api-key-file",
+        metavar="PATH",
+        help="require the bearer keys in this file, one per line (also: $MCP_ASSISTANT_FILES_BACKEND_API_KEYS)",
+    )
     p.add_argument(
         "--max-files-per-assistant",
-        type=int,
+        type=_count,
         default=20,
         help="attachment cap per assistant, as v1 had (default: 20; 0: no cap)",
     )

@@ -9,31 +9,80 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx2
 
-from ..backend import Store, create_app, prepare_db_path
+from ..backend import Store, create_app, default_db_path, open_store
 from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient
 
-__all__ = ["LOCAL_BASE_URL", "TOOL_CALL_BUDGET", "Upstream", "open_upstream", "resolve_base_url"]
+__all__ = [
+    "LOCAL_BASE_URL",
+    "TOOL_CALL_BUDGET",
+    "BaseUrlError",
+    "Upstream",
+    "check_base_url",
+    "open_upstream",
+    "resolve_base_url",
+]
 
 LOCAL_BASE_URL = "http://local-backend/v1"
 
 
+class BaseUrlError(ValueError):
+    """A base URL that cannot be used; the message says how to write it."""
+
+
 def resolve_base_url(flag: str | None) -> str | None:
-    """``--base-url``, else ``OPENAI_BASE_URL``; empty counts as unset (``None``: local backend)."""
-    for value in (flag, os.environ.get("OPENAI_BASE_URL")):
+    """``--base-url``, else ``OPENAI_BASE_URL``; empty counts as unset (``None``: local backend).
+
+    Raises ``BaseUrlError`` for a URL that is not a plain ``http(s)://host[:port]/path``.
+    """
+    for source, value in (("--base-url", flag), ("OPENAI_BASE_URL", os.environ.get("OPENAI_BASE_URL"))):
         if value and value.strip():
-            return value.strip()
+            return check_base_url(value.strip(), source)
     return None
+
+
+def check_base_url(url: str, source: str = "the base URL") -> str:
+    """``url`` if it is ``http(s)://host[:port]/path`` with nothing else, else ``BaseUrlError``.
+
+    A user name and password in the URL would be sent instead of ``OPENAI_API_KEY`` (and quoted
+    in messages to agents); a query would end up before the request path.
+    """
+    example = "https://api.example.com/v1"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise BaseUrlError(f"{source} {url!r} is not a URL: write it like {example}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BaseUrlError(
+            f"{source} must be an http(s) URL like {example} (unset it to use the embedded local backend)"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise BaseUrlError(
+            f"{source} must not contain a user name or password: remove them and put the key in OPENAI_API_KEY"
+        )
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise BaseUrlError(
+            f"{source} must not contain a query or fragment ('?', '#'): write it like {example}"
+        )
+    del port  # parsed only to refuse an invalid one
+    return url
 
 
 @dataclass
 class Upstream:
-    """The client the tools use, a label for messages, and what to close at shutdown."""
+    """The client the tools use, labels for agents and the operator, and what to close at shutdown.
+
+    ``label`` appears in messages to agents (possibly remote ones), so it holds no host path;
+    ``location`` is for the operator's start-up line on stderr.
+    """
 
     client: AsyncAssistantsClient
     label: str
+    location: str
     store: Store | None = None
     http: httpx2.AsyncClient | None = None
 
@@ -59,10 +108,11 @@ def open_upstream(
         client = AsyncAssistantsClient(
             base_url=base_url, max_retries=max_retries, total_timeout=TOOL_CALL_BUDGET
         )
-        return Upstream(client, f"the upstream at {client.display_url}")
-    path = prepare_db_path(db or None)
+        label = f"the upstream at {client.display_url}"
+        return Upstream(client, label, label)
     # No attachment cap here: the point of the local backend is to hold real collections.
-    store = Store.open(path, max_files_per_assistant=0)
+    store = open_store(db or None, max_files_per_assistant=0)
+    path = db or default_db_path()
     http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=create_app(store)))
     # api_key="" keeps OPENAI_API_KEY (meant for a real upstream) off the local backend.
     client = AsyncAssistantsClient(
@@ -72,4 +122,6 @@ def open_upstream(
         http_client=http,
         total_timeout=TOOL_CALL_BUDGET,
     )
-    return Upstream(client, f"the embedded local backend (database {path})", store, http)
+    return Upstream(
+        client, "the embedded local backend", f"the embedded local backend (database {path})", store, http
+    )

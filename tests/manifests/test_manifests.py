@@ -469,12 +469,12 @@ async def _tool_names_over_stdio(command: str, args: list[str], env: dict[str, s
 
 @pytest.mark.parametrize("manifest", sorted(stdio_launches()))
 def test_manifest_command_answers_initialize_and_lists_the_tools(manifest: str, tmp_path: Path) -> None:
-    # uvx/uv would install from PyPI: run the console script of this environment instead,
-    # with the manifest's arguments, on the embedded local backend.
+    # uvx/uv would install from PyPI: run the console script of this environment instead, with
+    # the manifest's arguments and its environment exactly as pasted (a host substitutes "" for
+    # an input or user setting left empty), on the embedded local backend.
     args, manifest_env = stdio_launches()[manifest]
     script = Path(sys.executable).with_name(PROGRAM)
-    upstream = {"OPENAI_API_KEY", "OPENAI_BASE_URL"}
-    env = {key: value for key, value in manifest_env.items() if key not in upstream}
+    env = {key: re.sub(r"\$\{[^}]*\}", "", value) for key, value in manifest_env.items()}
     env["MCP_ASSISTANT_FILES_DB"] = str(tmp_path / "assistant-files.sqlite3")
     expected = (
         {t for t in TOOLS if not t.startswith(("attach_", "detach_"))} if "--read-only" in args else TOOLS
