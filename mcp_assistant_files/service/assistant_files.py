@@ -21,7 +21,7 @@ from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, Order
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
 from .fields import cursor_field, id_field, limit_field, order_field
-from .messages import describe_error, is_already_attached, is_missing_attachment
+from .messages import Subject, describe_error, is_already_attached, is_missing_attachment
 from .paging import page_of
 
 __all__ = ["AssistantFilesTools", "AttachedFile", "DetachedFile", "FileListing"]
@@ -288,16 +288,13 @@ class AssistantFilesTools(ToolFamily):
         try:
             return await call()
         except (AssistantFilesError, ValueError) as err:
-            if (
-                missing_ok
-                and file_id
-                and is_missing_attachment(err, assistant_id=assistant_id, file_id=file_id)
-            ):
+            subject = Subject.assistant(assistant_id)
+            if missing_ok and file_id and is_missing_attachment(err, subject=subject, file_id=file_id):
                 raise _NotAttached from None
             if attached_ok and is_already_attached(err):
                 raise _AlreadyAttached from None
             raise ToolFailure(
-                describe_error(err, assistant_id=assistant_id, file_id=file_id, action=action,
+                describe_error(err, subject=subject, file_id=file_id, action=action,
                                upstream=self.upstream_label, retries=self.client.max_retries)
             ) from None  # fmt: skip
 

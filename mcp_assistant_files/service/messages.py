@@ -6,6 +6,8 @@ which tool to call, when to retry). Never a key: the client's errors are already
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..client import (
     APIConnectionError,
     APIError,
@@ -19,11 +21,52 @@ from ..client import (
     RateLimitError,
 )
 
-__all__ = ["describe_error", "is_already_attached", "is_missing_attachment"]
+__all__ = ["Subject", "describe_error", "is_already_attached", "is_missing_attachment"]
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a tool call was about, for its error sentences.
+
+    ``container`` is the assistant or vector store the file belongs to (``None`` for calls about
+    the account, such as listing vector stores); ``list_tool`` is the listing an agent can call to
+    look around; ``api`` names the kind of answer expected, for a base URL that points elsewhere.
+    """
+
+    list_tool: str
+    api: str
+    container_kind: str | None = None
+    container_param: str | None = None
+    container_id: str | None = None
+    id_hint: str = ""
+
+    @classmethod
+    def assistant(cls, assistant_id: str) -> Subject:
+        """A v1 assistant's files."""
+        return cls(
+            "list_assistant_files", "assistant-files", "assistant", "assistant_id", assistant_id, "asst_..."
+        )
+
+    @classmethod
+    def vector_store(cls, vector_store_id: str) -> Subject:
+        """A vector store's files."""
+        return cls(
+            "list_vector_store_files",
+            "vector-store",
+            "vector store",
+            "vector_store_id",
+            vector_store_id,
+            "vs_...",
+        )
+
+    @property
+    def container(self) -> str:
+        """``assistant 'asst_1'``, or ``""`` when the call is not about a container."""
+        return f"{self.container_kind} {self.container_id!r}" if self.container_kind else ""
 
 
 def describe_error(
-    err: Exception, *, assistant_id: str, file_id: str | None, action: str, upstream: str, retries: int
+    err: Exception, *, subject: Subject, file_id: str | None, action: str, upstream: str, retries: int
 ) -> str:
     """One sentence an agent can act on, for any error the client raises."""
     where = upstream or "the upstream API"
@@ -32,28 +75,31 @@ def describe_error(
     detail = f" (it said: {err.upstream_message.rstrip('.')})" if isinstance(err, APIStatusError) else ""
     if isinstance(err, ValueError):
         return f"Invalid argument: {err}."
-    if isinstance(err, NotFoundError):
-        if file_id is None or _mentions_assistant(err, assistant_id, file_id):
+    if isinstance(err, NotFoundError) and subject.container_kind is not None:
+        if file_id is None or _mentions_container(err, subject, file_id):
             return (
-                f"Assistant {assistant_id!r} was not found at {where}{detail}: check assistant_id "
-                "(assistant ids look like asst_...)."
+                f"{subject.container_kind.capitalize()} {subject.container_id!r} was not found at {where}{detail}: "
+                f"check {subject.container_param} ({subject.container_kind} ids look like {subject.id_hint})."
             )
         if action == "attach":
             return (
                 f"File {file_id!r} was not found at {where}{detail}: check file_id (upload the file first)."
             )
         return (
-            f"File {file_id!r} is not attached to assistant {assistant_id!r}{detail}: call list_assistant_files "
-            f"with assistant_id={assistant_id!r} to see which files are."
+            f"File {file_id!r} is not attached to {subject.container}{detail}: call {subject.list_tool} "
+            f"with {subject.container_param}={subject.container_id!r} to see which files are."
         )
+    if isinstance(err, NotFoundError):
+        return f"{where} found nothing at that address{detail}: check the ids, or call {subject.list_tool}."
     if isinstance(err, AuthenticationError):
         return (
             f"{where} rejected the API key (401){detail}: set OPENAI_API_KEY in the MCP server's environment to a "
             "valid key for that upstream, then restart the server."
         )
     if isinstance(err, PermissionDeniedError):
+        target = subject.container or "this"
         return (
-            f"{where} refused access to assistant {assistant_id!r} (403){detail}: use a key (OPENAI_API_KEY) or "
+            f"{where} refused access to {target} (403){detail}: use a key (OPENAI_API_KEY) or "
             "project (OPENAI_PROJECT_ID) that may use it."
         )
     if isinstance(err, RateLimitError):
@@ -62,10 +108,10 @@ def describe_error(
         )
         return f"{where} is rate limiting requests (429 {attempts}){detail}: try again {wait}."
     if isinstance(err, BadRequestError) and err.param in ("after", "before"):
-        # The cursor's file is unknown upstream (e.g. its data was replaced): only a fresh start helps.
+        # The cursor's item is unknown upstream (e.g. its data was replaced): only a fresh start helps.
         return (
             f"{where} no longer knows the position this cursor points at ({err.upstream_message.rstrip('.')}): "
-            "call list_assistant_files again without `cursor` to start over."
+            f"call {subject.list_tool} again without `cursor` to start over."
         )
     if isinstance(err, BadRequestError):
         param = f" (parameter {err.param})" if err.param else ""
@@ -86,9 +132,9 @@ def describe_error(
         )
     if isinstance(err, APIResponseValidationError):
         return (
-            f"{where} answered with something that is not an assistant-files response ({err.message}): "
+            f"{where} answered with something that is not an {subject.api} response ({err.message}): "
             "check the base URL."
-        )
+        ).replace("an vector", "a vector")
     return f"{where} failed: {err}."
 
 
@@ -101,22 +147,23 @@ def _attempts_made(err: Exception, retries: int) -> int:
     return retries + 1
 
 
-def _mentions_assistant(err: NotFoundError, assistant_id: str, file_id: str) -> bool:
-    """Whether a 404 is about the assistant (not the file), judged from what the upstream said."""
-    if err.param in ("assistant_id", "file_id"):
-        return err.param == "assistant_id"
+def _mentions_container(err: NotFoundError, subject: Subject, file_id: str) -> bool:
+    """Whether a 404 is about the container (not the file), judged from what the upstream said."""
+    if err.param in (subject.container_param, "file_id"):
+        return err.param == subject.container_param
+    kind = subject.container_kind or ""
     # The ids themselves may contain "file" or "assistant": judge the words around them.
-    text = err.upstream_message.replace(assistant_id, " ").replace(file_id, " ").lower()
-    if "no assistant" in text:
+    text = err.upstream_message.replace(subject.container_id or "", " ").replace(file_id, " ").lower()
+    if f"no {kind}" in text:
         return True
     if "no file" in text:
         return False
-    return "assistant" in text and "file" not in text
+    return kind in text and "file" not in text.replace(kind, "")
 
 
-def is_missing_attachment(err: Exception, *, assistant_id: str, file_id: str) -> bool:
-    """Whether ``err`` says the file is not attached (a 404 about the file, not the assistant)."""
-    return isinstance(err, NotFoundError) and not _mentions_assistant(err, assistant_id, file_id)
+def is_missing_attachment(err: Exception, *, subject: Subject, file_id: str) -> bool:
+    """Whether ``err`` says the file is not attached (a 404 about the file, not its container)."""
+    return isinstance(err, NotFoundError) and not _mentions_container(err, subject, file_id)
 
 
 def is_already_attached(err: Exception) -> bool:
