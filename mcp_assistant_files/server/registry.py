@@ -33,7 +33,7 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
     for family in families:
         secrets = (*redact, family.client.api_key or "")
         for spec in family.specs():
-            if family.policy.allows(spec):
+            if family.policy.allows(spec) and family.offers(spec):
                 tools.append(make_tool(spec, getattr(family, spec.method), secrets=secrets))
     return MCPServer(
         "mcp-assistant-files",

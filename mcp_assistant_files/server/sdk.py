@@ -33,6 +33,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ..redaction import redact
 from ..service.arguments import describe_invalid, unknown_arguments
 from ..service.declaration import ToolFailure, ToolSpec
+from ..service.progress import Reporter, reporting_to
 from .schemas import flatten_input, flatten_output
 
 __all__ = ["StrictTool", "error_result", "make_tool", "reply_result", "serve_streams"]
@@ -84,7 +85,8 @@ class StrictTool(Tool):
         except ValidationError as err:
             return error_result(redact(describe_invalid(self.name, self.parameters, err), self.secrets))
         try:
-            result: BaseModel = await self.fn(**validated)
+            with reporting_to(_progress_reporter(context)):
+                result: BaseModel = await self.fn(**validated)
         except ToolFailure as failure:
             return error_result(redact(str(failure), self.secrets))
         except Exception:
@@ -94,6 +96,21 @@ class StrictTool(Tool):
                 "log). Nothing suggests the request was wrong: you may try again once."
             )
         return reply_result(result)
+
+
+def _progress_reporter(context: Any) -> Reporter | None:
+    """MCP progress notifications for this call, when the client sent a ``progressToken``."""
+    report = getattr(context, "report_progress", None)
+    if report is None:
+        return None
+
+    async def reporter(progress: float, total: float | None, message: str | None) -> None:
+        try:
+            await report(progress, total, message)
+        except Exception:  # progress is a courtesy: a client that cannot take it must not fail the call
+            logger.debug("progress notification not sent", exc_info=True)
+
+    return reporter
 
 
 def tool_annotations(spec: ToolSpec) -> ToolAnnotations:

@@ -92,6 +92,7 @@ class ToolPolicy:
     """Only these tools (``None``: every tool of the selected families)."""
     toolsets: frozenset[Family] = frozenset(FAMILIES)
     allowed_assistants: frozenset[str] = frozenset()
+    allowed_vector_stores: frozenset[str] = frozenset()
 
     def allows(self, spec: ToolSpec) -> bool:
         """Whether ``spec`` is registered under this policy."""
@@ -113,6 +114,10 @@ class ToolFamily:
     family: ClassVar[Family]
     client: _Upstream
     policy: ToolPolicy
+
+    def offers(self, spec: ToolSpec) -> bool:
+        """Whether this family, as configured, can serve ``spec`` (all of its tools by default)."""
+        return True
 
     @classmethod
     def specs(cls) -> tuple[ToolSpec, ...]:

@@ -131,10 +131,11 @@ def describe_error(
             "OPENAI_BASE_URL points at it."
         )
     if isinstance(err, APIResponseValidationError):
+        article = "an" if subject.api[:1].lower() in "aeiou" else "a"
         return (
-            f"{where} answered with something that is not an {subject.api} response ({err.message}): "
+            f"{where} answered with something that is not {article} {subject.api} response ({err.message}): "
             "check the base URL."
-        ).replace("an vector", "a vector")
+        )
     return f"{where} failed: {err}."
 
 

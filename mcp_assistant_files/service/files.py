@@ -1,0 +1,239 @@
+"""The Files API tools: list the uploaded files, and upload one from a folder the operator chose.
+
+``upload_file`` exists only when the server was started with ``--upload-root DIR``: it reads a
+file the *server* can see, so an agent may name only paths inside that folder (symbolic links
+resolved; nothing outside it, no devices, no folders). This module never imports ``mcp``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+from ..client import NOT_GIVEN, AssistantFilesError
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, Order
+from .cursors import CursorCodec, Listing
+from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, ToolSpec, tool
+from .fields import cursor_field, limit_field, order_field
+from .messages import Subject, describe_error
+from .paging import page_of
+
+__all__ = ["MAX_UPLOAD_BYTES", "FilesTools", "UploadedFile", "UploadedFileListing"]
+
+Purpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+"""OpenAI's limit for one file."""
+
+NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
+PurposeFilter = Annotated[
+    Purpose | None, Field(description="Only files uploaded for this purpose (e.g. assistants); omit for all.")
+]
+Limit = Annotated[int, limit_field("files")]
+OrderArg = Annotated[Order, order_field("upload time")]
+Cursor = Annotated[str | None, cursor_field("list_files", "purpose and order")]
+RelativePath = Annotated[
+    str,
+    Field(
+        description="The file to upload: a path relative to the server's upload folder (--upload-root), or an "
+        "absolute path inside it.",
+        min_length=1,
+        max_length=4096,
+    ),
+]
+UploadPurpose = Annotated[
+    Purpose,
+    Field(description="What the file is for: assistants (for vector stores and file search) by default."),
+]
+
+T = TypeVar("T")
+_SUBJECT = Subject("list_files", "Files API")
+
+
+class UploadedFile(BaseModel):
+    """A file uploaded to the Files API."""
+
+    id: Annotated[str, Field(description="The file's id, such as file-abc123.")]
+    filename: Annotated[str, Field(description="The name it was uploaded with.")]
+    bytes: Annotated[int, Field(description="Its size in bytes.")]
+    purpose: Annotated[str, Field(description="What it was uploaded for.")]
+    created_at: Annotated[int, Field(description="When it was uploaded, as Unix time in seconds.")]
+
+    @classmethod
+    def of(cls, upstream: Any) -> UploadedFile:
+        """The tool's view of an upstream ``file``."""
+        return cls(
+            id=upstream.id,
+            filename=upstream.filename,
+            bytes=upstream.bytes,
+            purpose=upstream.purpose,
+            created_at=upstream.created_at,
+        )
+
+
+class UploadedFileResult(UploadedFile):
+    """An uploaded file, and what to do next."""
+
+    next_step: NextStep
+
+
+class UploadedFileListing(BaseModel):
+    """One page of uploaded files (the Files API pages forward only)."""
+
+    purpose: Annotated[str | None, Field(description="The purpose listed; absent when every file is.")] = None
+    order: Annotated[Order, Field(description="Sort order by upload time: asc or desc.")]
+    files: Annotated[list[UploadedFile], Field(description="The files on this page, in `order`.")]
+    has_more: Annotated[bool, Field(description="Whether more files follow this page (next_cursor is set).")]
+    next_cursor: Annotated[
+        str | None,
+        Field(description="Pass as `cursor` (same purpose and order) for the next page; absent at the end."),
+    ] = None
+    next_step: NextStep
+
+
+@dataclass
+class FilesTools(ToolFamily):
+    """The Files API tools over one upstream client (an ``AsyncOpenAIClient``)."""
+
+    family = "files"
+
+    client: Any
+    codec: CursorCodec
+    policy: ToolPolicy = field(default_factory=ToolPolicy)
+    upstream_label: str = ""
+    upload_root: Path | None = None
+    """The only folder ``upload_file`` reads from; ``None``: the tool is not offered."""
+
+    def offers(self, spec: ToolSpec) -> bool:
+        """``upload_file`` only with an upload folder."""
+        return spec.name != "upload_file" or self.upload_root is not None
+
+    @tool(
+        "list_files",
+        title="List uploaded files",
+        description="List the files uploaded to the Files API (newest first by default), optionally only those "
+        "of one purpose. Pass next_cursor back as `cursor` to page.",
+        hints=Hints(read_only=True),
+    )
+    async def list_files(
+        self,
+        purpose: PurposeFilter = None,
+        limit: Limit = DEFAULT_PAGE_LIMIT,
+        order: OrderArg = DEFAULT_ORDER,
+        cursor: Cursor = None,
+    ) -> UploadedFileListing:
+        """One page of uploaded files."""
+
+        async def fetch(after: str | None, before: str | None) -> Any:
+            listing = partial(
+                self.client.files.list,
+                limit=limit,
+                order=order,
+                purpose=NOT_GIVEN if purpose is None else purpose,
+                after=NOT_GIVEN if after is None else after,
+            )
+            return await self._upstream(listing, "list")
+
+        paged = await page_of(
+            self.codec,
+            Listing("list_files", f"files\x00{purpose or ''}", "another purpose's file listing"),
+            order=order,
+            cursor=cursor,
+            fetch=fetch,
+            id_of=lambda item: item.id,
+            backwards=False,
+        )
+        files = [UploadedFile.of(f) for f in paged.items]
+        if paged.next_cursor:
+            step = (
+                f"More remain: call list_files with {f'purpose={purpose!r}, ' if purpose else ''}order={order!r}, "
+                f"limit={limit} and cursor set to next_cursor."
+            )
+        elif files:
+            step = "That is the end of the list; attach_vector_store_file attaches a file to a vector store."
+        else:
+            step = "No files are uploaded" + (f" for {purpose}" if purpose else "") + "."
+        return UploadedFileListing(
+            purpose=purpose,
+            order=order,
+            files=files,
+            has_more=paged.next_cursor is not None,
+            next_cursor=paged.next_cursor,
+            next_step=step,
+        )
+
+    @tool(
+        "upload_file",
+        title="Upload file",
+        description="Upload a file from the server's upload folder to the Files API (then attach it to a vector "
+        "store with attach_vector_store_file).",
+        hints=Hints(read_only=False, idempotent=False),
+    )
+    async def upload_file(
+        self, path: RelativePath, purpose: UploadPurpose = "assistants"
+    ) -> UploadedFileResult:
+        """Upload one file from inside the upload folder."""
+        fd, name = self._open_inside_root(path)
+        with os.fdopen(fd, "rb") as handle:
+            uploaded = await self._upstream(
+                partial(self.client.files.create, file=(name, handle), purpose=purpose), "upload"
+            )
+        result = UploadedFile.of(uploaded)
+        return UploadedFileResult(
+            **result.model_dump(),
+            next_step=f"Uploaded {name} as {result.id}: attach it to a vector store with attach_vector_store_file.",
+        )
+
+    def _open_inside_root(self, path: str) -> tuple[int, str]:
+        """An open descriptor of the regular file ``path`` names inside the upload folder, and its name."""
+        if self.upload_root is None:
+            raise ToolFailure("upload_file is not enabled: start the server with --upload-root DIR.")
+        root = self.upload_root.resolve()
+        candidate = Path(path)
+        if "\x00" in path:
+            raise ToolFailure(
+                "path must not contain a NUL character: give a file name inside the upload folder."
+            )
+        try:
+            resolved = (candidate if candidate.is_absolute() else root / candidate).resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise ToolFailure(
+                f"There is no file {path!r} in the upload folder: list the folder's files and give one of them."
+            ) from None
+        if not resolved.is_relative_to(root):
+            raise ToolFailure(
+                f"{path!r} is outside the upload folder the server allows: give a path inside it "
+                "(symbolic links out of it are refused)."
+            )
+        try:
+            fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as err:
+            raise ToolFailure(f"Cannot read {path!r} ({err.strerror}): give a readable file.") from None
+        info = os.fstat(fd)
+        problem = None
+        if not stat.S_ISREG(info.st_mode):
+            problem = f"{path!r} is not a regular file: give a file, not a folder or device."
+        elif info.st_size > MAX_UPLOAD_BYTES:
+            problem = f"{path!r} is {info.st_size} bytes; files may be at most {MAX_UPLOAD_BYTES} bytes."
+        elif info.st_size == 0:
+            problem = f"{path!r} is empty: give a file with content."
+        if problem:
+            os.close(fd)
+            raise ToolFailure(problem)
+        return fd, resolved.name
+
+    async def _upstream(self, call: Callable[[], Awaitable[T]], action: str) -> T:
+        """The upstream call's result, or a ``ToolFailure`` with the sentence for its error."""
+        try:
+            return await call()
+        except (AssistantFilesError, ValueError) as err:
+            raise ToolFailure(
+                describe_error(err, subject=_SUBJECT, file_id=None, action=action,
+                               upstream=self.upstream_label, retries=self.client.max_retries)
+            ) from None  # fmt: skip

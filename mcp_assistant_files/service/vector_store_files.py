@@ -1,0 +1,438 @@
+"""The vector-store tools: list stores, and list, get, attach, update and detach their files.
+
+A vector store holds "the files an assistant searches" (the Responses API's ``file_search`` and
+v2 assistants read from it); OpenAI, Azure OpenAI, Llama Stack and the local backend serve it.
+Attaching starts processing upstream: with ``wait`` the tool polls until the file is ready,
+failed or cancelled, within the tool-call budget, reporting progress; when the budget runs out
+it returns the current status and says how to check again. This module never imports ``mcp``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Annotated, Any, TypeVar
+
+import anyio
+from pydantic import Field
+
+from ..client import NOT_GIVEN, AssistantFilesError
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, Order
+from .cursors import CursorCodec, Listing
+from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
+from .fields import cursor_field, id_field, limit_field, order_field
+from .messages import Subject, describe_error, is_missing_attachment
+from .paging import page_of
+from .progress import report_progress
+from .vector_store_models import (
+    Attributes,
+    DetachedVectorStoreFile,
+    Status,
+    VectorStoreFileListing,
+    VectorStoreFileResult,
+    VectorStoreFileView,
+    VectorStoreListing,
+    VectorStoreView,
+)
+
+__all__ = ["WAIT_BUDGET", "VectorStoreFilesTools"]
+
+VectorStoreId = Annotated[str, id_field("The vector store's id, such as vs_abc123.")]
+FileId = Annotated[str, id_field("The file's id, such as file-abc123 (upload it first: upload_file).")]
+StoreLimit = Annotated[int, limit_field("vector stores")]
+FileLimit = Annotated[int, limit_field("files")]
+StoreOrder = Annotated[Order, order_field("creation time")]
+FileOrder = Annotated[Order, order_field("attachment time")]
+StoreCursor = Annotated[str | None, cursor_field("list_vector_stores", "order")]
+FileCursor = Annotated[
+    str | None, cursor_field("list_vector_store_files", "vector_store_id, order and filter")
+]
+Filter = Annotated[
+    Status | None,
+    Field(
+        description="Only files in this status: in_progress, completed, failed or cancelled. Omit for all."
+    ),
+]
+NewAttributes = Annotated[
+    Attributes | None,
+    Field(
+        description="Up to 16 key-value pairs for search filters: keys up to 64 characters, values a string "
+        "(up to 512 characters), a number or a boolean.",
+        max_length=16,
+    ),
+]
+Wait = Annotated[
+    bool,
+    Field(
+        description="Wait (up to about 40 seconds) until the file is processed, reporting progress; false returns at once."
+    ),
+]
+
+WAIT_BUDGET = 40.0
+"""Seconds an attach waits for processing: inside the 45-s tool-call budget and a host's ~60 s."""
+_TERMINAL = frozenset({"completed", "failed", "cancelled"})
+_DEFAULT_POLL_MS = 1000
+
+T = TypeVar("T")
+
+READ = Hints(read_only=True)
+WRITE = Hints(read_only=False)
+DETACH = Hints(read_only=False, destructive=True)
+
+
+@dataclass
+class VectorStoreFilesTools(ToolFamily):
+    """The vector-store tools over one upstream client (an ``AsyncOpenAIClient``)."""
+
+    family = "vector-store-files"
+
+    client: Any
+    codec: CursorCodec
+    policy: ToolPolicy = field(default_factory=ToolPolicy)
+    upstream_label: str = ""
+    wait_budget: float = WAIT_BUDGET
+    sleep: Callable[[float], Awaitable[None]] = anyio.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    @tool(
+        "list_vector_stores",
+        title="List vector stores",
+        description="List the vector stores (collections of files for file search), one page at a time, newest "
+        "first by default, with each one's file counts and status. Pass next_cursor back as `cursor` to page.",
+        hints=READ,
+    )
+    async def list_vector_stores(
+        self,
+        limit: StoreLimit = DEFAULT_PAGE_LIMIT,
+        order: StoreOrder = DEFAULT_ORDER,
+        cursor: StoreCursor = None,
+    ) -> VectorStoreListing:
+        """One page of vector stores (with ``--allow-vector-store``, only those)."""
+
+        async def fetch(after: str | None, before: str | None) -> Any:
+            listing = partial(
+                self.client.vector_stores.list,
+                limit=limit,
+                order=order,
+                after=_given(after),
+                before=_given(before),
+            )
+            return await self._upstream(listing, Subject("list_vector_stores", "vector-store"), "list", None)
+
+        paged = await page_of(
+            self.codec,
+            Listing("list_vector_stores", "vector-stores"),
+            order=order,
+            cursor=cursor,
+            fetch=fetch,
+            id_of=lambda item: item.id,
+        )
+        allowed = self.policy.allowed_vector_stores
+        stores = [VectorStoreView.of(s) for s in paged.items if not allowed or s.id in allowed]
+        return VectorStoreListing(
+            order=order,
+            vector_stores=stores,
+            has_more=paged.next_cursor is not None,
+            next_cursor=paged.next_cursor,
+            previous_cursor=paged.previous_cursor,
+            next_step=_more(
+                paged.next_cursor,
+                f"call list_vector_stores with order={order!r}, limit={limit} and cursor set to next_cursor",
+                "list_vector_store_files lists a store's files"
+                if stores
+                else "There are no vector stores here.",
+            ),
+        )
+
+    @tool(
+        "list_vector_store_files",
+        title="List vector store files",
+        description="List the files of a vector store with their processing status, one page at a time (newest "
+        "first by default), optionally only those in one status. Pass next_cursor back as `cursor` to page.",
+        hints=READ,
+    )
+    async def list_files(
+        self,
+        vector_store_id: VectorStoreId,
+        limit: FileLimit = DEFAULT_PAGE_LIMIT,
+        order: FileOrder = DEFAULT_ORDER,
+        filter: Filter = None,
+        cursor: FileCursor = None,
+    ) -> VectorStoreFileListing:
+        """One page of the vector store's files."""
+        subject = self._subject(vector_store_id)
+
+        async def fetch(after: str | None, before: str | None) -> Any:
+            listing = partial(
+                self.client.vector_stores.files.list,
+                vector_store_id,
+                limit=limit,
+                order=order,
+                filter=_given(filter),
+                after=_given(after),
+                before=_given(before),
+            )
+            return await self._upstream(listing, subject, "list", None)
+
+        paged = await page_of(
+            self.codec,
+            Listing(
+                "list_vector_store_files",
+                f"vector-store-files\x00{vector_store_id}\x00{filter or ''}",
+                "another vector store's (or another filter's) file listing",
+                " for this vector store and filter",
+            ),
+            order=order,
+            cursor=cursor,
+            fetch=fetch,
+            id_of=lambda item: item.id,
+        )
+        files = [VectorStoreFileView.of(f) for f in paged.items]
+        which = f" {filter}" if filter else ""
+        again = (
+            f"call list_vector_store_files with vector_store_id={vector_store_id!r}, order={order!r}, "
+            f"limit={limit}{f', filter={filter!r}' if filter else ''} and cursor set to next_cursor"
+        )
+        return VectorStoreFileListing(
+            vector_store_id=vector_store_id,
+            order=order,
+            filter=filter,
+            files=files,
+            has_more=paged.next_cursor is not None,
+            next_cursor=paged.next_cursor,
+            previous_cursor=paged.previous_cursor,
+            next_step=_more(
+                paged.next_cursor,
+                again,
+                f"No{which} files in vector store {vector_store_id}"
+                + ("" if paged.previous_cursor or filter else ": attach one with attach_vector_store_file")
+                + "."
+                if not files
+                else "",
+            ),
+        )
+
+    @tool(
+        "get_vector_store_file",
+        title="Get vector store file",
+        description="Get one file of a vector store with its processing status (and why it failed, if it did).",
+        hints=READ,
+    )
+    async def get_file(self, vector_store_id: VectorStoreId, file_id: FileId) -> VectorStoreFileResult:
+        """One vector store file."""
+        found = await self._upstream(
+            partial(self.client.vector_stores.files.retrieve, file_id, vector_store_id=vector_store_id),
+            self._subject(vector_store_id),
+            "get",
+            file_id,
+        )
+        view = VectorStoreFileView.of(found)
+        return VectorStoreFileResult(**view.model_dump(), next_step=_status_step(view))
+
+    @tool(
+        "attach_vector_store_file",
+        title="Attach file to vector store",
+        description="Attach an uploaded file to a vector store, so file search can find it, optionally with "
+        "attributes. With wait (the default) the call returns once the file is processed (or failed), reporting "
+        "progress. Attaching a file that is already attached returns it.",
+        hints=WRITE,
+    )
+    async def attach_file(
+        self,
+        vector_store_id: VectorStoreId,
+        file_id: FileId,
+        attributes: NewAttributes = None,
+        wait: Wait = True,
+    ) -> VectorStoreFileResult:
+        """Attach a file, and with ``wait`` follow its processing within the budget."""
+        started = self.clock()
+        subject = self._subject(vector_store_id)
+        attached = await self._upstream(
+            partial(
+                self.client.vector_stores.files.create,
+                vector_store_id,
+                file_id=file_id,
+                attributes=NOT_GIVEN if attributes is None else attributes,
+            ),
+            subject,
+            "attach",
+            file_id,
+        )
+        view = VectorStoreFileView.of(attached)
+        if wait:
+            view = await self._wait(view, subject, started)
+        return VectorStoreFileResult(**view.model_dump(), next_step=_status_step(view, waited=wait))
+
+    @tool(
+        "update_vector_store_file_attributes",
+        title="Update vector store file attributes",
+        description="Replace the attributes of a file in a vector store (an empty object clears them).",
+        hints=Hints(read_only=False, destructive=True),
+    )
+    async def update_attributes(
+        self,
+        vector_store_id: VectorStoreId,
+        file_id: FileId,
+        attributes: Annotated[Attributes, Field(description=_ATTRIBUTES_HELP, max_length=16)],
+    ) -> VectorStoreFileResult:
+        """Replace the file's attributes."""
+        updated = await self._upstream(
+            partial(
+                self.client.vector_stores.files.update,
+                file_id,
+                vector_store_id=vector_store_id,
+                attributes=attributes,
+            ),
+            self._subject(vector_store_id),
+            "update",
+            file_id,
+        )
+        view = VectorStoreFileView.of(updated)
+        return VectorStoreFileResult(
+            **view.model_dump(),
+            next_step=f"File {view.id} now has {len(view.attributes or {})} attribute(s); "
+            "file search can filter on them.",
+        )
+
+    @tool(
+        "detach_vector_store_file",
+        title="Detach file from vector store",
+        description="Detach a file from a vector store. The file itself is not deleted and can be attached again. "
+        "Detaching a file that is not attached changes nothing and says so.",
+        hints=DETACH,
+    )
+    async def detach_file(self, vector_store_id: VectorStoreId, file_id: FileId) -> DetachedVectorStoreFile:
+        """Detach a file; one that is not attached (or no longer, after a retry) is a success."""
+        subject = self._subject(vector_store_id)
+        try:
+            deleted = await self._upstream(
+                partial(self.client.vector_stores.files.delete, file_id, vector_store_id=vector_store_id),
+                subject,
+                "detach",
+                file_id,
+                missing_ok=True,
+            )
+        except _NotAttached:
+            return DetachedVectorStoreFile(
+                id=file_id,
+                vector_store_id=vector_store_id,
+                deleted=True,
+                already_detached=True,
+                next_step=f"File {file_id} was not attached to vector store {vector_store_id}: nothing to detach "
+                "(the file itself is kept).",
+            )
+        return DetachedVectorStoreFile(
+            id=deleted.id,
+            vector_store_id=vector_store_id,
+            deleted=deleted.deleted,
+            already_detached=False,
+            next_step=f"Detached file {deleted.id} from vector store {vector_store_id} (the file itself is kept); "
+            "attach_vector_store_file attaches it again."
+            if deleted.deleted
+            else f"The upstream did not detach file {deleted.id}: call detach_vector_store_file again.",
+        )
+
+    async def _wait(self, view: VectorStoreFileView, subject: Subject, started: float) -> VectorStoreFileView:
+        """Poll until the file is processed or the budget is spent, reporting progress after each look.
+
+        The first look follows the attach at once; then the upstream's ``openai-poll-after-ms``
+        sets the pace (1 s without it), as openai-python's poll does.
+        """
+        interval = 0.0
+        while True:
+            elapsed = self.clock() - started
+            await report_progress(
+                round(min(elapsed, self.wait_budget), 1),
+                self.wait_budget,
+                f"file {view.id}: {view.status.replace('_', ' ')}",
+            )
+            if view.status in _TERMINAL or elapsed + interval > self.wait_budget:
+                return view
+            if interval:
+                await self.sleep(interval)
+            found, pace = await self._upstream(
+                partial(self._retrieve_with_pace, view.id, view.vector_store_id), subject, "get", view.id
+            )
+            view = VectorStoreFileView.of(found)
+            interval = pace if pace is not None else _DEFAULT_POLL_MS / 1000
+
+    async def _retrieve_with_pace(self, file_id: str, vector_store_id: str) -> tuple[Any, float | None]:
+        """The file, and the pace the upstream asks for (``openai-poll-after-ms``, 50 ms to 5 s)."""
+        raw = await self.client.vector_stores.files.with_raw_response.retrieve(
+            file_id, vector_store_id=vector_store_id
+        )
+        pace = raw.headers.get("openai-poll-after-ms", "")
+        return await raw.parse(), (min(max(int(pace), 50), 5000) / 1000 if pace.isdigit() else None)
+
+    def _subject(self, vector_store_id: str) -> Subject:
+        allowed = self.policy.allowed_vector_stores
+        if allowed and vector_store_id not in allowed:
+            names = ", ".join(sorted(allowed))
+            raise ToolFailure(
+                f"Vector store {vector_store_id!r} is not one this server may use (--allow-vector-store): "
+                f"use one of {names}."
+            )
+        return Subject.vector_store(vector_store_id)
+
+    async def _upstream(
+        self,
+        call: Callable[[], Awaitable[T]],
+        subject: Subject,
+        action: str,
+        file_id: str | None,
+        *,
+        missing_ok: bool = False,
+    ) -> T:
+        """The upstream call's result, or a ``ToolFailure`` with the sentence for its error."""
+        try:
+            return await call()
+        except (AssistantFilesError, ValueError) as err:
+            if missing_ok and file_id and is_missing_attachment(err, subject=subject, file_id=file_id):
+                raise _NotAttached from None
+            raise ToolFailure(
+                describe_error(err, subject=subject, file_id=file_id, action=action,
+                               upstream=self.upstream_label, retries=self.client.max_retries)
+            ) from None  # fmt: skip
+
+
+_ATTRIBUTES_HELP = (
+    "The new attributes, replacing the old ones: up to 16 key-value pairs, keys up to 64 characters, values a "
+    "string (up to 512 characters), a number or a boolean. {} clears them."
+)
+
+
+class _NotAttached(Exception):
+    """The upstream says the file is not attached (for an idempotent detach, a success)."""
+
+
+def _given(value: T | None) -> Any:
+    return NOT_GIVEN if value is None else value
+
+
+def _more(next_cursor: str | None, again: str, otherwise: str) -> str:
+    if next_cursor:
+        return f"More remain: {again}."
+    return otherwise or "That is the end of the list."
+
+
+def _status_step(view: VectorStoreFileView, *, waited: bool = False) -> str:
+    """The next step for a file in its current status."""
+    where = f"vector_store_id={view.vector_store_id!r}, file_id={view.id!r}"
+    if view.status == "completed":
+        return f"File {view.id} is processed and searchable in vector store {view.vector_store_id}."
+    if view.status == "failed":
+        why = f" ({view.last_error.code}: {view.last_error.message.rstrip('.')})" if view.last_error else ""
+        return (
+            f"File {view.id} could not be processed{why}: upload it again in a supported format (text, "
+            "Markdown, PDF, ...) and attach the new file, or detach this one with detach_vector_store_file."
+        )
+    if view.status == "cancelled":
+        return f"Processing of file {view.id} was cancelled: attach it again to retry."
+    if waited:
+        return (
+            f"File {view.id} is still being processed: call get_vector_store_file with {where} in a while "
+            "to check again."
+        )
+    return f"File {view.id} is being processed: call get_vector_store_file with {where} to check its status."
