@@ -1,5 +1,8 @@
 """Serving over stdin/stdout, answering every request that was read before stdin closed.
 
+stdin and stdout are read and written on the event loop (``pipes``) when they are pipes, which
+they are under every MCP host; otherwise through the SDK's thread-based transport.
+
 The SDK's stdio loop stops at end of input and drops the requests still in flight: with
 ``printf '<four requests>' | mcp-assistant-files serve`` only the first answers came back. Here
 the end of input is held back from the server until every request read so far has been
@@ -20,6 +23,7 @@ from mcp.shared.message import SessionMessage
 from mcp_types import JSONRPCError, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse
 
 from ..service.upstream import TOOL_CALL_BUDGET, Upstream
+from .pipes import native_pipes_possible, pipe_streams
 from .sdk import serve_streams
 
 __all__ = ["DRAIN_TIMEOUT", "InFlight", "run_stdio"]
@@ -139,8 +143,10 @@ class _Writer:
 
 async def run_stdio(server: MCPServer, upstream: Upstream, *, drain_timeout: float = DRAIN_TIMEOUT) -> None:
     """Serve over stdin/stdout until the client goes away and is answered, then close the upstream."""
+    # Pipes are read on the event loop; a regular file redirected to stdin needs the SDK's threads.
+    streams = pipe_streams() if native_pipes_possible() else stdio_server()
     try:
-        async with stdio_server() as (read_stream, write_stream):
+        async with streams as (read_stream, write_stream):
             in_flight = InFlight()
             await serve_streams(
                 server, _Reader(read_stream, in_flight, drain_timeout), _Writer(write_stream, in_flight)

@@ -1,0 +1,75 @@
+"""stdin/stdout read and written on the event loop: same protocol, bounded lines, a guarded wire.
+
+``server/pipes.py`` replaces the SDK's thread-based stdio transport when both streams are pipes
+(as under every MCP host); a regular file on stdin falls back to the SDK's. Both must speak the
+same protocol; every other stdio test in this folder runs over the pipes too.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mcp_assistant_files.server.pipes import MAX_LINE_BYTES
+
+PROTOCOL = "2025-11-25"
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": PROTOCOL, "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+}
+LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
+
+
+def serve(tmp_path: Path, stdin: bytes | Path) -> list[dict[str, Any]]:
+    command = [sys.executable, "-m", "mcp_assistant_files", "serve", "--db", str(tmp_path / "db.sqlite3")]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    if isinstance(stdin, Path):
+        with stdin.open("rb") as handle:
+            done = subprocess.run(
+                command, stdin=handle, capture_output=True, timeout=60, env=env, check=False
+            )
+    else:
+        done = subprocess.run(command, input=stdin, capture_output=True, timeout=60, env=env, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def lines(*messages: dict[str, Any]) -> bytes:
+    return b"".join(json.dumps(m).encode() + b"\n" for m in messages)
+
+
+@pytest.mark.slow
+def test_a_regular_file_on_stdin_is_served_by_the_fallback_transport(tmp_path: Path) -> None:
+    requests = tmp_path / "requests.jsonl"
+    requests.write_bytes(lines(INIT, {"jsonrpc": "2.0", "method": "notifications/initialized"}, LIST))
+    answers = serve(tmp_path, requests)
+    assert [a["id"] for a in answers] == [1, 2]
+    assert answers[1]["result"]["tools"]
+
+
+@pytest.mark.slow
+def test_an_over_long_line_is_refused_and_the_session_goes_on(tmp_path: Path) -> None:
+    huge = b'{"jsonrpc": "2.0", "id": 9, "method": "ping", "pad": "' + b"x" * (MAX_LINE_BYTES + 10) + b'"}\n'
+    answers = serve(
+        tmp_path, lines(INIT) + huge + lines({"jsonrpc": "2.0", "method": "notifications/initialized"}, LIST)
+    )
+    by_id = {a.get("id"): a for a in answers}
+    assert by_id[1]["result"]["protocolVersion"]
+    assert by_id[2]["result"]["tools"], "the session continued after the refused line"
+    assert 9 not in by_id, "the over-long request was not parsed"
+    errors = [a for a in answers if "error" in a]
+    assert errors and errors[0]["error"]["code"] == -32700, answers
+
+
+@pytest.mark.slow
+def test_garbage_lines_get_parse_errors_not_a_crash(tmp_path: Path) -> None:
+    answers = serve(tmp_path, lines(INIT) + b"not json\n\n{\n" + lines(LIST))
+    assert [a.get("id") for a in answers if "result" in a] == [1, 2]
+    assert sum(1 for a in answers if a.get("error", {}).get("code") == -32700) == 2
