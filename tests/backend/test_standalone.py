@@ -24,6 +24,7 @@ run_backend(port=int(sys.argv[1]), api_keys=["sk-standalone"], log_level="warnin
 def test_public_names_are_pinned() -> None:
     assert sorted(backend.__all__) == [
         "DB_ENV_VAR",
+        "Ingestor",
         "InvalidRequest",
         "NotFound",
         "PayloadTooLarge",
