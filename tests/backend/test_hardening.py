@@ -88,15 +88,18 @@ def test_reads_do_not_queue_behind_a_writer_waiting_for_another_process(tmp_path
         ("/assistants", b'{"metadata": {"\\udfff": "v"}}', "metadata"),
         ("/assistants", b'{"tools": [{"type": "function", "function": {"name": "f", "x": NaN}}]}', "tools"),
         ("/assistants", b'{"tools": [{"type": "function", "function": {"name": "f", "x": 1e999}}]}', "tools"),
+        ("/vector_stores", b'{"name": "\\udc00"}', "name"),
+        ("/vector_stores", b'{"metadata": {"k": "\\udc00"}}', "metadata"),
+        ("/vector_stores", b'{"\\udc00": 1}', None),
     ],
 )
 async def test_json_that_could_not_be_answered_is_refused_and_nothing_is_written(
-    client: httpx2.AsyncClient, path: str, body: bytes, param: str
+    client: httpx2.AsyncClient, path: str, body: bytes, param: str | None
 ) -> None:
     response = await client.post(path, content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400, response.text
     assert response.json()["error"]["param"] == param
-    listing = await client.get("/assistants")
+    listing = await client.get(path)
     assert listing.status_code == 200
     assert listing.json()["data"] == []
     assert await new_assistant(client)

@@ -274,3 +274,23 @@ async def test_wrong_methods_are_405_in_the_envelope(http: httpx2.AsyncClient) -
         response = await http.request(method, path)
         error_of(response, 405)
         check_contract(response)
+
+
+async def test_a_store_holds_at_most_ten_thousand_files(http: httpx2.AsyncClient, store: Store) -> None:
+    vector_store_id = await new_vector_store(http)
+    store.seed_vector_store_files(vector_store_id, 9_999)
+    first, second, third = [await upload(http) for _ in range(3)]
+    ok(await http.post(f"/vector_stores/{vector_store_id}/files", json={"file_id": first}))
+    full = error_of(await http.post(f"/vector_stores/{vector_store_id}/files", json={"file_id": second}), 400)
+    assert (full["code"], full["param"]) == ("max_files_exceeded", "file_id")
+    assert "maximum is 10000" in full["message"] and "Detach files" in full["message"]
+    batch = await http.post(
+        f"/vector_stores/{vector_store_id}/file_batches", json={"file_ids": [second, third]}
+    )
+    assert error_of(batch, 400)["code"] == "max_files_exceeded"
+    (
+        ok(await http.post(f"/vector_stores/{vector_store_id}/files", json={"file_id": first})),
+        "re-attaching is fine",
+    )
+    ok(await http.delete(f"/vector_stores/{vector_store_id}/files/{first}"))
+    ok(await http.post(f"/vector_stores/{vector_store_id}/files", json={"file_id": second}))

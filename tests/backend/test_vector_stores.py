@@ -246,3 +246,53 @@ async def test_batch_of_file_entries_and_cancel(http: httpx2.AsyncClient, store:
     assert (one["status"], one["attributes"]) == ("cancelled", {"i": 1})
     store_now = ok(await http.get(f"/vector_stores/{vector_store_id}"))
     assert store_now["file_counts"]["cancelled"] == 3 and store_now["status"] == "completed"
+
+
+async def test_attaching_again_states_the_wanted_state(http: httpx2.AsyncClient, store: Store) -> None:
+    vector_store_id = await new_vector_store(http)
+    file_id = await upload(http, data=b"some text")
+    path = f"/vector_stores/{vector_store_id}/files"
+    first = ok(await http.post(path, json={"file_id": file_id, "attributes": {"v": 1}}))
+    ingest(store)
+    same = ok(await http.post(path, json={"file_id": file_id, "attributes": {"v": 2}}))
+    assert (same["status"], same["attributes"], same["created_at"]) == (
+        "completed",
+        {"v": 2},
+        first["created_at"],
+    )
+    assert ingest(store) == 0, "same chunking: kept, not ingested again"
+    small = {"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 50}}
+    rechunked = ok(await http.post(path, json={"file_id": file_id, "chunking_strategy": small}))
+    assert (rechunked["status"], rechunked["attributes"]) == ("in_progress", {})
+    assert ingest(store) == 1
+
+
+async def test_a_detached_file_attached_again_keeps_its_place_and_is_ingested_again(
+    http: httpx2.AsyncClient, store: Store
+) -> None:
+    vector_store_id = await new_vector_store(http)
+    files = [await upload(http, data=b"text") for _ in range(3)]
+    path = f"/vector_stores/{vector_store_id}/files"
+    attached = [ok(await http.post(path, json={"file_id": f})) for f in files]
+    ingest(store)
+    ok(await http.delete(f"{path}/{files[1]}"))
+    back = ok(await http.post(path, json={"file_id": files[1]}))
+    assert (back["status"], back["created_at"]) == ("in_progress", attached[1]["created_at"])
+    listing = ok(await http.get(path, params={"order": "asc"}))
+    assert [item["id"] for item in listing["data"]] == files, "same place in the listing"
+    assert ingest(store) == 1
+
+
+async def test_a_file_moves_to_the_batch_that_last_attached_it(
+    http: httpx2.AsyncClient, store: Store
+) -> None:
+    vector_store_id = await new_vector_store(http)
+    file_id = await upload(http, data=b"text")
+    batches = f"/vector_stores/{vector_store_id}/file_batches"
+    first = ok(await http.post(batches, json={"file_ids": [file_id]}))
+    second = ok(await http.post(batches, json={"file_ids": [file_id]}))
+    ingest(store)
+    assert ok(await http.get(f"{batches}/{first['id']}"))["file_counts"]["total"] == 0
+    assert ok(await http.get(f"{batches}/{second['id']}"))["file_counts"]["completed"] == 1
+    ok(await http.post(f"/vector_stores/{vector_store_id}/files", json={"file_id": file_id}))
+    assert ok(await http.get(f"{batches}/{second['id']}"))["file_counts"]["total"] == 0

@@ -43,6 +43,7 @@ class VectorStoreFilesMixin(StoreBase):
             self._require_vector_store(conn, vector_store_id)
             self._attach_file(conn, vector_store_id, attach, None, param="file_id")
             self._check_capacity(conn, vector_store_id, param="file_id")
+            self._touch(conn, vector_store_id)
             created = self._vector_store_file(conn, vector_store_id, attach.file_id)
         if created["status"] == "in_progress":
             self._notify_pending()
