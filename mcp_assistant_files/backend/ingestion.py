@@ -21,10 +21,11 @@ processes attached.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import random
 import sqlite3
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 
@@ -59,7 +60,7 @@ class Ingestor:
         self._random = random.Random()
         self._wakeup: anyio.Event | None = None
         self._token: anyio.lowlevel.EventLoopToken | None = None
-        self._loop_thread: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def process_pending(self) -> int:
         """Ingest every file waiting now, in this thread; return how many outcomes it recorded."""
@@ -67,7 +68,9 @@ class Ingestor:
 
     async def run(self) -> None:
         """Ingest files as they are attached, until cancelled (then after the current file)."""
-        self._token, self._loop_thread = anyio.lowlevel.current_token(), threading.get_ident()
+        self._token = anyio.lowlevel.current_token()
+        with contextlib.suppress(RuntimeError):  # not asyncio (trio): wake() uses the token
+            self._loop = asyncio.get_running_loop()
         self.store.add_pending_listener(self.wake)
         try:
             while True:
@@ -80,7 +83,7 @@ class Ingestor:
                     await self._wakeup.wait()
         finally:
             self.store.remove_pending_listener(self.wake)
-            self._token = self._wakeup = None
+            self._token = self._wakeup = self._loop = None
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Ingestor]:
@@ -93,15 +96,16 @@ class Ingestor:
                 group.cancel_scope.cancel()
 
     def wake(self) -> None:
-        """Ask a running :meth:`run` to look for files now; callable from any thread."""
-        token, wakeup = self._token, self._wakeup
+        """Ask a running :meth:`run` to look for files now; callable from any thread, never blocks
+        on asyncio (the writer that calls it does not wait for the worker's event loop)."""
+        token, wakeup, loop = self._token, self._wakeup, self._loop
         if token is None or wakeup is None:
             return
-        if threading.get_ident() == self._loop_thread:
-            wakeup.set()
-            return
         try:
-            anyio.from_thread.run_sync(wakeup.set, token=token)
+            if loop is not None:
+                loop.call_soon_threadsafe(wakeup.set)
+            else:
+                anyio.from_thread.run_sync(wakeup.set, token=token)
         except RuntimeError:
             logger.debug("the ingestion worker's event loop is gone; not woken")
 
