@@ -142,3 +142,72 @@ def test_the_standalone_backend_requires_its_api_key(tmp_path: Path) -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert b"sk-backend-key" not in err
+
+
+def test_vector_store_commands_create_ingest_and_list(tmp_path: Path) -> None:
+    db = tmp_path / "data.sqlite3"
+    notes, blob = tmp_path / "notes.md", tmp_path / "blob.bin"
+    notes.write_text("# notes\nsome text\n")
+    blob.write_bytes(bytes(range(256)))
+    empty_id = run("vector-stores", "create", "--name", "Empty", db=db).stdout.strip()
+    assert empty_id.startswith("vs_")
+    uploaded = run("files", "upload", str(notes), str(blob), "--vector-store", empty_id, db=db).stdout
+    notes_id, blob_id = (line.split("\t")[0] for line in uploaded.splitlines())
+    kb_id = run(
+        "vector-stores", "create", "--name", "KB", "--file", notes_id, "--file", blob_id, db=db
+    ).stdout.strip()
+    listed = run("vector-stores", "list", "--db", str(db)).stdout.splitlines()
+    assert listed == [
+        f"{empty_id}\tEmpty\tcompleted\t2 file(s) (1 completed, 1 failed)",
+        f"{kb_id}\tKB\tcompleted\t2 file(s) (1 completed, 1 failed)",
+    ]
+    unknown = run("files", "upload", str(notes), "--vector-store", "vs_missing", db=db, check=False)
+    assert unknown.returncode == 2 and "vs_missing" in unknown.stderr
+    missing_file = run("vector-stores", "create", "--file", "file-missing", db=db, check=False)
+    assert missing_file.returncode == 2 and "file-missing" in missing_file.stderr
+
+
+def test_backend_refuses_a_poll_interval_below_a_millisecond() -> None:
+    out = run("backend", "--ingestion-poll-ms", "0", check=False)
+    assert out.returncode == 2
+    assert "--ingestion-poll-ms" in out.stderr
+
+
+@pytest.mark.slow
+def test_the_standalone_backend_ingests_files_other_processes_attach(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import httpx2
+
+    from mcp_assistant_files.backend import Store
+    from mcp_assistant_files.backend.vector_store_validation import FileAttach
+
+    db = tmp_path / "polled.sqlite3"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MCP_ASSISTANT_FILES_"))}
+    args = ["backend", "--port", str(port), "--db", str(db), "--ingestion-poll-ms", "20"]
+    proc = subprocess.Popen([*CLI, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}/v1"
+        for _ in range(400):
+            try:
+                if httpx2.get(f"{base.removesuffix('/v1')}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.HTTPError:
+                time.sleep(0.05)
+        with Store.open(db) as other_process:  # its attach cannot wake the server's worker
+            vector_store_id = other_process.create_vector_store("polled")["id"]
+            file_id = other_process.create_file("a.txt", b"polled text", "assistants")["id"]
+            other_process.attach_vector_store_file(vector_store_id, FileAttach(file_id))
+        url = f"{base}/vector_stores/{vector_store_id}/files/{file_id}"
+        for _ in range(1200):
+            if httpx2.get(url).json()["status"] != "in_progress":
+                break
+            time.sleep(0.05)
+        assert httpx2.get(url).json()["status"] == "completed"
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)

@@ -95,7 +95,17 @@ def test_the_wheel_holds_the_package_and_nothing_else(tmp_path: Path) -> None:
 
 
 def test_help_for_every_command_works() -> None:
-    for args in ([], ["serve"], ["backend"], ["demo"], ["assistants"], ["files"], ["files", "upload"]):
+    for args in (
+        [],
+        ["serve"],
+        ["backend"],
+        ["demo"],
+        ["assistants"],
+        ["files"],
+        ["files", "upload"],
+        ["vector-stores"],
+        ["vector-stores", "create"],
+    ):
         out = subprocess.run(
             [sys.executable, "-m", "mcp_assistant_files", *args, "--help"],
             capture_output=True,

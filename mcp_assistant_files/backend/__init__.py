@@ -1,13 +1,15 @@
-"""The embedded local backend: OpenAI's v1 assistant-files REST contract on SQLite.
+"""The embedded local backend: OpenAI's v1 assistant-files REST contract, the Files API and the
+Vector Store Files API, on SQLite.
 
-Use it in-process (``httpx2.ASGITransport(app=create_app(Store.open(...)))``), standalone
-(:func:`run_backend`), or in tests (:mod:`.testing`).
+Use it in-process (``httpx2.ASGITransport(app=create_app(store))`` plus an :class:`Ingestor`
+running beside it), standalone (:func:`run_backend`), or in tests (:mod:`.testing`).
 """
 
 from __future__ import annotations
 
 from .app import create_app
 from .errors import InvalidRequest, NotFound, PayloadTooLarge, StoreError
+from .ingestion import Ingestor
 from .location import DB_ENV_VAR, DatabaseUnavailable, default_db_path, open_store, prepare_db_path
 from .standalone import run_backend
 from .store import Store
@@ -15,6 +17,7 @@ from .store import Store
 __all__ = [
     "DB_ENV_VAR",
     "DatabaseUnavailable",
+    "Ingestor",
     "InvalidRequest",
     "NotFound",
     "PayloadTooLarge",

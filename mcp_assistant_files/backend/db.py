@@ -1,11 +1,4 @@
-"""SQLite schema, connection set-up and id generation for the backend store.
-
-Layout: one row per assistant, per file (bytes inline, last column so listings never read
-them) and per (assistant, file) attachment. ``seq`` is an autoincrement column assigned
-inside the writing transaction, so it is a strict total order that several processes agree on;
-``created_at`` is kept non-decreasing along ``seq`` (see :func:`next_timestamp`), so ordering
-by ``seq`` is ordering by ``(created_at, seq)``.
-"""
+"""SQLite connections and id generation for the backend store (the schema is in :mod:`.schema`)."""
 
 from __future__ import annotations
 
@@ -15,45 +8,12 @@ import sqlite3
 import string
 import time
 
-__all__ = ["BUSY_TIMEOUT_MS", "connect", "new_id", "next_timestamp"]
+from .schema import MIGRATIONS, SCHEMA_VERSION
 
-#: How long a writer waits for another process's transaction before giving up.
+__all__ = ["BUSY_TIMEOUT_MS", "connect", "connect_reader", "new_id", "next_timestamp"]
+
+#: How long a connection waits for another process's transaction before giving up.
 BUSY_TIMEOUT_MS = 30_000
-
-_SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS assistants (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    created_at INTEGER NOT NULL,
-    name TEXT,
-    description TEXT,
-    model TEXT NOT NULL,
-    instructions TEXT,
-    tools TEXT NOT NULL,
-    metadata TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS files (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    created_at INTEGER NOT NULL,
-    filename TEXT NOT NULL,
-    purpose TEXT NOT NULL,
-    bytes INTEGER NOT NULL,
-    data BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS attachments (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    assistant_id TEXT NOT NULL REFERENCES assistants(id),
-    file_id TEXT NOT NULL REFERENCES files(id),
-    created_at INTEGER NOT NULL,
-    deleted_at INTEGER,
-    UNIQUE (assistant_id, file_id)
-);
-CREATE INDEX IF NOT EXISTS attachments_live
-    ON attachments (assistant_id, seq) WHERE deleted_at IS NULL;
-"""
 
 _ALPHABET = string.ascii_letters + string.digits
 _ID_LENGTH = 24
@@ -79,19 +39,23 @@ def next_timestamp(conn: sqlite3.Connection, table: str) -> int:
     return max(now, int(row[0])) if row else now
 
 
-def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open (creating if needed) the database at ``path``; ``":memory:"`` gives a private one.
+def _open(target: str) -> sqlite3.Connection:
+    # Autocommit mode (the store issues BEGIN itself); usable from any thread (the store
+    # serialises access to each connection with a lock).
+    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
 
-    The connection is in autocommit mode (the store issues ``BEGIN`` itself), may be used from
-    any thread (the store serialises access with a lock), uses WAL for files, and waits
-    :data:`BUSY_TIMEOUT_MS` for other processes' locks.
+
+def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """Open (creating and upgrading if needed) the database at ``path`` for writing.
+
+    ``":memory:"`` gives a private database. Files use WAL, so readers on other connections
+    never wait for a writer.
     """
     target = os.fspath(path)
-    # One connection per store, used from worker threads under the store's lock; every
-    # Store.open(":memory:") is therefore one private database, visible to all threads.
-    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+    conn = _open(target)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if target != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -103,19 +67,34 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     return conn
 
 
+def connect_reader(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """Open a read-only connection to a database :func:`connect` has already prepared."""
+    conn = _open(os.fspath(path))
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {version} is newer than this backend understands "
+            f"({SCHEMA_VERSION}); upgrade mcp-assistant-files or use another --db file"
+        )
+    return int(version)
+
+
 def _migrate(conn: sqlite3.Connection) -> None:
+    # An up-to-date database is only read: opening it never waits for another process's writer.
+    if _version(conn) == SCHEMA_VERSION:
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        (version,) = conn.execute("PRAGMA user_version").fetchone()
-        if version > _SCHEMA_VERSION:
-            raise RuntimeError(
-                f"database schema version {version} is newer than this backend understands "
-                f"({_SCHEMA_VERSION}); upgrade mcp-assistant-files or use another --db file"
-            )
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+        for statements in MIGRATIONS[_version(conn) :]:
+            for statement in statements.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

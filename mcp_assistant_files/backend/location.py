@@ -11,14 +11,12 @@ import platformdirs
 
 from .errors import StoreError
 from .store import Store
+from .store.database import MEMORY
 
 __all__ = ["DB_ENV_VAR", "MEMORY", "DatabaseUnavailable", "default_db_path", "open_store", "prepare_db_path"]
 
 DB_ENV_VAR: Final = "MCP_ASSISTANT_FILES_DB"
 """Environment variable naming the database file, overriding the per-user default."""
-
-MEMORY: Final = ":memory:"
-"""A private in-memory database, gone when the store closes."""
 
 
 def default_db_path() -> Path:

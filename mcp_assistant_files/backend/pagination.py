@@ -17,19 +17,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
-from ..contract import MAX_PAGE_LIMIT, Order
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Order
 from .errors import InvalidRequest
 
-__all__ = ["PageQuery", "check_page_args", "page", "page_dict"]
+__all__ = ["PageArgs", "PageQuery", "check_page_args", "page", "page_dict"]
 
 
-def check_page_args(limit: object, order: object) -> tuple[int, Order]:
+def check_page_args(limit: object, order: object, *, max_limit: int = MAX_PAGE_LIMIT) -> tuple[int, Order]:
     """``(limit, order)`` if both are valid, else :class:`InvalidRequest` naming the parameter."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_LIMIT:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= max_limit:
         raise InvalidRequest(
-            f"Invalid 'limit': expected an integer between 1 and {MAX_PAGE_LIMIT}, got {limit!r}.",
+            f"Invalid 'limit': expected an integer between 1 and {max_limit}, got {limit!r}.",
             param="limit",
         )
     if order == "asc" or order == "desc":
@@ -88,17 +88,27 @@ def page_dict(data: list[dict[str, Any]], *, has_more: bool) -> dict[str, Any]:
     }
 
 
+class PageArgs(TypedDict, total=False):
+    """The paging arguments every list method takes (see the module docstring)."""
+
+    limit: int
+    order: Order
+    after: str | None
+    before: str | None
+
+
 def page(
     conn: sqlite3.Connection,
     *,
     select: str,
     params: Sequence[object],
-    limit: object,
-    order: object,
-    after: str | None,
-    before: str | None,
     seq_of: Callable[[str], int | None],
     to_object: Callable[[Any], dict[str, Any]],
+    limit: object = DEFAULT_PAGE_LIMIT,
+    order: object = DEFAULT_ORDER,
+    after: str | None = None,
+    before: str | None = None,
+    max_limit: int = MAX_PAGE_LIMIT,
 ) -> dict[str, Any]:
     """One page of a listing, in a read transaction the caller holds.
 
@@ -106,7 +116,7 @@ def page(
     (``params`` fill its placeholders); the seq bounds, order and limit are appended here.
     ``seq_of(id)`` is the position of a cursor's item, ``None`` when it is not in the listing.
     """
-    checked_limit, checked_order = check_page_args(limit, order)
+    checked_limit, checked_order = check_page_args(limit, order, max_limit=max_limit)
     bounds = []
     for cursor, param in ((after, "after"), (before, "before")):
         seq = None if cursor is None else seq_of(cursor)

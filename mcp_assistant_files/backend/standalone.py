@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from .app import create_app
+from .ingestion import DEFAULT_POLL_INTERVAL, Ingestor
 from .location import default_db_path, open_store
 
 __all__ = ["run_backend"]
@@ -22,11 +23,14 @@ def run_backend(
     db: str | None = None,
     api_keys: Sequence[str] = (),
     max_files_per_assistant: int = 20,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
     log_level: str = "warning",
 ) -> None:
     """Serve the backend under uvicorn until interrupted; ``db=None`` uses the default database.
 
-    The database's directory is created if missing. Blocks; closes the store on the way out.
+    The ingestion worker runs beside it, looking for files other processes attached every
+    ``poll_interval`` seconds. The database's directory is created if missing. Blocks; closes
+    the store on the way out.
     """
     store = open_store(db, max_files_per_assistant=max_files_per_assistant)
     try:
@@ -37,6 +41,7 @@ def run_backend(
             db or default_db_path(),
             f"{len(api_keys)} API key(s) required" if api_keys else "no API key required",
         )
-        uvicorn.run(create_app(store, api_keys=api_keys), host=host, port=port, log_level=log_level)
+        app = create_app(store, api_keys=api_keys, ingestor=Ingestor(store, poll_interval=poll_interval))
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
     finally:
         store.close()

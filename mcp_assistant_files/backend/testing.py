@@ -15,6 +15,8 @@ from contextlib import contextmanager
 import uvicorn
 
 from .app import create_app
+from .file_routes import MAX_UPLOAD_BYTES
+from .ingestion import Ingestor
 from .store import Store
 
 __all__ = ["serve_in_thread"]
@@ -26,13 +28,16 @@ def serve_in_thread(
     *,
     api_keys: Sequence[str] = (),
     max_files_per_assistant: int = 20,
+    ingest: bool = True,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
     startup_timeout: float = 10.0,
 ) -> Iterator[str]:
     """Serve the backend with uvicorn on 127.0.0.1, an ephemeral port, in a daemon thread.
 
     Yields the base URL ``http://127.0.0.1:PORT/v1``. A path (or ``":memory:"``) opens a store
     that is closed on exit; a :class:`Store` is left open. ``max_files_per_assistant`` applies
-    only to a store opened here.
+    only to a store opened here. With ``ingest``, an ingestion worker runs in the server's loop.
+    Uploads may be at most ``max_upload_bytes``.
     """
     owned = not isinstance(store_or_db, Store)
     store = (
@@ -41,11 +46,16 @@ def serve_in_thread(
         else store_or_db
     )
     config = uvicorn.Config(
-        create_app(store, api_keys=api_keys),
+        create_app(
+            store,
+            api_keys=api_keys,
+            ingestor=Ingestor(store) if ingest else None,
+            max_upload_bytes=max_upload_bytes,
+        ),
         host="127.0.0.1",
         port=0,
         log_level="warning",
-        lifespan="off",
+        lifespan="on",
         access_log=False,
     )
     server = uvicorn.Server(config)

@@ -12,8 +12,9 @@ from pathlib import Path
 import anyio
 
 from .._version import __version__
-from ..backend import Store, StoreError, default_db_path, open_store, run_backend
+from ..backend import Ingestor, Store, StoreError, default_db_path, open_store, run_backend
 from ..backend.location import MEMORY
+from ..backend.vector_store_validation import FileAttach
 from ..logs import announce, configure_logging
 from ..server.http import HttpOptions, build_http_app, is_loopback, run_http
 from ..server.registry import build_server
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
                 db=args.db,
                 api_keys=keys,
                 max_files_per_assistant=args.max_files_per_assistant,
+                poll_interval=_poll_interval(args.ingestion_poll_ms),
                 log_level=args.log_level.lower(),
             )
         except StoreError as err:
@@ -188,6 +190,12 @@ def _cursor_secret(db: str | None, *, http: bool) -> bytes:
     return secret
 
 
+def _poll_interval(milliseconds: int) -> float:
+    if milliseconds < 1:
+        raise UsageError("--ingestion-poll-ms must be 1 or more")
+    return milliseconds / 1000
+
+
 def _open_store(db: str | None) -> Store:
     return open_store(db or None, max_files_per_assistant=0)
 
@@ -210,7 +218,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def data_command(args: argparse.Namespace) -> int:
-    """``assistants create|list`` and ``files upload|list`` on the local backend's database."""
+    """``assistants``, ``files`` and ``vector-stores`` commands on the local backend's database."""
     configure_logging("WARNING")
     try:
         with _open_store(args.db) as store:
@@ -227,22 +235,56 @@ def _data(store: Store, args: argparse.Namespace) -> None:
     elif args.command == "assistants":
         for a in store.list_assistants(limit=100, order="asc")["data"]:
             _out(a["id"], a.get("name") or "", f"{len(a.get('file_ids', []))} file(s)")
+    elif args.command == "vector-stores":
+        _vector_stores(store, args)
     elif args.action == "upload":
-        paths = [Path(p) for p in args.paths]
-        missing = [str(p) for p in paths if not p.is_file()]
-        if missing:
-            raise UsageError(f"not a file: {', '.join(missing)}")
-        if args.attach:
-            store.get_assistant(args.attach)
-        for number, path in enumerate(paths, 1):
-            created = store.create_file(path.name, path.read_bytes(), "assistants")
-            if args.attach:
-                store.attach(args.attach, created["id"])
-            _out(created["id"], path.name)
-            if sys.stderr.isatty() and len(paths) > 1:
-                sys.stderr.write(f"\ruploaded {number}/{len(paths)}")
-        if sys.stderr.isatty() and len(paths) > 1:
-            sys.stderr.write("\n")
+        _upload(store, args)
     else:
         for f in store.list_files()["data"]:
             _out(f["id"], f["bytes"], f["purpose"], f["filename"])
+
+
+def _vector_stores(store: Store, args: argparse.Namespace) -> None:
+    if args.action == "create":
+        created = store.create_vector_store(args.name, file_ids=args.file)
+        # No worker runs in this process: ingest here, so the store is ready when we return.
+        Ingestor(store).process_pending()
+        _out(created["id"])
+        return
+    after: str | None = None
+    while True:
+        listing = store.list_vector_stores(limit=100, order="asc", after=after)
+        for vs in listing["data"]:
+            total = vs["file_counts"]["total"]
+            counts = ", ".join(
+                f"{n} {status}" for status, n in vs["file_counts"].items() if n and status != "total"
+            )
+            _out(vs["id"], vs["name"], vs["status"], f"{total} file(s){f' ({counts})' if counts else ''}")
+        if not listing["has_more"]:
+            return
+        after = listing["last_id"]
+
+
+def _upload(store: Store, args: argparse.Namespace) -> None:
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise UsageError(f"not a file: {', '.join(missing)}")
+    if args.attach:
+        store.get_assistant(args.attach)
+    if args.vector_store:
+        store.get_vector_store(args.vector_store)
+    for number, path in enumerate(paths, 1):
+        with path.open("rb") as source:
+            created = store.create_file_from(path.name, source, path.stat().st_size, "assistants")
+        if args.attach:
+            store.attach(args.attach, created["id"])
+        if args.vector_store:
+            store.attach_vector_store_file(args.vector_store, FileAttach(created["id"]))
+        _out(created["id"], path.name)
+        if sys.stderr.isatty() and len(paths) > 1:
+            sys.stderr.write(f"\ruploaded {number}/{len(paths)}")
+    if sys.stderr.isatty() and len(paths) > 1:
+        sys.stderr.write("\n")
+    if args.vector_store:
+        Ingestor(store).process_pending()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .._version import __version__
+from ..backend.ingestion import DEFAULT_POLL_INTERVAL
 from ..client import DEFAULT_MAX_RETRIES
 from ..contract import DEFAULT_PAGE_LIMIT
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
@@ -126,7 +127,8 @@ def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = sub.add_parser(
         "backend",
         help="run the local assistant-files REST backend standalone",
-        description="Serve the v1 assistant-files REST API on SQLite at http://HOST:PORT/v1.",
+        description="Serve the v1 assistant-files, Files and Vector Store Files REST APIs on SQLite at "
+        "http://HOST:PORT/v1, with the worker that ingests vector-store files.",
     )
     _bind_flags(p, port=8765, what="HTTP")
     _db_flag(p, "database file")
@@ -144,27 +146,68 @@ def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=20,
         help="attachment cap per assistant, as v1 had (default: 20; 0: no cap)",
     )
+    p.add_argument(
+        "--ingestion-poll-ms",
+        type=int,
+        default=int(DEFAULT_POLL_INTERVAL * 1000),
+        metavar="MS",
+        help="how often the ingestion worker looks for files other processes attached "
+        f"(default: {int(DEFAULT_POLL_INTERVAL * 1000)})",
+    )
     _log_level_flag(p)
 
 
+def _family(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help: str,
+    make: tuple[str, str],
+    listing: str,
+) -> argparse.ArgumentParser:
+    """``NAME MAKE ...`` and ``NAME list``, each with ``--db``; returns MAKE's parser for its flags."""
+    family = sub.add_parser(name, help=help)
+    actions = family.add_subparsers(dest="action", required=True, metavar="ACTION")
+    maker = actions.add_parser(make[0], help=make[1])
+    _db_flag(maker)
+    _db_flag(actions.add_parser("list", help=listing))
+    return maker
+
+
 def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    assistants = sub.add_parser("assistants", help="create and list assistants in the local backend")
-    a_sub = assistants.add_subparsers(dest="action", required=True, metavar="ACTION")
-    create = a_sub.add_parser("create", help="create an assistant and print its id")
+    create = _family(
+        sub,
+        "assistants",
+        "create and list assistants in the local backend",
+        ("create", "create an assistant and print its id"),
+        "list the assistants",
+    )
     create.add_argument("--name", help="the assistant's name")
     create.add_argument("--model", default="gpt-4", help="the model field (default: gpt-4)")
-    _db_flag(create)
-    listing = a_sub.add_parser("list", help="list the assistants")
-    _db_flag(listing)
 
-    files = sub.add_parser("files", help="upload and list files in the local backend")
-    f_sub = files.add_subparsers(dest="action", required=True, metavar="ACTION")
-    upload = f_sub.add_parser("upload", help="upload files (purpose assistants) and print their ids")
+    upload = _family(
+        sub,
+        "files",
+        "upload and list files in the local backend",
+        ("upload", "upload files (purpose assistants) and print their ids"),
+        "list the uploaded files",
+    )
     upload.add_argument("paths", nargs="+", metavar="PATH", help="files to upload")
     upload.add_argument("--attach", metavar="ASSISTANT_ID", help="also attach each file to this assistant")
-    _db_flag(upload)
-    f_list = f_sub.add_parser("list", help="list the uploaded files")
-    _db_flag(f_list)
+    upload.add_argument(
+        "--vector-store",
+        metavar="VECTOR_STORE_ID",
+        help="also add each file to this vector store (and ingest it)",
+    )
+
+    store = _family(
+        sub,
+        "vector-stores",
+        "create and list vector stores in the local backend",
+        ("create", "create a vector store (ingesting its files) and print its id"),
+        "list the vector stores with their files' counts",
+    )
+    store.add_argument("--name", default="", help="the vector store's name")
+    _repeated_flag(store, "--file", "FILE_ID", "add this uploaded file")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,21 +4,41 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx2
 import pytest
 
-from mcp_assistant_files.backend import Store, create_app
-from tests.contract.schema import response_schema, validate
+from mcp_assistant_files.backend import Ingestor, Store, create_app
+from tests.contract.schema import V1, VECTOR_STORES, Contract
 
 BASE_URL = "http://backend.test/v1"
 BETA = {"OpenAI-Beta": "assistants=v1"}
 
-_OPERATIONS = [
-    ("GET", re.compile(r"/v1/assistants/[^/]+/files$"), "listAssistantFiles"),
-    ("POST", re.compile(r"/v1/assistants/[^/]+/files$"), "createAssistantFile"),
-    ("GET", re.compile(r"/v1/assistants/[^/]+/files/[^/]+$"), "getAssistantFile"),
-    ("DELETE", re.compile(r"/v1/assistants/[^/]+/files/[^/]+$"), "deleteAssistantFile"),
+_VS = r"/v1/vector_stores/[^/]+"
+_OPERATIONS: list[tuple[str, str, str, Contract]] = [
+    ("GET", r"/v1/assistants/[^/]+/files", "listAssistantFiles", V1),
+    ("POST", r"/v1/assistants/[^/]+/files", "createAssistantFile", V1),
+    ("GET", r"/v1/assistants/[^/]+/files/[^/]+", "getAssistantFile", V1),
+    ("DELETE", r"/v1/assistants/[^/]+/files/[^/]+", "deleteAssistantFile", V1),
+    ("GET", r"/v1/vector_stores", "listVectorStores", VECTOR_STORES),
+    ("POST", r"/v1/vector_stores", "createVectorStore", VECTOR_STORES),
+    ("GET", _VS, "getVectorStore", VECTOR_STORES),
+    ("POST", _VS, "modifyVectorStore", VECTOR_STORES),
+    ("DELETE", _VS, "deleteVectorStore", VECTOR_STORES),
+    ("GET", _VS + "/files", "listVectorStoreFiles", VECTOR_STORES),
+    ("POST", _VS + "/files", "createVectorStoreFile", VECTOR_STORES),
+    ("GET", _VS + "/files/[^/]+", "getVectorStoreFile", VECTOR_STORES),
+    ("POST", _VS + "/files/[^/]+", "updateVectorStoreFileAttributes", VECTOR_STORES),
+    ("DELETE", _VS + "/files/[^/]+", "deleteVectorStoreFile", VECTOR_STORES),
+    ("GET", _VS + "/files/[^/]+/content", "retrieveVectorStoreFileContent", VECTOR_STORES),
+    ("POST", _VS + "/file_batches", "createVectorStoreFileBatch", VECTOR_STORES),
+    ("GET", _VS + "/file_batches/[^/]+", "getVectorStoreFileBatch", VECTOR_STORES),
+    ("POST", _VS + "/file_batches/[^/]+/cancel", "cancelVectorStoreFileBatch", VECTOR_STORES),
+    ("GET", _VS + "/file_batches/[^/]+/files", "listFilesInVectorStoreBatch", VECTOR_STORES),
+    ("GET", r"/v1/files", "listFiles", VECTOR_STORES),
+    ("POST", r"/v1/files", "createFile", VECTOR_STORES),
+    ("GET", r"/v1/files/[^/]+", "retrieveFile", VECTOR_STORES),
 ]
 
 
@@ -37,18 +57,38 @@ async def client(store: Store) -> AsyncIterator[httpx2.AsyncClient]:
         yield http
 
 
+@pytest.fixture
+async def http(store: Store) -> AsyncIterator[httpx2.AsyncClient]:
+    """An HTTP client for the app over ``ASGITransport``, with no ``OpenAI-Beta`` header."""
+    transport = httpx2.ASGITransport(app=create_app(store))
+    async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as opened:
+        yield opened
+
+
 def check_contract(response: httpx2.Response) -> None:
     """Validate a response: errors against ``ErrorResponse``, successes against their operation."""
     if response.is_error:
-        validate("ErrorResponse", response.json())
+        V1.validate("ErrorResponse", response.json())
         return
     path = response.request.url.path
-    for method, pattern, operation in _OPERATIONS:
-        if response.request.method == method and pattern.search(path):
-            schema = response_schema(operation)
+    for method, pattern, operation, contract in _OPERATIONS:
+        if response.request.method == method and re.fullmatch(pattern, path):
+            schema = contract.response_schema(operation)
             assert schema is not None
-            validate(schema, response.json())
+            contract.validate(schema, response.json())
             return
+
+
+def ok(response: httpx2.Response) -> Any:
+    """The JSON of a 200 response, checked against the contract."""
+    assert response.status_code == 200, response.text
+    check_contract(response)
+    return response.json()
+
+
+def ingest(store: Store) -> int:
+    """Ingest every pending vector-store file now; how many outcomes were recorded."""
+    return Ingestor(store).process_pending()
 
 
 async def new_assistant(client: httpx2.AsyncClient, name: str = "test") -> str:
@@ -59,9 +99,26 @@ async def new_assistant(client: httpx2.AsyncClient, name: str = "test") -> str:
     return assistant_id
 
 
-async def upload(client: httpx2.AsyncClient, *, purpose: str = "assistants", data: bytes = b"hello") -> str:
+async def upload(
+    client: httpx2.AsyncClient, *, purpose: str = "assistants", data: bytes = b"hello", name: str = "a.txt"
+) -> str:
     """Upload a file and return its id."""
-    response = await client.post("/files", files={"file": ("a.txt", data)}, data={"purpose": purpose})
+    response = await client.post("/files", files={"file": (name, data)}, data={"purpose": purpose})
     assert response.status_code == 200, response.text
     file_id: str = response.json()["id"]
     return file_id
+
+
+async def new_vector_store(http: httpx2.AsyncClient, **body: Any) -> str:
+    """Create a vector store and return its id."""
+    vector_store_id: str = ok(await http.post("/vector_stores", json=body))["id"]
+    return vector_store_id
+
+
+def error_of(response: httpx2.Response, status: int) -> dict[str, Any]:
+    """The error object of a ``status`` response, checked to be OpenAI's envelope."""
+    assert response.status_code == status, response.text
+    error: dict[str, Any] = response.json()["error"]
+    assert set(error) == {"message", "type", "param", "code"}
+    assert response.headers["x-request-id"].startswith("req_")
+    return error

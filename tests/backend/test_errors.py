@@ -9,16 +9,9 @@ import pytest
 
 from mcp_assistant_files.backend import Store, create_app
 
-from .conftest import BASE_URL, BETA, check_contract, new_assistant, upload
+from .conftest import BASE_URL, BETA, check_contract, error_of, new_assistant, upload
 
 pytestmark = pytest.mark.anyio
-
-
-def error_of(response: httpx2.Response, status: int) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    error: dict[str, object] = response.json()["error"]
-    assert set(error) == {"message", "type", "param", "code"}
-    return error
 
 
 async def test_unknown_assistant_is_404_naming_it(client: httpx2.AsyncClient) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
 import httpx2
 import pytest
 
@@ -52,3 +54,37 @@ async def test_server_requires_keys_and_leaves_a_given_store_open() -> None:
 def test_two_servers_get_different_ports() -> None:
     with serve_in_thread(":memory:") as first, serve_in_thread(":memory:") as second:
         assert first != second
+
+
+async def test_vector_store_session_over_loopback_with_chunked_uploads(tmp_path: Path) -> None:
+    limit = 1024 * 1024
+    with serve_in_thread(tmp_path / "vs.sqlite3", max_upload_bytes=limit) as base_url:
+        async with httpx2.AsyncClient(base_url=base_url) as http:
+
+            async def body(size: int) -> AsyncIterator[bytes]:
+                yield b'--b\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nassistants\r\n'
+                yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="t.txt"\r\n\r\n'
+                for _ in range(size // 1024):
+                    yield b"text " * 204 + b"text"
+                yield b"\r\n--b--\r\n"
+
+            multipart = {"content-type": "multipart/form-data; boundary=b"}
+            uploaded = await http.post("/files", content=body(limit), headers=multipart)
+            check_contract(uploaded)
+            assert uploaded.status_code == 200 and uploaded.json()["bytes"] == limit
+            too_big = await http.post("/files", content=body(4 * limit), headers=multipart)
+            assert too_big.status_code == 413 and too_big.json()["error"]["param"] == "file"
+
+            file_id = uploaded.json()["id"]
+            created = (await http.post("/vector_stores", json={"file_ids": [file_id]})).json()
+            path = f"/vector_stores/{created['id']}/files/{file_id}"
+            while (polled := await http.get(path)).json()["status"] == "in_progress":
+                assert polled.headers["openai-poll-after-ms"] == "200"
+                await anyio.sleep(0.01)
+            check_contract(polled)
+            assert polled.json()["usage_bytes"] == limit
+            content = await http.get(path + "/content")
+            check_contract(content)
+            raw = await http.get(f"/files/{file_id}/content")
+            assert raw.content == (b"text " * 204 + b"text") * (limit // 1024)
+            assert "".join(part["text"] for part in content.json()["data"]).encode() == raw.content

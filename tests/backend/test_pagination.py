@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx2
@@ -120,9 +122,19 @@ async def test_pages_over_http_walk_the_whole_list(client: httpx2.AsyncClient) -
 Direction = Literal["after", "before"]
 
 
+@dataclass
+class Listing:
+    """A listing under test: every item ever in it (oldest first), the ones its filter shows, how
+    to get a page, and how to detach an item."""
+
+    items: list[str]
+    shown: set[str]
+    list_page: Callable[..., dict[str, Any]]
+    detach: Callable[[str], object]
+
+
 def walk(
-    store: Store,
-    assistant_id: str,
+    listing: Listing,
     *,
     order: Literal["asc", "desc"],
     limit: int,
@@ -130,64 +142,67 @@ def walk(
     start: str | None,
     detach_between: list[str],
 ) -> list[str]:
-    """Follow cursors while ``has_more``; detach one queued file after each page."""
+    """Follow cursors while ``has_more``; detach one queued item after each page."""
     seen: list[str] = []
     cursor = start
     while True:
         kwargs = {direction: cursor} if cursor else {}
-        page = store.list_attachments(assistant_id, limit=limit, order=order, **kwargs)
+        page = listing.list_page(limit=limit, order=order, **kwargs)
         seen = seen + ids(page) if direction == "after" else ids(page) + seen
         assert len(page["data"]) <= limit
         if detach_between:
-            store.detach(assistant_id, detach_between.pop())
+            listing.detach(detach_between.pop())
         if not page["has_more"]:
             return seen
         cursor = page["last_id"] if direction == "after" else page["first_id"]
 
 
+WALKS = {
+    "limit": st.integers(1, 8),
+    "order": st.sampled_from(["asc", "desc"]),
+    "direction": st.sampled_from(["after", "before"]),
+    "data": st.data(),
+}
+
+
+def check_walks_match_the_model(
+    listing: Listing, limit: int, order: Literal["asc", "desc"], direction: Direction, data: st.DataObject
+) -> None:
+    """Detach some items, start a walk (a 'before' walk from any item, tombstones included),
+    detach more between pages: no item repeats or comes out of order, and nothing that stayed
+    in the listing is skipped."""
+    model = listing.items
+    gone = data.draw(st.sets(st.sampled_from(model)) if model else st.just(set()), label="detached before")
+    for item in gone:
+        listing.detach(item)
+    live = [f for f in model if f not in gone]
+    start = data.draw(st.sampled_from(model), label="start") if direction == "before" and model else None
+    during = data.draw(st.lists(st.sampled_from(live), unique=True) if live else st.just([]), label="during")
+    full_order = model if order == "asc" else model[::-1]
+    span = full_order if start is None else full_order[: full_order.index(start)]
+    expected_span = [f for f in span if f in live and f in listing.shown]
+
+    seen = walk(
+        listing, order=order, limit=limit, direction=direction, start=start, detach_between=list(during)
+    )
+
+    assert len(seen) == len(set(seen)), "no item repeats"
+    assert seen == [f for f in expected_span if f in seen], "items come in list order"
+    stayed = [f for f in expected_span if f not in during]
+    assert [f for f in seen if f in stayed] == stayed, "nothing that stayed attached is skipped"
+
+
 @settings(max_examples=120, deadline=None)
-@given(
-    count=st.integers(0, 25),
-    limit=st.integers(1, 8),
-    order=st.sampled_from(["asc", "desc"]),
-    direction=st.sampled_from(["after", "before"]),
-    data=st.data(),
-)
+@given(count=st.integers(0, 25), **WALKS)
 def test_walks_match_the_model(
     count: int, limit: int, order: Literal["asc", "desc"], direction: Direction, data: st.DataObject
 ) -> None:
     with Store.open(":memory:", max_files_per_assistant=0) as store:
         assistant_id, model = attached(store, count)
-        gone = data.draw(
-            st.sets(st.sampled_from(model)) if model else st.just(set()), label="detached before"
+        listing = Listing(
+            model,
+            set(model),
+            functools.partial(store.list_attachments, assistant_id),
+            functools.partial(store.detach, assistant_id),
         )
-        for file_id in gone:
-            store.detach(assistant_id, file_id)
-        live = [f for f in model if f not in gone]
-        ordered = live if order == "asc" else live[::-1]
-        # A 'before' walk starts from a cursor (possibly a tombstone) and goes towards the start.
-        start = data.draw(st.sampled_from(model), label="start") if direction == "before" and model else None
-        during = data.draw(
-            st.lists(st.sampled_from(live), unique=True) if live else st.just([]), label="during"
-        )
-        full_order = model if order == "asc" else model[::-1]
-        if start is None:
-            expected_span = ordered
-        else:
-            cut = full_order.index(start)
-            expected_span = [f for f in full_order[:cut] if f in live]
-
-        seen = walk(
-            store,
-            assistant_id,
-            order=order,
-            limit=limit,
-            direction=direction,
-            start=start,
-            detach_between=list(during),
-        )
-
-        assert len(seen) == len(set(seen)), "no item repeats"
-        assert seen == [f for f in expected_span if f in seen], "items come in list order"
-        stayed = [f for f in expected_span if f not in during]
-        assert [f for f in seen if f in stayed] == stayed, "nothing that stayed attached is skipped"
+        check_walks_match_the_model(listing, limit, order, direction, data)

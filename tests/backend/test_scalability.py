@@ -25,11 +25,11 @@ def vm_steps(store: Store, call: Callable[[], Any]) -> int:
         steps += 1
         return 0
 
-    store._conn.set_progress_handler(count, 1)
+    store.db.set_progress_handler(count, 1)
     try:
         call()
     finally:
-        store._conn.set_progress_handler(None, 1)
+        store.db.set_progress_handler(None, 1)
     return steps
 
 

@@ -24,9 +24,9 @@ from tests.contract.schema import contract, validate
 from .conftest import BETA
 
 
-def operations(app: Any = None) -> dict[str, Any]:
-    """The contract's operations by label, served by ``app``."""
-    schema = schemathesis.openapi.from_dict(contract())
+def operations(app: Any = None, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The operations of ``document`` (default: the v1 contract) by label, served by ``app``."""
+    schema = schemathesis.openapi.from_dict(document or contract())
     schema.app = app
     found = [result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)]
     return {operation.label: operation for operation in found}

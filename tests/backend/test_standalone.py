@@ -25,6 +25,7 @@ def test_public_names_are_pinned() -> None:
     assert sorted(backend.__all__) == [
         "DB_ENV_VAR",
         "DatabaseUnavailable",
+        "Ingestor",
         "InvalidRequest",
         "NotFound",
         "PayloadTooLarge",

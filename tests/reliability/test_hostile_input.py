@@ -146,14 +146,16 @@ async def test_hostile_ids_are_refused_before_any_request_or_sent_as_one_safe_se
         assert recorder.paths == []
 
 
+# Everything is drawn by @given, before the async body runs: a draw inside it (``st.data()``) that
+# overruns raises hypothesis's StopTest inside anyio's runner task, which fails the test at random.
 @SETTINGS
-@given(tool=st.sampled_from(list(TOOLS)), data=st.data())
+@given(tool_and_field=st.sampled_from([(tool, field) for tool, fields in TOOLS.items() for field in fields]),
+       value=WRONG_TYPES)  # fmt: skip
 async def test_arguments_of_the_wrong_type_are_refused_with_the_arguments_name(
-    tool: str, data: st.DataObject
+    tool_and_field: tuple[str, str], value: object
 ) -> None:
+    tool, field = tool_and_field
     params = TOOLS[tool]
-    field = data.draw(st.sampled_from(params))
-    value = data.draw(WRONG_TYPES)
     args = {name: VALID[name] for name in params if name in VALID} | {field: value}
     async with recorded() as (mcp, recorder):
         result = await call(mcp, tool, args)

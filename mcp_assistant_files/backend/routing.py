@@ -1,0 +1,123 @@
+"""HTTP plumbing every route module shares: store calls off the event loop, safe JSON bodies,
+paging arguments, and one route per path (so a wrong method is a 405, not a 404)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT
+from .errors import InvalidRequest, PayloadTooLarge
+from .pagination import PageArgs, check_page_args
+
+__all__ = ["MAX_JSON_BYTES", "Handler", "call", "json_body", "merge_methods", "page_args"]
+
+#: Largest JSON body accepted.
+MAX_JSON_BYTES = 1024 * 1024
+
+Handler = Callable[[Request], Awaitable[Response]]
+_T = TypeVar("_T")
+_LIMIT = re.compile(r"[0-9]{1,6}")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+async def call(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    """Run a (blocking) store call in a worker thread."""
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+
+
+def page_args(
+    request: Request, *, default_limit: int = DEFAULT_PAGE_LIMIT, max_limit: int = MAX_PAGE_LIMIT
+) -> PageArgs:
+    """``limit``, ``order``, ``after`` and ``before`` from the query, validated."""
+    query = request.query_params
+    limit_text = query.get("limit", str(default_limit))
+    limit, order = check_page_args(
+        int(limit_text) if _LIMIT.fullmatch(limit_text) else limit_text,
+        query.get("order", DEFAULT_ORDER),
+        max_limit=max_limit,
+    )
+    return {"limit": limit, "order": order, "after": query.get("after"), "before": query.get("before")}
+
+
+async def json_body(request: Request) -> object:
+    """The request's JSON body, refusing what could be stored but never answered.
+
+    A lone surrogate (``"\\udc00"``) cannot be encoded as UTF-8, and ``NaN``, ``Infinity`` or
+    ``1e999`` cannot be written as JSON: stored, either would make every later answer that
+    holds it fail. Both are refused with a 400 naming the top-level field.
+    """
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_JSON_BYTES:
+            raise PayloadTooLarge(f"The request body is larger than {MAX_JSON_BYTES} bytes.")
+        chunks.append(chunk)
+    try:
+        body = json.loads(b"".join(chunks), parse_constant=float)
+    except (ValueError, RecursionError) as err:
+        raise InvalidRequest(
+            "We could not parse the JSON body of your request. The API expects a JSON object "
+            "with Content-Type: application/json."
+        ) from err
+    _check_answerable(body)
+    return body
+
+
+def _check_answerable(body: object) -> None:
+    fields = body.items() if isinstance(body, dict) else [(None, body)]
+    for field, value in fields:
+        if field is not None and _SURROGATE.search(field):
+            raise InvalidRequest(_surrogate_message("a field name"))
+        where = f"'{field}'" if field else "the body"
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str) and _SURROGATE.search(item):
+                raise InvalidRequest(_surrogate_message(where), param=field)
+            if isinstance(item, float) and not math.isfinite(item):
+                raise InvalidRequest(
+                    f"Invalid {where}: NaN, Infinity and numbers too large for a double (like 1e999) "
+                    "are not JSON numbers; send finite numbers.",
+                    param=field,
+                )
+            if isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+
+
+def _surrogate_message(where: str) -> str:
+    return (
+        f"Invalid {where}: it holds a lone UTF-16 surrogate (such as \\udc00), which is not a "
+        "Unicode character; send valid Unicode text."
+    )
+
+
+def merge_methods(routes: list[Route]) -> list[Route]:
+    """One route per path, dispatching on method, so a wrong method is a 405 and not a 404."""
+    by_path: dict[str, dict[str, Handler]] = {}
+    for route in routes:
+        for method in route.methods or ():
+            if method != "HEAD":
+                by_path.setdefault(route.path, {})[method] = route.endpoint
+
+    def dispatcher(handlers: dict[str, Handler]) -> Handler:
+        async def dispatch(request: Request) -> Response:
+            # Starlette routes HEAD here only when the path has a GET.
+            handler = handlers.get(request.method) or handlers["GET"]
+            return await handler(request)
+
+        return dispatch
+
+    return [Route(path, dispatcher(handlers), methods=list(handlers)) for path, handlers in by_path.items()]

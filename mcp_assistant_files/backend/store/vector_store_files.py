@@ -1,0 +1,236 @@
+"""Files attached to vector stores: attach, read, update attributes, detach, list, content.
+
+Decisions (the contract is silent on them):
+
+* **Attach states the wanted state.** Attaching a file already attached re-uses its row: the
+  request's attributes replace the old ones and its batch (or none) becomes the file's batch.
+  If the file had failed or was cancelled, or the chunking strategy differs, it is ingested
+  again; otherwise its status is kept. Attaching twice is therefore harmless.
+* **Re-attach re-ingests, in place.** Detaching keeps the row as a tombstone (cursors naming it
+  keep their place); attaching the file again revives that row (same position and
+  ``created_at``) with ``in_progress`` status, and it is ingested again.
+* **Capacity.** A vector store holds at most 10,000 live files (OpenAI's limit); a request
+  that would exceed it changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from typing import Any, Unpack
+
+from ...contract import MAX_FILES_PER_VECTOR_STORE, VECTOR_STORE_FILE_PURPOSES, VectorStoreFileStatus
+from ..db import next_timestamp
+from ..errors import InvalidRequest, NotFound
+from ..objects import VECTOR_STORE_FILE_COLUMNS, deleted_object, vector_store_file_object
+from ..pagination import PageArgs, page
+from ..text import pages
+from ..vector_store_validation import Attributes, Chunking, FileAttach
+from .base import StoreBase, one, seq_or_none
+
+__all__ = ["VectorStoreFilesMixin"]
+
+_LIVE = "vector_store_id = ? AND file_id = ? AND deleted_at IS NULL"
+
+
+class VectorStoreFilesMixin(StoreBase):
+    """The files of each vector store, with their ingestion status."""
+
+    def attach_vector_store_file(self, vector_store_id: str, attach: FileAttach) -> dict[str, Any]:
+        """Attach a file (``in_progress`` until ingested); see the module's decisions."""
+        with self.db.write() as conn:
+            self._require_vector_store(conn, vector_store_id)
+            self._attach_file(conn, vector_store_id, attach, None, param="file_id")
+            self._check_capacity(conn, vector_store_id, param="file_id")
+            self._touch(conn, vector_store_id)
+            created = self._vector_store_file(conn, vector_store_id, attach.file_id)
+        if created["status"] == "in_progress":
+            self._notify_pending()
+        return created
+
+    def get_vector_store_file(self, vector_store_id: str, file_id: str) -> dict[str, Any]:
+        """The vector-store file object of a file attached to the store."""
+        with self.db.read() as conn:
+            return self._vector_store_file(conn, vector_store_id, file_id)
+
+    def update_vector_store_file(
+        self, vector_store_id: str, file_id: str, attributes: Attributes
+    ) -> dict[str, Any]:
+        """Replace an attached file's attributes (``{}`` clears them)."""
+        with self.db.write() as conn:
+            self._vector_store_file(conn, vector_store_id, file_id)
+            conn.execute(
+                f"UPDATE vector_store_files SET attributes = ? WHERE {_LIVE}",  # noqa: S608
+                (json.dumps(attributes), vector_store_id, file_id),
+            )
+            self._touch(conn, vector_store_id)
+            return self._vector_store_file(conn, vector_store_id, file_id)
+
+    def detach_vector_store_file(self, vector_store_id: str, file_id: str) -> dict[str, Any]:
+        """Remove a file from a vector store; the file itself is kept."""
+        with self.db.write() as conn:
+            self._vector_store_file(conn, vector_store_id, file_id)
+            conn.execute(
+                f"UPDATE vector_store_files SET deleted_at = ? WHERE {_LIVE}",  # noqa: S608
+                (int(time.time()), vector_store_id, file_id),
+            )
+            self._touch(conn, vector_store_id)
+        return deleted_object(file_id, "vector_store.file.deleted")
+
+    def list_vector_store_files(
+        self,
+        vector_store_id: str,
+        *,
+        filter: VectorStoreFileStatus | None = None,
+        **args: Unpack[PageArgs],
+    ) -> dict[str, Any]:
+        """One page of a vector store's files, optionally only those with status ``filter``."""
+        with self.db.read() as conn:
+            self._require_vector_store(conn, vector_store_id)
+            return self._list_files(conn, vector_store_id, filter, None, args)
+
+    def vector_store_file_content(self, vector_store_id: str, file_id: str) -> dict[str, Any]:
+        """The parsed text of an ingested file, one page per chunk (overlaps left out)."""
+        with self.db.read() as conn:
+            found = self._vector_store_file(conn, vector_store_id, file_id)
+            if found["status"] != "completed":
+                reason = found["last_error"]["message"] if found["last_error"] else ""
+                raise InvalidRequest(
+                    f"File '{file_id}' has no parsed content: its status is '{found['status']}'. "
+                    + (reason or "Poll the file until its status is 'completed', then ask again."),
+                    param="file_id",
+                )
+            (text,) = conn.execute("SELECT text FROM file_texts WHERE file_id = ?", (file_id,)).fetchone()
+        static = found["chunking_strategy"]["static"]
+        chunking = Chunking(static["max_chunk_size_tokens"], static["chunk_overlap_tokens"])
+        return {
+            "object": "vector_store.file_content.page",
+            "data": [{"type": "text", "text": part} for part in pages(text, chunking)],
+            "has_more": False,
+            "next_page": None,
+        }
+
+    # -- shared with vector stores and batches ----------------------------------------------
+
+    def _attach_file(
+        self,
+        conn: sqlite3.Connection,
+        vector_store_id: str,
+        attach: FileAttach,
+        batch_id: str | None,
+        *,
+        param: str,
+    ) -> None:
+        purpose = conn.execute(
+            "SELECT purpose FROM files WHERE id = ? AND deleted_at IS NULL", (attach.file_id,)
+        ).fetchone()
+        if purpose is None:
+            raise NotFound("file", attach.file_id, param=param)
+        if purpose[0] not in VECTOR_STORE_FILE_PURPOSES:
+            raise InvalidRequest(
+                f"File '{attach.file_id}' has purpose '{purpose[0]}'; a vector store takes files "
+                f"uploaded with purpose {' or '.join(repr(p) for p in sorted(VECTOR_STORE_FILE_PURPOSES))}.",
+                param=param,
+            )
+        chunking, attributes = attach.chunking, json.dumps(attach.attributes)
+        row = conn.execute(
+            "SELECT seq, status, deleted_at, max_chunk_size_tokens, chunk_overlap_tokens"
+            " FROM vector_store_files WHERE vector_store_id = ? AND file_id = ?",
+            (vector_store_id, attach.file_id),
+        ).fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO vector_store_files (vector_store_id, file_id, created_at, batch_id, status,"
+                " attempt, usage_bytes, max_chunk_size_tokens, chunk_overlap_tokens, attributes)"
+                " VALUES (?, ?, ?, ?, 'in_progress', 1, 0, ?, ?, ?)",
+                (
+                    vector_store_id,
+                    attach.file_id,
+                    next_timestamp(conn, "vector_store_files"),
+                    batch_id,
+                    chunking.max_chunk_size_tokens,
+                    chunking.chunk_overlap_tokens,
+                    attributes,
+                ),
+            )
+            return
+        seq, status, deleted_at, *recorded = row
+        if deleted_at is None and status in ("in_progress", "completed") and Chunking(*recorded) == chunking:
+            conn.execute(
+                "UPDATE vector_store_files SET attributes = ?, batch_id = ? WHERE seq = ?",
+                (attributes, batch_id, seq),
+            )
+            return
+        conn.execute(
+            "UPDATE vector_store_files SET status = 'in_progress', attempt = attempt + 1, usage_bytes = 0,"
+            " error_code = NULL, error_message = NULL, deleted_at = NULL, batch_id = ?,"
+            " max_chunk_size_tokens = ?, chunk_overlap_tokens = ?, attributes = ? WHERE seq = ?",
+            (batch_id, chunking.max_chunk_size_tokens, chunking.chunk_overlap_tokens, attributes, seq),
+        )
+
+    @staticmethod
+    def _check_capacity(conn: sqlite3.Connection, vector_store_id: str, *, param: str) -> None:
+        (count,) = conn.execute(
+            "SELECT count(*) FROM vector_store_files WHERE vector_store_id = ? AND deleted_at IS NULL",
+            (vector_store_id,),
+        ).fetchone()
+        if count > MAX_FILES_PER_VECTOR_STORE:
+            raise InvalidRequest(
+                f"Vector store '{vector_store_id}' would hold {count} files; the maximum is "
+                f"{MAX_FILES_PER_VECTOR_STORE}. Detach files or use another vector store.",
+                param=param,
+                code="max_files_exceeded",
+            )
+
+    @staticmethod
+    def _require_vector_store(conn: sqlite3.Connection, vector_store_id: str) -> None:
+        sql = "SELECT 1 FROM vector_stores WHERE id = ? AND deleted_at IS NULL"
+        one(conn, sql, (vector_store_id,), NotFound("vector store", vector_store_id))
+
+    @staticmethod
+    def _touch(conn: sqlite3.Connection, vector_store_id: str) -> None:
+        conn.execute(
+            "UPDATE vector_stores SET last_active_at = max(last_active_at, ?) WHERE id = ?",
+            (int(time.time()), vector_store_id),
+        )
+
+    def _vector_store_file(
+        self, conn: sqlite3.Connection, vector_store_id: str, file_id: str
+    ) -> dict[str, Any]:
+        self._require_vector_store(conn, vector_store_id)
+        row = conn.execute(
+            f"SELECT {VECTOR_STORE_FILE_COLUMNS} FROM vector_store_files WHERE {_LIVE}",  # noqa: S608
+            (vector_store_id, file_id),
+        ).fetchone()
+        if row is None:
+            raise NotFound(
+                "file",
+                file_id,
+                message=f"No file found with id '{file_id}' in vector store '{vector_store_id}'.",
+            )
+        return vector_store_file_object(row)
+
+    @staticmethod
+    def _list_files(
+        conn: sqlite3.Connection,
+        vector_store_id: str,
+        status: str | None,
+        batch_id: str | None,
+        args: PageArgs,
+    ) -> dict[str, Any]:
+        return page(
+            conn,
+            select=f"SELECT {VECTOR_STORE_FILE_COLUMNS} FROM vector_store_files"  # noqa: S608
+            " WHERE vector_store_id = ?1 AND deleted_at IS NULL"
+            " AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR batch_id = ?3)",
+            params=(vector_store_id, status, batch_id),
+            seq_of=lambda cursor: seq_or_none(
+                conn,
+                "SELECT seq FROM vector_store_files WHERE vector_store_id = ? AND file_id = ?",
+                vector_store_id,
+                cursor,
+            ),
+            to_object=vector_store_file_object,
+            **args,
+        )
