@@ -123,7 +123,7 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
     @asynccontextmanager
     async def lifespan(app_: Starlette) -> AsyncIterator[None]:
         try:
-            async with inner(app_):
+            async with inner(app_), upstream.running():
                 yield
         finally:
             await upstream.aclose()

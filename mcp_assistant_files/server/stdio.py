@@ -146,7 +146,7 @@ async def run_stdio(server: MCPServer, upstream: Upstream, *, drain_timeout: flo
     # Pipes are read on the event loop; a regular file redirected to stdin needs the SDK's threads.
     streams = pipe_streams() if native_pipes_possible() else stdio_server()
     try:
-        async with streams as (read_stream, write_stream):
+        async with upstream.running(), streams as (read_stream, write_stream):
             in_flight = InFlight()
             await serve_streams(
                 server, _Reader(read_stream, in_flight, drain_timeout), _Writer(write_stream, in_flight)

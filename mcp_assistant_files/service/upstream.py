@@ -8,12 +8,14 @@ out of the box.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx2
 
-from ..backend import Store, create_app, default_db_path, open_store
+from ..backend import Ingestor, Store, create_app, default_db_path, open_store
 from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient
 
 __all__ = [
@@ -85,6 +87,15 @@ class Upstream:
     location: str
     store: Store | None = None
     http: httpx2.AsyncClient | None = None
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """While serving: the embedded backend's ingestion worker runs (files attached get processed)."""
+        if self.store is None:
+            yield
+            return
+        async with Ingestor(self.store).running():
+            yield
 
     async def aclose(self) -> None:
         """Close the connections and, for the local backend, the database."""
