@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
@@ -30,7 +29,7 @@ import anyio
 import httpx2
 
 from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError, make_status_error
-from ._pause import pause_async, pause_sync
+from ._pause import now, pause_async, pause_sync
 from ._retry import retry_delay, should_retry
 
 __all__ = [
@@ -144,14 +143,16 @@ def request_flow(
     stream: bool,
     limit: int,
     deadline: float | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] = now,
+    what: str,
 ) -> Flow:
     """Send the request built by ``build(retries_taken)`` until it succeeds or retries run out.
 
     With ``deadline`` (seconds), no retry is started whose wait would end past that long after the
     first attempt began: the last error is raised at once instead (a ``RateLimitError`` keeps the
     server's ``retry_after``). Returns the response and its body (``None`` when ``stream``: the
-    caller reads it). Each retry is logged at INFO on ``mcp_assistant_files.client``.
+    caller reads it). A body over ``limit`` bytes is refused as far more than any ``what``. Each
+    retry is logged at INFO on ``mcp_assistant_files.client``.
     """
     attempts = _Attempts(max_retries, deadline, clock)
     while True:
@@ -178,7 +179,7 @@ def request_flow(
             return response, read.outcome()
         except ResponseTooLargeError as err:
             assert response is not None  # only Read raises it, after a response arrived
-            raise _too_large(response, err.limit) from None
+            raise _too_large(response, err.limit, what) from None
         except httpx2.LocalProtocolError as err:
             # The request itself cannot be sent (e.g. a header value with a newline): retrying cannot help.
             raise APIConnectionError(
@@ -199,13 +200,13 @@ def request_flow(
         yield attempts.pause(request, delay, why)
 
 
-def _too_large(response: httpx2.Response, limit: int) -> APIResponseValidationError:
+def _too_large(response: httpx2.Response, limit: int, what: str) -> APIResponseValidationError:
     return APIResponseValidationError(
         response,
         None,
         message=(
             f"The response from {response.request.url} is larger than {limit} bytes, far more than any "
-            "assistant-files answer: check that the base URL points at an assistant-files API."
+            f"{what}: check that the base URL points at an assistant-files API."
         ),
     )
 
