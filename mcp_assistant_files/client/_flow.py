@@ -24,6 +24,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import anyio
 import httpx2
@@ -39,6 +40,7 @@ __all__ = [
     "Read",
     "ResponseTooLargeError",
     "Send",
+    "Steps",
     "read_async",
     "read_sync",
     "request_flow",
@@ -259,25 +261,32 @@ async def read_async(response: httpx2.Response, limit: int) -> bytes:
     return _keep(response, chunks)
 
 
-class _Steps:
-    """Iterate a flow's actions (closing it on exit); ``result`` is its return value at the end."""
+A = TypeVar("A")
+T = TypeVar("T")
 
-    def __init__(self, flow: Flow) -> None:
+
+class Steps(Generic[A, T]):
+    """Iterate a generator's actions (closing it on exit); ``finished()`` is its return value.
+
+    The drivers of ``request_flow`` here and of ``poll_flow`` (``_polling``) share it.
+    """
+
+    def __init__(self, flow: Generator[A, None, T]) -> None:
         self._flow = flow
-        self.result: Result | None = None
+        self._result: list[T] = []
 
-    def __iter__(self) -> Generator[Action, None, None]:
-        self.result = yield from self._flow
+    def __iter__(self) -> Generator[A, None, None]:
+        self._result.append((yield from self._flow))
 
-    def __enter__(self) -> _Steps:
+    def __enter__(self) -> Steps[A, T]:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._flow.close()
 
-    def finished(self) -> Result:
-        assert self.result is not None, "the flow ended without a result"
-        return self.result
+    def finished(self) -> T:
+        assert self._result, "the flow ended without a result"
+        return self._result[0]
 
 
 @contextlib.contextmanager
@@ -291,7 +300,7 @@ def _outcome_of(action: Send | Read) -> Iterator[None]:
 
 def run_sync(http: httpx2.Client, flow: Flow) -> Result:
     """Drive ``flow`` with blocking I/O."""
-    with _Steps(flow) as steps:
+    with Steps(flow) as steps:
         for action in steps:
             if isinstance(action, Pause):
                 pause_sync(action.seconds)
@@ -306,7 +315,7 @@ def run_sync(http: httpx2.Client, flow: Flow) -> Result:
 
 async def run_async(http: httpx2.AsyncClient, flow: Flow) -> Result:
     """Drive ``flow`` with async I/O; cancelling the caller cancels the request in flight."""
-    with _Steps(flow) as steps:
+    with Steps(flow) as steps:
         for action in steps:
             if isinstance(action, Pause):
                 await pause_async(action.seconds)

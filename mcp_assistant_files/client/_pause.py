@@ -9,9 +9,11 @@ seam that tests use instead of patching anything:
 * ``with skip_poll_pauses() as waits:`` poll helpers poll again at once; each wait they would
   have made is appended to ``waits`` (seconds).
 
-A skipped wait still moves the client's clock (``now()``) on by its length, so deadlines
-(``max_wait_seconds``, ``total_timeout``) expire in a test exactly as they would have in real
-time, without the test waiting for them.
+While a seam is active the client's clock (``now()``) stands still but for the waits (skipped
+or not), each moving it on by its length: deadlines (``max_wait_seconds``, ``total_timeout``)
+expire in a test as they would in real time, and depend on nothing but those waits (not on how
+fast the machine runs the test). Outside the seams ``now()`` is ``time.monotonic()``, never
+going back.
 """
 
 from __future__ import annotations
@@ -38,19 +40,26 @@ class _Recorder:
 
 _lock = threading.Lock()
 _recorders: list[_Recorder] = []
-_skipped_total = 0.0
+# The clock: real (monotonic + _offset) outside the seams, _virtual inside them.
+_offset = 0.0
+_virtual = 0.0
 
 
 @contextmanager
 def _skipping(kind: PauseKind) -> Iterator[list[float]]:
+    global _offset, _virtual
     recorder = _Recorder(kind, [])
     with _lock:
+        if not _recorders:
+            _virtual = time.monotonic() + _offset
         _recorders.append(recorder)
     try:
         yield recorder.pauses
     finally:
         with _lock:
             _recorders.remove(recorder)
+            if not _recorders:
+                _offset = max(_offset, _virtual - time.monotonic())
 
 
 @contextmanager
@@ -72,19 +81,20 @@ def skip_poll_pauses() -> Iterator[list[float]]:
 
 
 def now() -> float:
-    """The clock of the client's deadlines: ``time.monotonic()`` plus every wait a seam skipped."""
+    """The clock of the client's deadlines (seconds): monotonic, and virtual inside a seam."""
     with _lock:
-        return time.monotonic() + _skipped_total
+        return _virtual if _recorders else time.monotonic() + _offset
 
 
 def _skipped(kind: PauseKind, seconds: float) -> bool:
-    global _skipped_total
+    """Whether the seam of ``kind`` skips this wait; inside any seam the clock moves on by it either way."""
+    global _virtual
     with _lock:
+        _virtual += max(seconds, 0.0)
         recorder = next((r for r in reversed(_recorders) if r.kind == kind), None)
         if recorder is None:
             return False
         recorder.pauses.append(seconds)
-        _skipped_total += max(seconds, 0.0)
         return True
 
 

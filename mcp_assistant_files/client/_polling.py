@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
+from ._flow import Steps
 from ._pause import now, pause_async, pause_sync
 from ._response import APIResponse, AsyncAPIResponse
 from ._types import NotGiven
@@ -161,35 +162,23 @@ def poll_flow(plan: PollPlan, done: Callable[[M], bool]) -> PollFlow[M]:
 
 def run_poll_sync(flow: PollFlow[M], fetch: Callable[[], APIResponse[M]]) -> M:
     """Drive ``flow`` with blocking I/O; ``fetch`` retrieves the object once (a raw response)."""
-    try:
-        action = next(flow)
-        while True:
+    with Steps(flow) as steps:
+        for action in steps:
             if isinstance(action, Wait):
                 pause_sync(action.seconds, "poll")
             else:
                 response = fetch()
                 action.polled, action.headers = response.parse(), response.headers
-            action = next(flow)
-    except StopIteration as stop:
-        result: M = stop.value
-        return result
-    finally:
-        flow.close()
+    return steps.finished()
 
 
 async def run_poll_async(flow: PollFlow[M], fetch: Callable[[], Awaitable[AsyncAPIResponse[M]]]) -> M:
     """Async twin of ``run_poll_sync``."""
-    try:
-        action = next(flow)
-        while True:
+    with Steps(flow) as steps:
+        for action in steps:
             if isinstance(action, Wait):
                 await pause_async(action.seconds, "poll")
             else:
                 response = await fetch()
                 action.polled, action.headers = await response.parse(), response.headers
-            action = next(flow)
-    except StopIteration as stop:
-        result: M = stop.value
-        return result
-    finally:
-        flow.close()
+    return steps.finished()

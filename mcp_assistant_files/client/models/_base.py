@@ -6,7 +6,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["ListResponse", "PageResponse", "UpstreamModel"]
+__all__ = ["Deletion", "ListResponse", "PageResponse", "UpstreamModel"]
 
 
 class UpstreamModel(BaseModel):
@@ -18,6 +18,13 @@ class UpstreamModel(BaseModel):
     """
 
     model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class Deletion(UpstreamModel):
+    """What every answer to a deletion holds (each kind adds its ``object``)."""
+
+    id: str
+    deleted: bool
 
 
 ItemT = TypeVar("ItemT", bound=UpstreamModel)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ._base import ListResponse, UpstreamModel
+from ._base import Deletion, ListResponse, UpstreamModel
 
 __all__ = ["FileDeleted", "FileObject", "ListFilesResponse"]
 
@@ -40,12 +40,10 @@ class FileObject(UpstreamModel):
     status_details: str | None = None
 
 
-class FileDeleted(UpstreamModel):
+class FileDeleted(Deletion):
     """The answer to a file's deletion (its ``object`` is ``file``, as the API sends it)."""
 
-    id: str
     object: Literal["file"]
-    deleted: bool
 
 
 ListFilesResponse = ListResponse[FileObject]

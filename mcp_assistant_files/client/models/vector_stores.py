@@ -11,7 +11,7 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field
 
-from ._base import ListResponse, UpstreamModel
+from ._base import Deletion, ListResponse, UpstreamModel
 
 __all__ = [
     "ExpiresAfter",
@@ -69,12 +69,10 @@ class VectorStore(UpstreamModel):
     expires_at: int | None = None
 
 
-class VectorStoreDeleted(UpstreamModel):
+class VectorStoreDeleted(Deletion):
     """The answer to a vector store's deletion (``vector_store.deleted``)."""
 
-    id: str
     object: Literal["vector_store.deleted"]
-    deleted: bool
 
 
 class LastError(UpstreamModel):
@@ -125,12 +123,10 @@ class VectorStoreFile(UpstreamModel):
     chunking_strategy: FileChunkingStrategy | None = None
 
 
-class VectorStoreFileDeleted(UpstreamModel):
+class VectorStoreFileDeleted(Deletion):
     """The answer to a detach (``vector_store.file.deleted``); the File itself is kept."""
 
-    id: str
     object: Literal["vector_store.file.deleted"]
-    deleted: bool
 
 
 class VectorStoreFileBatch(UpstreamModel):
