@@ -121,11 +121,11 @@ def request_options(
     if json_data is not None or extra_body or upload is not None:
         body = {k: v for k, v in (json_data or {}).items() if not isinstance(v, NotGiven)}
         body.update(extra_body or {})
-    content = None if upload is None or body is None else MultipartBody(form_fields(body), upload)
+    content: MultipartBody | None = None
+    if upload is not None:
+        content, body = MultipartBody(form_fields(body or {}), upload), None
     caller_headers, mode = _split_headers(extra_headers)
     merged_headers = {**(headers or {}), **caller_headers}
-    if content is not None:
-        body = None
     return RequestOptions(method, path, merged_params, body, merged_headers, timeout, mode, content, limit)
 
 

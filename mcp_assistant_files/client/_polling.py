@@ -35,6 +35,7 @@ __all__ = [
     "Fetch",
     "PollPlan",
     "Wait",
+    "check_interval",
     "check_max_wait",
     "poll_after_ms",
     "poll_flow",
@@ -62,8 +63,19 @@ def check_max_wait(max_wait_seconds: float | NotGiven) -> None:
         )
 
 
-def start_polling(max_wait_seconds: float | NotGiven) -> float:
-    """When a helper began, for its ``PollPlan`` (``max_wait_seconds`` is checked first, before any request)."""
+def check_interval(poll_interval_ms: int | NotGiven) -> None:
+    """``ValueError`` unless ``poll_interval_ms`` is left out or a whole number >= 0."""
+    if isinstance(poll_interval_ms, NotGiven):
+        return
+    if isinstance(poll_interval_ms, bool) or not isinstance(poll_interval_ms, int) or poll_interval_ms < 0:
+        raise ValueError(
+            f"`poll_interval_ms` must be a whole number of milliseconds, 0 or more, not {poll_interval_ms!r}"
+        )
+
+
+def start_polling(poll_interval_ms: int | NotGiven, max_wait_seconds: float | NotGiven) -> float:
+    """When a helper began, for its ``PollPlan``; its settings are checked first, before any request."""
+    check_interval(poll_interval_ms)
     check_max_wait(max_wait_seconds)
     return now()
 
@@ -87,6 +99,13 @@ class PollPlan:
 
     def __post_init__(self) -> None:
         check_max_wait(self.max_wait_seconds)
+        interval = self.poll_interval_ms
+        if not isinstance(interval, NotGiven) and (
+            isinstance(interval, bool) or not isinstance(interval, int) or interval < 0
+        ):
+            raise ValueError(
+                f"`poll_interval_ms` must be a whole number of milliseconds, 0 or more, not {interval!r}"
+            )
 
     def headers(self) -> dict[str, str]:
         """The headers of each poll (openai-python's: they tell the API a helper is polling)."""

@@ -298,3 +298,23 @@ def test_batch_create_and_poll_max_wait_is_checked_before_the_create(kind: Kind)
     with pytest.raises(ValueError, match="max_wait_seconds"):
         h.call("vector_stores.file_batches.create_and_poll", VS_ID, file_ids=["f"], max_wait_seconds=-1)
     assert h.requests == []
+
+
+@pytest.mark.parametrize("value", [-1, 1.5, True, "100"])
+@pytest.mark.parametrize(
+    ("method", "args", "kwargs"),
+    [
+        ("vector_stores.files.poll", (FILE_ID,), {"vector_store_id": VS_ID}),
+        ("vector_stores.files.create_and_poll", (FILE_ID,), {"vector_store_id": VS_ID}),
+        ("vector_stores.file_batches.poll", (BATCH_ID,), {"vector_store_id": VS_ID}),
+        ("vector_stores.file_batches.create_and_poll", (VS_ID,), {"file_ids": [FILE_ID]}),
+        ("vector_stores.file_batches.upload_and_poll", (VS_ID,), {"files": [b"x"]}),
+    ],
+)
+def test_a_poll_interval_that_is_not_whole_milliseconds_is_refused_before_any_request(
+    kind: Kind, method: str, args: tuple[Any, ...], kwargs: dict[str, Any], value: Any
+) -> None:
+    h = OpenAIHarness(kind, upstream)
+    with pytest.raises(ValueError, match="`poll_interval_ms` must be a whole number"):
+        h.call(method, *args, poll_interval_ms=value, **kwargs)
+    assert h.requests == []

@@ -111,7 +111,7 @@ class FileBatchHelpers:
         max_wait_seconds: float | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
         """Wait until no file of the batch is ``in_progress``; return the batch (``TimeoutError`` past a limit)."""
-        started = start_polling(max_wait_seconds)
+        started = start_polling(poll_interval_ms, max_wait_seconds)
         return self._poll(
             batch_id,
             vector_store_id,
@@ -141,7 +141,7 @@ class FileBatchHelpers:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
         """Create the batch and wait until no file of it is ``in_progress`` (see ``poll``)."""
-        started = start_polling(max_wait_seconds)
+        started = start_polling(poll_interval_ms, max_wait_seconds)
         batch = self._batches.create(
             vector_store_id, attributes=attributes, chunking_strategy=chunking_strategy, file_ids=file_ids,
             files=files, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
@@ -164,7 +164,7 @@ class FileBatchHelpers:
         chunking_strategy: FileChunkingStrategyParam | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
         """Upload ``files`` (``max_concurrency`` at a time), add them and ``file_ids`` as one batch, and poll it."""
-        started = start_polling(max_wait_seconds)
+        started = start_polling(poll_interval_ms, max_wait_seconds)
         checked = _checked(files, max_concurrency)
         uploaded = _upload_all(
             lambda file: self._client.files.create(file=file, purpose="assistants"), checked, max_concurrency
@@ -197,7 +197,7 @@ class AsyncFileBatchHelpers:
         max_wait_seconds: float | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
         """Wait until no file of the batch is ``in_progress``; return the batch (``TimeoutError`` past a limit)."""
-        started = start_polling(max_wait_seconds)
+        started = start_polling(poll_interval_ms, max_wait_seconds)
         return await self._poll(
             batch_id,
             vector_store_id,
@@ -227,7 +227,7 @@ class AsyncFileBatchHelpers:
         timeout: TimeoutArg | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
         """Create the batch and wait until no file of it is ``in_progress`` (see ``poll``)."""
-        started = start_polling(max_wait_seconds)
+        started = start_polling(poll_interval_ms, max_wait_seconds)
         batch = await self._batches.create(
             vector_store_id, attributes=attributes, chunking_strategy=chunking_strategy, file_ids=file_ids,
             files=files, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
@@ -250,7 +250,7 @@ class AsyncFileBatchHelpers:
         chunking_strategy: FileChunkingStrategyParam | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
         """Upload ``files`` (``max_concurrency`` at a time), add them and ``file_ids`` as one batch, and poll it."""
-        started = start_polling(max_wait_seconds)
+        started = start_polling(poll_interval_ms, max_wait_seconds)
         checked = _checked(files, max_concurrency)
         uploaded = await _upload_all_async(
             lambda file: self._client.files.create(file=file, purpose="assistants"), checked, max_concurrency

@@ -39,7 +39,7 @@ def _plan(
     max_wait_seconds: float | NotGiven,
     started: float | None = None,
 ) -> PollPlan:
-    started = start_polling(max_wait_seconds) if started is None else started
+    started = start_polling(poll_interval_ms, max_wait_seconds) if started is None else started
     return PollPlan(
         f"vector store file {file_id!r}", poll_interval_ms, max_wait_seconds, total_timeout, started
     )
@@ -117,7 +117,7 @@ class VectorStoreFileHelpers:
         chunking_strategy: FileChunkingStrategyParam | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFile:
         """Upload ``file`` (purpose ``assistants``), attach it and wait until it is processed."""
-        started = start_polling(max_wait_seconds)
+        started = start_polling(poll_interval_ms, max_wait_seconds)
         uploaded = self._client.files.create(file=file, purpose="assistants")
         plan = _plan(self._client.total_timeout, uploaded.id, poll_interval_ms, max_wait_seconds, started)
         self._files.create(
@@ -200,7 +200,7 @@ class AsyncVectorStoreFileHelpers:
         chunking_strategy: FileChunkingStrategyParam | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFile:
         """Upload ``file`` (purpose ``assistants``), attach it and wait until it is processed."""
-        started = start_polling(max_wait_seconds)
+        started = start_polling(poll_interval_ms, max_wait_seconds)
         uploaded = await self._client.files.create(file=file, purpose="assistants")
         plan = _plan(self._client.total_timeout, uploaded.id, poll_interval_ms, max_wait_seconds, started)
         await self._files.create(
