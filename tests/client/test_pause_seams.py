@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import anyio
 import httpx2
+import pytest
 
 from mcp_assistant_files import skip_poll_pauses, skip_retry_pauses
 from mcp_assistant_files.client._pause import now, pause_async, pause_sync
 
-from .harness import OpenAIHarness
+from .harness import KINDS, Kind, OpenAIHarness
 from .openai_objects import FILE_ID, VS_ID, vs_file_json
 
 
@@ -30,7 +31,8 @@ def test_inside_a_seam_the_clock_moves_only_by_the_waits() -> None:
     assert now() >= start + 1.5  # and never goes back once the seam is closed
 
 
-def test_a_poll_with_retries_uses_both_seams() -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_poll_with_retries_uses_both_seams(kind: Kind) -> None:
     answers = iter(
         [
             httpx2.Response(503),
@@ -40,7 +42,7 @@ def test_a_poll_with_retries_uses_both_seams() -> None:
             httpx2.Response(200, json=vs_file_json()),
         ]
     )
-    h = OpenAIHarness("sync", lambda request: next(answers))
+    h = OpenAIHarness(kind, lambda request: next(answers))
     with skip_retry_pauses() as retries, skip_poll_pauses() as polls:
         h.call("vector_stores.files.poll", FILE_ID, vector_store_id=VS_ID, max_wait_seconds=60)
     assert len(retries) == 1 and polls == [0.7]

@@ -46,21 +46,66 @@ def _path(assistant_id: str, file_id: str | None = None) -> str:
 _parse_deleted = parse_model(FileDeleteResponse)
 
 
+class FilesWithRawResponse:
+    """``files.with_raw_response``.
+
+    The same HTTP methods, returning an ``APIResponse`` (``.parse()`` for the result).
+    """
+
+    def __init__(self, files: Files) -> None:
+        self.create = to_raw_response_wrapper(files.create)
+        self.retrieve = to_raw_response_wrapper(files.retrieve)
+        self.delete = to_raw_response_wrapper(files.delete)
+        self.list = to_raw_response_wrapper(files.list)
+
+
+class FilesWithStreamingResponse:
+    """``files.with_streaming_response``.
+
+    The same HTTP methods as context managers whose body is read only on demand.
+    """
+
+    def __init__(self, files: Files) -> None:
+        self.create = to_streamed_response_wrapper(files.create)
+        self.retrieve = to_streamed_response_wrapper(files.retrieve)
+        self.delete = to_streamed_response_wrapper(files.delete)
+        self.list = to_streamed_response_wrapper(files.list)
+
+
+class AsyncFilesWithRawResponse:
+    """``files.with_raw_response`` of the async client.
+
+    The same HTTP methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the result).
+    """
+
+    def __init__(self, files: AsyncFiles) -> None:
+        self.create = async_to_raw_response_wrapper(files.create)
+        self.retrieve = async_to_raw_response_wrapper(files.retrieve)
+        self.delete = async_to_raw_response_wrapper(files.delete)
+        self.list = async_to_raw_response_wrapper(files.list)
+
+
+class AsyncFilesWithStreamingResponse:
+    """``files.with_streaming_response`` of the async client.
+
+    The same HTTP methods as async context managers whose body is read only on demand.
+    """
+
+    def __init__(self, files: AsyncFiles) -> None:
+        self.create = async_to_streamed_response_wrapper(files.create)
+        self.retrieve = async_to_streamed_response_wrapper(files.retrieve)
+        self.delete = async_to_streamed_response_wrapper(files.delete)
+        self.list = async_to_streamed_response_wrapper(files.list)
+
+
 class Files:
-    """``client.files`` of ``AssistantsClient`` (and ``client.beta.assistants.files`` of ``OpenAIClient``)."""
+    """``client.files`` of ``AssistantsClient`` (``client.beta.assistants.files`` of ``OpenAIClient``)."""
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    @cached_property
-    def with_raw_response(self) -> FilesWithRawResponse:
-        """The same methods, returning an ``APIResponse`` (``.parse()`` for the model)."""
-        return FilesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> FilesWithStreamingResponse:
-        """The same methods as context managers whose body is read only on demand."""
-        return FilesWithStreamingResponse(self)
+    with_raw_response = cached_property(FilesWithRawResponse)
+    with_streaming_response = cached_property(FilesWithStreamingResponse)
 
     def create(
         self,
@@ -129,26 +174,20 @@ class Files:
         """The first page of the assistant's files; iterate it to walk every page."""
         options = request_options(
             "GET", _path(assistant_id), params={"after": after, "before": before, "limit": limit, "order": order},
-            headers=BETA_V1, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            headers=BETA_V1, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout,
         )  # fmt: skip
         return self._client._get_page(options, AssistantFile)
 
 
 class AsyncFiles:
-    """``client.files`` of ``AsyncAssistantsClient`` (and ``client.beta.assistants.files`` of ``AsyncOpenAIClient``)."""
+    """``client.files`` of ``AsyncAssistantsClient`` (``.beta.assistants.files`` of ``AsyncOpenAIClient``)."""
 
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @cached_property
-    def with_raw_response(self) -> AsyncFilesWithRawResponse:
-        """The same methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the model)."""
-        return AsyncFilesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncFilesWithStreamingResponse:
-        """The same methods as async context managers whose body is read only on demand."""
-        return AsyncFilesWithStreamingResponse(self)
+    with_raw_response = cached_property(AsyncFilesWithRawResponse)
+    with_streaming_response = cached_property(AsyncFilesWithStreamingResponse)
 
     async def create(
         self,
@@ -217,46 +256,7 @@ class AsyncFiles:
         """``await`` it for the first page, or ``async for`` over every file of every page."""
         options = request_options(
             "GET", _path(assistant_id), params={"after": after, "before": before, "limit": limit, "order": order},
-            headers=BETA_V1, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            headers=BETA_V1, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout,
         )  # fmt: skip
         return AsyncPaginator(lambda: self._client._get_page(options, AssistantFile))
-
-
-class FilesWithRawResponse:
-    """``files.with_raw_response``."""
-
-    def __init__(self, files: Files) -> None:
-        self.create = to_raw_response_wrapper(files.create)
-        self.retrieve = to_raw_response_wrapper(files.retrieve)
-        self.delete = to_raw_response_wrapper(files.delete)
-        self.list = to_raw_response_wrapper(files.list)
-
-
-class FilesWithStreamingResponse:
-    """``files.with_streaming_response``."""
-
-    def __init__(self, files: Files) -> None:
-        self.create = to_streamed_response_wrapper(files.create)
-        self.retrieve = to_streamed_response_wrapper(files.retrieve)
-        self.delete = to_streamed_response_wrapper(files.delete)
-        self.list = to_streamed_response_wrapper(files.list)
-
-
-class AsyncFilesWithRawResponse:
-    """``files.with_raw_response`` of the async client."""
-
-    def __init__(self, files: AsyncFiles) -> None:
-        self.create = async_to_raw_response_wrapper(files.create)
-        self.retrieve = async_to_raw_response_wrapper(files.retrieve)
-        self.delete = async_to_raw_response_wrapper(files.delete)
-        self.list = async_to_raw_response_wrapper(files.list)
-
-
-class AsyncFilesWithStreamingResponse:
-    """``files.with_streaming_response`` of the async client."""
-
-    def __init__(self, files: AsyncFiles) -> None:
-        self.create = async_to_streamed_response_wrapper(files.create)
-        self.retrieve = async_to_streamed_response_wrapper(files.retrieve)
-        self.delete = async_to_streamed_response_wrapper(files.delete)
-        self.list = async_to_streamed_response_wrapper(files.list)

@@ -40,9 +40,12 @@ def _done(batch: VectorStoreFileBatch) -> bool:
 
 
 def _plan(
-    total_timeout: float | None, batch_id: str, poll_interval_ms: int | NotGiven, max_wait_seconds: float | NotGiven,
+    total_timeout: float | None,
+    batch_id: str,
+    poll_interval_ms: int | NotGiven,
+    max_wait_seconds: float | NotGiven,
     started: float,
-) -> PollPlan:  # fmt: skip
+) -> PollPlan:
     return PollPlan(
         f"vector store file batch {batch_id!r}", poll_interval_ms, max_wait_seconds, total_timeout, started
     )
@@ -110,7 +113,7 @@ class FileBatchHelpers:
         poll_interval_ms: int | NotGiven = NOT_GIVEN,
         max_wait_seconds: float | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
-        """Wait until no file of the batch is ``in_progress``; return the batch (``TimeoutError`` past a limit)."""
+        """Wait until no file of the batch is ``in_progress``; return it (``TimeoutError`` past a limit)."""
         started = start_polling(poll_interval_ms, max_wait_seconds)
         return self._poll(
             batch_id,
@@ -144,7 +147,8 @@ class FileBatchHelpers:
         started = start_polling(poll_interval_ms, max_wait_seconds)
         batch = self._batches.create(
             vector_store_id, attributes=attributes, chunking_strategy=chunking_strategy, file_ids=file_ids,
-            files=files, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            files=files, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout,
         )  # fmt: skip
         return self._poll(
             batch.id,
@@ -163,7 +167,7 @@ class FileBatchHelpers:
         max_wait_seconds: float | NotGiven = NOT_GIVEN,
         chunking_strategy: FileChunkingStrategyParam | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
-        """Upload ``files`` (``max_concurrency`` at a time), add them and ``file_ids`` as one batch, and poll it."""
+        """Upload ``files`` (``max_concurrency`` at once), batch them with ``file_ids``, and poll the batch."""
         started = start_polling(poll_interval_ms, max_wait_seconds)
         checked = _checked(files, max_concurrency)
         uploaded = _upload_all(
@@ -196,7 +200,7 @@ class AsyncFileBatchHelpers:
         poll_interval_ms: int | NotGiven = NOT_GIVEN,
         max_wait_seconds: float | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
-        """Wait until no file of the batch is ``in_progress``; return the batch (``TimeoutError`` past a limit)."""
+        """Wait until no file of the batch is ``in_progress``; return it (``TimeoutError`` past a limit)."""
         started = start_polling(poll_interval_ms, max_wait_seconds)
         return await self._poll(
             batch_id,
@@ -230,7 +234,8 @@ class AsyncFileBatchHelpers:
         started = start_polling(poll_interval_ms, max_wait_seconds)
         batch = await self._batches.create(
             vector_store_id, attributes=attributes, chunking_strategy=chunking_strategy, file_ids=file_ids,
-            files=files, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
+            files=files, extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
+            timeout=timeout,
         )  # fmt: skip
         return await self._poll(
             batch.id,
@@ -249,7 +254,7 @@ class AsyncFileBatchHelpers:
         max_wait_seconds: float | NotGiven = NOT_GIVEN,
         chunking_strategy: FileChunkingStrategyParam | NotGiven = NOT_GIVEN,
     ) -> VectorStoreFileBatch:
-        """Upload ``files`` (``max_concurrency`` at a time), add them and ``file_ids`` as one batch, and poll it."""
+        """Upload ``files`` (``max_concurrency`` at once), batch them with ``file_ids``, and poll the batch."""
         started = start_polling(poll_interval_ms, max_wait_seconds)
         checked = _checked(files, max_concurrency)
         uploaded = await _upload_all_async(

@@ -68,15 +68,8 @@ class FileBatches(FileBatchHelpers):
     def __init__(self, client: OpenAIClient) -> None:
         self._client = client
 
-    @cached_property
-    def with_raw_response(self) -> FileBatchesWithRawResponse:
-        """The HTTP methods, returning an ``APIResponse`` (``.parse()`` for the model)."""
-        return FileBatchesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> FileBatchesWithStreamingResponse:
-        """The HTTP methods as context managers whose body is read only on demand."""
-        return FileBatchesWithStreamingResponse(self)
+    with_raw_response = cached_property(FileBatchesWithRawResponse)
+    with_streaming_response = cached_property(FileBatchesWithStreamingResponse)
 
     def create(
         self,
@@ -163,15 +156,8 @@ class AsyncFileBatches(AsyncFileBatchHelpers):
     def __init__(self, client: AsyncOpenAIClient) -> None:
         self._client = client
 
-    @cached_property
-    def with_raw_response(self) -> AsyncFileBatchesWithRawResponse:
-        """The HTTP methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the model)."""
-        return AsyncFileBatchesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncFileBatchesWithStreamingResponse:
-        """The HTTP methods as async context managers whose body is read only on demand."""
-        return AsyncFileBatchesWithStreamingResponse(self)
+    with_raw_response = cached_property(AsyncFileBatchesWithRawResponse)
+    with_streaming_response = cached_property(AsyncFileBatchesWithStreamingResponse)
 
     async def create(
         self,

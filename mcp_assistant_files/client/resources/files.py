@@ -49,21 +49,70 @@ def _path(file_id: str | None = None, tail: str = "") -> str:
     return "/files" if file_id is None else f"/files/{path_segment(file_id, 'file_id')}{tail}"
 
 
+class UploadedFilesWithRawResponse:
+    """``files.with_raw_response``.
+
+    The same HTTP methods, returning an ``APIResponse`` (``.parse()`` for the result).
+    """
+
+    def __init__(self, files: UploadedFiles) -> None:
+        self.create = to_raw_response_wrapper(files.create)
+        self.retrieve = to_raw_response_wrapper(files.retrieve)
+        self.list = to_raw_response_wrapper(files.list)
+        self.delete = to_raw_response_wrapper(files.delete)
+        self.content = to_raw_response_wrapper(files.content)
+
+
+class UploadedFilesWithStreamingResponse:
+    """``files.with_streaming_response`` (``.content`` streams a download of any size).
+
+    The same HTTP methods as context managers whose body is read only on demand.
+    """
+
+    def __init__(self, files: UploadedFiles) -> None:
+        self.create = to_streamed_response_wrapper(files.create)
+        self.retrieve = to_streamed_response_wrapper(files.retrieve)
+        self.list = to_streamed_response_wrapper(files.list)
+        self.delete = to_streamed_response_wrapper(files.delete)
+        self.content = to_streamed_response_wrapper(files.content)
+
+
+class AsyncUploadedFilesWithRawResponse:
+    """``files.with_raw_response`` of the async client.
+
+    The same HTTP methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the result).
+    """
+
+    def __init__(self, files: AsyncUploadedFiles) -> None:
+        self.create = async_to_raw_response_wrapper(files.create)
+        self.retrieve = async_to_raw_response_wrapper(files.retrieve)
+        self.list = async_to_raw_response_wrapper(files.list)
+        self.delete = async_to_raw_response_wrapper(files.delete)
+        self.content = async_to_raw_response_wrapper(files.content)
+
+
+class AsyncUploadedFilesWithStreamingResponse:
+    """``files.with_streaming_response`` of the async client (``.content`` streams a download).
+
+    The same HTTP methods as async context managers whose body is read only on demand.
+    """
+
+    def __init__(self, files: AsyncUploadedFiles) -> None:
+        self.create = async_to_streamed_response_wrapper(files.create)
+        self.retrieve = async_to_streamed_response_wrapper(files.retrieve)
+        self.list = async_to_streamed_response_wrapper(files.list)
+        self.delete = async_to_streamed_response_wrapper(files.delete)
+        self.content = async_to_streamed_response_wrapper(files.content)
+
+
 class UploadedFiles:
     """``client.files`` of ``OpenAIClient``: the Files API."""
 
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    @cached_property
-    def with_raw_response(self) -> UploadedFilesWithRawResponse:
-        """The same methods, returning an ``APIResponse`` (``.parse()`` for the model)."""
-        return UploadedFilesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> UploadedFilesWithStreamingResponse:
-        """The same methods as context managers whose body is read only on demand."""
-        return UploadedFilesWithStreamingResponse(self)
+    with_raw_response = cached_property(UploadedFilesWithRawResponse)
+    with_streaming_response = cached_property(UploadedFilesWithStreamingResponse)
 
     def create(
         self,
@@ -157,15 +206,8 @@ class AsyncUploadedFiles:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    @cached_property
-    def with_raw_response(self) -> AsyncUploadedFilesWithRawResponse:
-        """The same methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the model)."""
-        return AsyncUploadedFilesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncUploadedFilesWithStreamingResponse:
-        """The same methods as async context managers whose body is read only on demand."""
-        return AsyncUploadedFilesWithStreamingResponse(self)
+    with_raw_response = cached_property(AsyncUploadedFilesWithRawResponse)
+    with_streaming_response = cached_property(AsyncUploadedFilesWithStreamingResponse)
 
     async def create(
         self,
@@ -251,47 +293,3 @@ class AsyncUploadedFiles:
             extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body, timeout=timeout,
         )  # fmt: skip
         return await self._client._request(options, parse_binary)
-
-
-class UploadedFilesWithRawResponse:
-    """``files.with_raw_response``."""
-
-    def __init__(self, files: UploadedFiles) -> None:
-        self.create = to_raw_response_wrapper(files.create)
-        self.retrieve = to_raw_response_wrapper(files.retrieve)
-        self.list = to_raw_response_wrapper(files.list)
-        self.delete = to_raw_response_wrapper(files.delete)
-        self.content = to_raw_response_wrapper(files.content)
-
-
-class UploadedFilesWithStreamingResponse:
-    """``files.with_streaming_response`` (``.content`` streams a download of any size)."""
-
-    def __init__(self, files: UploadedFiles) -> None:
-        self.create = to_streamed_response_wrapper(files.create)
-        self.retrieve = to_streamed_response_wrapper(files.retrieve)
-        self.list = to_streamed_response_wrapper(files.list)
-        self.delete = to_streamed_response_wrapper(files.delete)
-        self.content = to_streamed_response_wrapper(files.content)
-
-
-class AsyncUploadedFilesWithRawResponse:
-    """``files.with_raw_response`` of the async client."""
-
-    def __init__(self, files: AsyncUploadedFiles) -> None:
-        self.create = async_to_raw_response_wrapper(files.create)
-        self.retrieve = async_to_raw_response_wrapper(files.retrieve)
-        self.list = async_to_raw_response_wrapper(files.list)
-        self.delete = async_to_raw_response_wrapper(files.delete)
-        self.content = async_to_raw_response_wrapper(files.content)
-
-
-class AsyncUploadedFilesWithStreamingResponse:
-    """``files.with_streaming_response`` of the async client (``.content`` streams a download)."""
-
-    def __init__(self, files: AsyncUploadedFiles) -> None:
-        self.create = async_to_streamed_response_wrapper(files.create)
-        self.retrieve = async_to_streamed_response_wrapper(files.retrieve)
-        self.list = async_to_streamed_response_wrapper(files.list)
-        self.delete = async_to_streamed_response_wrapper(files.delete)
-        self.content = async_to_streamed_response_wrapper(files.content)

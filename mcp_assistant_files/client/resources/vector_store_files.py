@@ -55,15 +55,8 @@ class VectorStoreFiles(VectorStoreFileHelpers):
     def __init__(self, client: OpenAIClient) -> None:
         self._client = client
 
-    @cached_property
-    def with_raw_response(self) -> VectorStoreFilesWithRawResponse:
-        """The HTTP methods, returning an ``APIResponse`` (``.parse()`` for the model)."""
-        return VectorStoreFilesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> VectorStoreFilesWithStreamingResponse:
-        """The HTTP methods as context managers whose body is read only on demand."""
-        return VectorStoreFilesWithStreamingResponse(self)
+    with_raw_response = cached_property(VectorStoreFilesWithRawResponse)
+    with_streaming_response = cached_property(VectorStoreFilesWithStreamingResponse)
 
     def create(
         self,
@@ -183,15 +176,8 @@ class AsyncVectorStoreFiles(AsyncVectorStoreFileHelpers):
     def __init__(self, client: AsyncOpenAIClient) -> None:
         self._client = client
 
-    @cached_property
-    def with_raw_response(self) -> AsyncVectorStoreFilesWithRawResponse:
-        """The HTTP methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the model)."""
-        return AsyncVectorStoreFilesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncVectorStoreFilesWithStreamingResponse:
-        """The HTTP methods as async context managers whose body is read only on demand."""
-        return AsyncVectorStoreFilesWithStreamingResponse(self)
+    with_raw_response = cached_property(AsyncVectorStoreFilesWithRawResponse)
+    with_streaming_response = cached_property(AsyncVectorStoreFilesWithStreamingResponse)
 
     async def create(
         self,

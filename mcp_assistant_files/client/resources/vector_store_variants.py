@@ -40,7 +40,10 @@ __all__ = [
 
 
 class VectorStoreFilesWithRawResponse:
-    """``vector_stores.files.with_raw_response``."""
+    """``vector_stores.files.with_raw_response``.
+
+    The same HTTP methods, returning an ``APIResponse`` (``.parse()`` for the result).
+    """
 
     def __init__(self, files: VectorStoreFiles) -> None:
         self.create = to_raw_response_wrapper(files.create)
@@ -52,7 +55,10 @@ class VectorStoreFilesWithRawResponse:
 
 
 class VectorStoreFilesWithStreamingResponse:
-    """``vector_stores.files.with_streaming_response``."""
+    """``vector_stores.files.with_streaming_response``.
+
+    The same HTTP methods as context managers whose body is read only on demand.
+    """
 
     def __init__(self, files: VectorStoreFiles) -> None:
         self.create = to_streamed_response_wrapper(files.create)
@@ -64,7 +70,10 @@ class VectorStoreFilesWithStreamingResponse:
 
 
 class AsyncVectorStoreFilesWithRawResponse:
-    """``vector_stores.files.with_raw_response`` of the async client."""
+    """``vector_stores.files.with_raw_response`` of the async client.
+
+    The same HTTP methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the result).
+    """
 
     def __init__(self, files: AsyncVectorStoreFiles) -> None:
         self.create = async_to_raw_response_wrapper(files.create)
@@ -76,7 +85,10 @@ class AsyncVectorStoreFilesWithRawResponse:
 
 
 class AsyncVectorStoreFilesWithStreamingResponse:
-    """``vector_stores.files.with_streaming_response`` of the async client."""
+    """``vector_stores.files.with_streaming_response`` of the async client.
+
+    The same HTTP methods as async context managers whose body is read only on demand.
+    """
 
     def __init__(self, files: AsyncVectorStoreFiles) -> None:
         self.create = async_to_streamed_response_wrapper(files.create)
@@ -88,7 +100,10 @@ class AsyncVectorStoreFilesWithStreamingResponse:
 
 
 class FileBatchesWithRawResponse:
-    """``vector_stores.file_batches.with_raw_response``."""
+    """``vector_stores.file_batches.with_raw_response``.
+
+    The same HTTP methods, returning an ``APIResponse`` (``.parse()`` for the result).
+    """
 
     def __init__(self, batches: FileBatches) -> None:
         self.create = to_raw_response_wrapper(batches.create)
@@ -98,7 +113,10 @@ class FileBatchesWithRawResponse:
 
 
 class FileBatchesWithStreamingResponse:
-    """``vector_stores.file_batches.with_streaming_response``."""
+    """``vector_stores.file_batches.with_streaming_response``.
+
+    The same HTTP methods as context managers whose body is read only on demand.
+    """
 
     def __init__(self, batches: FileBatches) -> None:
         self.create = to_streamed_response_wrapper(batches.create)
@@ -108,7 +126,10 @@ class FileBatchesWithStreamingResponse:
 
 
 class AsyncFileBatchesWithRawResponse:
-    """``vector_stores.file_batches.with_raw_response`` of the async client."""
+    """``vector_stores.file_batches.with_raw_response`` of the async client.
+
+    The same HTTP methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the result).
+    """
 
     def __init__(self, batches: AsyncFileBatches) -> None:
         self.create = async_to_raw_response_wrapper(batches.create)
@@ -118,7 +139,10 @@ class AsyncFileBatchesWithRawResponse:
 
 
 class AsyncFileBatchesWithStreamingResponse:
-    """``vector_stores.file_batches.with_streaming_response`` of the async client."""
+    """``vector_stores.file_batches.with_streaming_response`` of the async client.
+
+    The same HTTP methods as async context managers whose body is read only on demand.
+    """
 
     def __init__(self, batches: AsyncFileBatches) -> None:
         self.create = async_to_streamed_response_wrapper(batches.create)
@@ -128,7 +152,10 @@ class AsyncFileBatchesWithStreamingResponse:
 
 
 class VectorStoresWithRawResponse:
-    """``vector_stores.with_raw_response`` (with ``.files`` and ``.file_batches``)."""
+    """``vector_stores.with_raw_response`` (with ``.files`` and ``.file_batches``).
+
+    The same HTTP methods, returning an ``APIResponse`` (``.parse()`` for the result).
+    """
 
     def __init__(self, stores: VectorStores) -> None:
         self.create = to_raw_response_wrapper(stores.create)
@@ -141,7 +168,10 @@ class VectorStoresWithRawResponse:
 
 
 class VectorStoresWithStreamingResponse:
-    """``vector_stores.with_streaming_response`` (with ``.files`` and ``.file_batches``)."""
+    """``vector_stores.with_streaming_response`` (with ``.files`` and ``.file_batches``).
+
+    The same HTTP methods as context managers whose body is read only on demand.
+    """
 
     def __init__(self, stores: VectorStores) -> None:
         self.create = to_streamed_response_wrapper(stores.create)
@@ -154,7 +184,10 @@ class VectorStoresWithStreamingResponse:
 
 
 class AsyncVectorStoresWithRawResponse:
-    """``vector_stores.with_raw_response`` of the async client."""
+    """``vector_stores.with_raw_response`` of the async client.
+
+    The same HTTP methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the result).
+    """
 
     def __init__(self, stores: AsyncVectorStores) -> None:
         self.create = async_to_raw_response_wrapper(stores.create)
@@ -167,7 +200,10 @@ class AsyncVectorStoresWithRawResponse:
 
 
 class AsyncVectorStoresWithStreamingResponse:
-    """``vector_stores.with_streaming_response`` of the async client."""
+    """``vector_stores.with_streaming_response`` of the async client.
+
+    The same HTTP methods as async context managers whose body is read only on demand.
+    """
 
     def __init__(self, stores: AsyncVectorStores) -> None:
         self.create = async_to_streamed_response_wrapper(stores.create)

@@ -64,15 +64,8 @@ class VectorStores:
         self.files = VectorStoreFiles(client)
         self.file_batches = FileBatches(client)
 
-    @cached_property
-    def with_raw_response(self) -> VectorStoresWithRawResponse:
-        """The same methods, returning an ``APIResponse`` (``.parse()`` for the model)."""
-        return VectorStoresWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> VectorStoresWithStreamingResponse:
-        """The same methods as context managers whose body is read only on demand."""
-        return VectorStoresWithStreamingResponse(self)
+    with_raw_response = cached_property(VectorStoresWithRawResponse)
+    with_streaming_response = cached_property(VectorStoresWithStreamingResponse)
 
     def create(
         self,
@@ -178,15 +171,8 @@ class AsyncVectorStores:
         self.files = AsyncVectorStoreFiles(client)
         self.file_batches = AsyncFileBatches(client)
 
-    @cached_property
-    def with_raw_response(self) -> AsyncVectorStoresWithRawResponse:
-        """The same methods, returning an ``AsyncAPIResponse`` (``await .parse()`` for the model)."""
-        return AsyncVectorStoresWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AsyncVectorStoresWithStreamingResponse:
-        """The same methods as async context managers whose body is read only on demand."""
-        return AsyncVectorStoresWithStreamingResponse(self)
+    with_raw_response = cached_property(AsyncVectorStoresWithRawResponse)
+    with_streaming_response = cached_property(AsyncVectorStoresWithStreamingResponse)
 
     async def create(
         self,
