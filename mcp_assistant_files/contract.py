@@ -7,7 +7,7 @@ validation).
 
 from __future__ import annotations
 
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias, get_args
 
 __all__ = [
     "DEFAULT_CHUNK_OVERLAP_TOKENS",
@@ -31,6 +31,7 @@ __all__ = [
     "MIN_CHUNK_SIZE_TOKENS",
     "VECTOR_STORE_FILE_PURPOSES",
     "VECTOR_STORE_FILE_STATUSES",
+    "FilePurpose",
     "Order",
     "VectorStoreFileStatus",
 ]
@@ -42,8 +43,11 @@ DEFAULT_ORDER: Final[Order] = "desc"
 DEFAULT_PAGE_LIMIT: Final = 20
 MAX_PAGE_LIMIT: Final = 100
 
-FILE_PURPOSES: Final = frozenset({"assistants", "batch", "fine-tune", "vision", "user_data", "evals"})
+FilePurpose: TypeAlias = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
 """Purposes ``POST /v1/files`` accepts; only ``assistants`` files may be attached to an assistant."""
+
+FILE_PURPOSES: Final = frozenset(get_args(FilePurpose))
+"""The values of ``FilePurpose``, for checks at run time."""
 
 DEFAULT_FILES_PAGE_LIMIT: Final = 10_000
 MAX_FILES_PAGE_LIMIT: Final = 10_000

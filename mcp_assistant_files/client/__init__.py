@@ -1,7 +1,13 @@
-"""The HTTP client (sync and async), its exceptions and its models; it never imports ``mcp``."""
+"""The HTTP client (sync and async), its exceptions and its models; it never imports ``mcp``.
+
+``OpenAIClient`` / ``AsyncOpenAIClient`` carry openai-python 3.57's ``files`` and
+``vector_stores`` (with ``files`` and ``file_batches``) and the v1 ``beta.assistants.files``;
+``AssistantsClient`` / ``AsyncAssistantsClient`` (0.1) carry only the v1 assistant files.
+"""
 
 from ._base import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from ._clients import AssistantsClient, AsyncAssistantsClient
+from ._binary import BinaryResponseContent
+from ._clients import AssistantsClient, AsyncAssistantsClient, AsyncOpenAIClient, OpenAIClient
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -18,12 +24,29 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._pages import AsyncCursorPage, AsyncPaginator, SyncCursorPage
-from ._pause import skip_retry_pauses
+from ._pages import AsyncCursorPage, AsyncPage, AsyncPageLoader, AsyncPaginator, SyncCursorPage, SyncPage
+from ._pause import skip_poll_pauses, skip_retry_pauses
 from ._response import APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, NotGiven
 from ._wrappers import AsyncResponseContextManager, ResponseContextManager
-from .models import AssistantFile, FileDeleteResponse
+from .models import (
+    AssistantFile,
+    ExpiresAfter,
+    FileContentResponse,
+    FileCounts,
+    FileDeleted,
+    FileDeleteResponse,
+    FileObject,
+    LastError,
+    OtherFileChunkingStrategyObject,
+    StaticFileChunkingStrategy,
+    StaticFileChunkingStrategyObject,
+    VectorStore,
+    VectorStoreDeleted,
+    VectorStoreFile,
+    VectorStoreFileBatch,
+    VectorStoreFileDeleted,
+)
 from .resources.assistant_files import (
     AsyncFiles,
     AsyncFilesWithRawResponse,
@@ -31,6 +54,39 @@ from .resources.assistant_files import (
     Files,
     FilesWithRawResponse,
     FilesWithStreamingResponse,
+)
+from .resources.beta import AsyncBeta, AsyncBetaAssistants, Beta, BetaAssistants
+from .resources.file_batches import (
+    AsyncFileBatches,
+    AsyncFileBatchesWithRawResponse,
+    AsyncFileBatchesWithStreamingResponse,
+    FileBatches,
+    FileBatchesWithRawResponse,
+    FileBatchesWithStreamingResponse,
+)
+from .resources.files import (
+    AsyncUploadedFiles,
+    AsyncUploadedFilesWithRawResponse,
+    AsyncUploadedFilesWithStreamingResponse,
+    UploadedFiles,
+    UploadedFilesWithRawResponse,
+    UploadedFilesWithStreamingResponse,
+)
+from .resources.vector_store_files import (
+    AsyncVectorStoreFiles,
+    AsyncVectorStoreFilesWithRawResponse,
+    AsyncVectorStoreFilesWithStreamingResponse,
+    VectorStoreFiles,
+    VectorStoreFilesWithRawResponse,
+    VectorStoreFilesWithStreamingResponse,
+)
+from .resources.vector_stores import (
+    AsyncVectorStores,
+    AsyncVectorStoresWithRawResponse,
+    AsyncVectorStoresWithStreamingResponse,
+    VectorStores,
+    VectorStoresWithRawResponse,
+    VectorStoresWithStreamingResponse,
 )
 
 __all__ = [
@@ -49,26 +105,75 @@ __all__ = [
     "AssistantsClient",
     "AsyncAPIResponse",
     "AsyncAssistantsClient",
+    "AsyncBeta",
+    "AsyncBetaAssistants",
     "AsyncCursorPage",
+    "AsyncFileBatches",
+    "AsyncFileBatchesWithRawResponse",
+    "AsyncFileBatchesWithStreamingResponse",
     "AsyncFiles",
     "AsyncFilesWithRawResponse",
     "AsyncFilesWithStreamingResponse",
+    "AsyncOpenAIClient",
+    "AsyncPage",
+    "AsyncPageLoader",
     "AsyncPaginator",
     "AsyncResponseContextManager",
+    "AsyncUploadedFiles",
+    "AsyncUploadedFilesWithRawResponse",
+    "AsyncUploadedFilesWithStreamingResponse",
+    "AsyncVectorStoreFiles",
+    "AsyncVectorStoreFilesWithRawResponse",
+    "AsyncVectorStoreFilesWithStreamingResponse",
+    "AsyncVectorStores",
+    "AsyncVectorStoresWithRawResponse",
+    "AsyncVectorStoresWithStreamingResponse",
     "AuthenticationError",
     "BadRequestError",
+    "Beta",
+    "BetaAssistants",
+    "BinaryResponseContent",
     "ConflictError",
+    "ExpiresAfter",
+    "FileBatches",
+    "FileBatchesWithRawResponse",
+    "FileBatchesWithStreamingResponse",
+    "FileContentResponse",
+    "FileCounts",
     "FileDeleteResponse",
+    "FileDeleted",
+    "FileObject",
     "Files",
     "FilesWithRawResponse",
     "FilesWithStreamingResponse",
     "InternalServerError",
+    "LastError",
     "NotFoundError",
     "NotGiven",
+    "OpenAIClient",
+    "OtherFileChunkingStrategyObject",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseContextManager",
+    "StaticFileChunkingStrategy",
+    "StaticFileChunkingStrategyObject",
     "SyncCursorPage",
+    "SyncPage",
     "UnprocessableEntityError",
+    "UploadedFiles",
+    "UploadedFilesWithRawResponse",
+    "UploadedFilesWithStreamingResponse",
+    "VectorStore",
+    "VectorStoreDeleted",
+    "VectorStoreFile",
+    "VectorStoreFileBatch",
+    "VectorStoreFileDeleted",
+    "VectorStoreFiles",
+    "VectorStoreFilesWithRawResponse",
+    "VectorStoreFilesWithStreamingResponse",
+    "VectorStores",
+    "VectorStoresWithRawResponse",
+    "VectorStoresWithStreamingResponse",
+    "skip_poll_pauses",
     "skip_retry_pauses",
 ]

@@ -35,6 +35,7 @@ DEFAULT_TIMEOUT = httpx2.Timeout(15.0, connect=5.0)
 DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=30.0)
 # No assistant-files answer comes near this; a larger body is a misconfigured base URL.
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+_JSON_ANSWER = "assistant-files answer"
 
 
 def _env(name: str) -> str | None:
@@ -94,7 +95,6 @@ class BaseClient:
         headers = {
             "Accept": "application/json",
             "User-Agent": f"mcp-assistant-files/{__version__}",
-            "OpenAI-Beta": "assistants=v1",
         }
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -107,10 +107,12 @@ class BaseClient:
 
     def _build_request(self, options: RequestOptions, retries_taken: int) -> httpx2.Request:
         items = self._header_items
-        if options.json_data is not None or options.headers or retries_taken:
+        if options.json_data is not None or options.headers or options.content is not None or retries_taken:
             merged = dict(self._headers)
             if options.json_data is not None:
                 merged["content-type"] = ("Content-Type", "application/json")
+            if options.content is not None:
+                merged.update({key.lower(): (key, value) for key, value in options.content.headers.items()})
             for key, value in options.headers.items():
                 merged[key.lower()] = (key, value)
             if retries_taken:
@@ -124,17 +126,33 @@ class BaseClient:
         url = self._url_prefix + options.path
         if options.params:
             url += "?" + urlencode({k: _query_value(v) for k, v in options.params.items()}, quote_via=quote)
+        if options.content is not None:
+            # A stream given as such gets no automatic headers: Host is added here, the length and
+            # type come from the body. Each attempt sends the same body object, which replays.
+            host = ("Host", httpx2.URL(url).netloc.decode("ascii"))
+            return httpx2.Request(
+                options.method,
+                url,
+                headers=[host, *items],
+                stream=options.content,
+                extensions={"timeout": timeout},
+            )
         return httpx2.Request(
             options.method, url, headers=items, json=options.json_data, extensions={"timeout": timeout}
         )
+
+    def _response_limit(self, options: RequestOptions) -> int:
+        """The most bytes the response to ``options`` may hold."""
+        return self.max_response_bytes if options.limit is None else options.limit.max_bytes
 
     def _flow(self, options: RequestOptions) -> Flow:
         return request_flow(
             lambda retries_taken: self._build_request(options, retries_taken),
             max_retries=self.max_retries,
             stream=options.mode == "stream",
-            limit=self.max_response_bytes,
+            limit=self._response_limit(options),
             deadline=self.total_timeout,
+            what=_JSON_ANSWER if options.limit is None else options.limit.what,
         )
 
     def __repr__(self) -> str:

@@ -22,15 +22,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import anyio
 import httpx2
 
 from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError, make_status_error
-from ._pause import pause_async, pause_sync
+from ._pause import now, pause_async, pause_sync
 from ._retry import retry_delay, should_retry
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "Read",
     "ResponseTooLargeError",
     "Send",
+    "Steps",
     "read_async",
     "read_sync",
     "request_flow",
@@ -144,14 +145,16 @@ def request_flow(
     stream: bool,
     limit: int,
     deadline: float | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] = now,
+    what: str,
 ) -> Flow:
     """Send the request built by ``build(retries_taken)`` until it succeeds or retries run out.
 
     With ``deadline`` (seconds), no retry is started whose wait would end past that long after the
     first attempt began: the last error is raised at once instead (a ``RateLimitError`` keeps the
     server's ``retry_after``). Returns the response and its body (``None`` when ``stream``: the
-    caller reads it). Each retry is logged at INFO on ``mcp_assistant_files.client``.
+    caller reads it). A body over ``limit`` bytes is refused as far more than any ``what``. Each
+    retry is logged at INFO on ``mcp_assistant_files.client``.
     """
     attempts = _Attempts(max_retries, deadline, clock)
     while True:
@@ -178,7 +181,7 @@ def request_flow(
             return response, read.outcome()
         except ResponseTooLargeError as err:
             assert response is not None  # only Read raises it, after a response arrived
-            raise _too_large(response, err.limit) from None
+            raise _too_large(response, err.limit, what) from None
         except httpx2.LocalProtocolError as err:
             # The request itself cannot be sent (e.g. a header value with a newline): retrying cannot help.
             raise APIConnectionError(
@@ -199,13 +202,13 @@ def request_flow(
         yield attempts.pause(request, delay, why)
 
 
-def _too_large(response: httpx2.Response, limit: int) -> APIResponseValidationError:
+def _too_large(response: httpx2.Response, limit: int, what: str) -> APIResponseValidationError:
     return APIResponseValidationError(
         response,
         None,
         message=(
             f"The response from {response.request.url} is larger than {limit} bytes, far more than any "
-            "assistant-files answer: check that the base URL points at an assistant-files API."
+            f"{what}: check that the base URL points at an assistant-files API."
         ),
     )
 
@@ -258,25 +261,32 @@ async def read_async(response: httpx2.Response, limit: int) -> bytes:
     return _keep(response, chunks)
 
 
-class _Steps:
-    """Iterate a flow's actions (closing it on exit); ``result`` is its return value at the end."""
+A = TypeVar("A")
+T = TypeVar("T")
 
-    def __init__(self, flow: Flow) -> None:
+
+class Steps(Generic[A, T]):
+    """Iterate a generator's actions (closing it on exit); ``finished()`` is its return value.
+
+    The drivers of ``request_flow`` here and of ``poll_flow`` (``_polling``) share it.
+    """
+
+    def __init__(self, flow: Generator[A, None, T]) -> None:
         self._flow = flow
-        self.result: Result | None = None
+        self._result: list[T] = []
 
-    def __iter__(self) -> Generator[Action, None, None]:
-        self.result = yield from self._flow
+    def __iter__(self) -> Generator[A, None, None]:
+        self._result.append((yield from self._flow))
 
-    def __enter__(self) -> _Steps:
+    def __enter__(self) -> Steps[A, T]:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._flow.close()
 
-    def finished(self) -> Result:
-        assert self.result is not None, "the flow ended without a result"
-        return self.result
+    def finished(self) -> T:
+        assert self._result, "the flow ended without a result"
+        return self._result[0]
 
 
 @contextlib.contextmanager
@@ -290,7 +300,7 @@ def _outcome_of(action: Send | Read) -> Iterator[None]:
 
 def run_sync(http: httpx2.Client, flow: Flow) -> Result:
     """Drive ``flow`` with blocking I/O."""
-    with _Steps(flow) as steps:
+    with Steps(flow) as steps:
         for action in steps:
             if isinstance(action, Pause):
                 pause_sync(action.seconds)
@@ -305,7 +315,7 @@ def run_sync(http: httpx2.Client, flow: Flow) -> Result:
 
 async def run_async(http: httpx2.AsyncClient, flow: Flow) -> Result:
     """Drive ``flow`` with async I/O; cancelling the caller cancels the request in flight."""
-    with _Steps(flow) as steps:
+    with Steps(flow) as steps:
         for action in steps:
             if isinstance(action, Pause):
                 await pause_async(action.seconds)

@@ -1,25 +1,41 @@
-"""Cursor pages: one page of a listing that knows how to fetch the next.
+"""Pages: a cursor page of a listing that knows how to fetch the next, and a page that has none.
 
 A listing goes forwards with ``after=last_id``; one that was started with ``before`` goes
-backwards with ``before=first_id``. It stops when the page says ``has_more: false``, with no
-extra request (openai-python 1.20 sent one more and got an empty page back).
+backwards with ``before=first_id``. Every other query parameter (``limit``, ``order``,
+``filter``, ``purpose``, extras) is sent again for the next page. It stops when the page says
+``has_more: false``, with no extra request (openai-python 1.20 sent one more and got an empty
+page back).
+
+``SyncPage`` / ``AsyncPage`` are openai-python's pages of a list that is not paginated (a vector
+store file's content): they never fetch another page.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import httpx2
 
 from ._options import RequestOptions
 from ._response import Parser, parse_model
-from .models import ListResponse, UpstreamModel
+from .models import ListResponse, PageResponse, UpstreamModel
 
-__all__ = ["AsyncCursorPage", "AsyncPaginator", "SyncCursorPage", "list_model", "page_parser"]
+__all__ = [
+    "AsyncCursorPage",
+    "AsyncPage",
+    "AsyncPageLoader",
+    "AsyncPaginator",
+    "SyncCursorPage",
+    "SyncPage",
+    "list_model",
+    "page_parser",
+    "single_page_parser",
+]
 
 T = TypeVar("T", bound=UpstreamModel)
+T_co = TypeVar("T_co", covariant=True)
 P = TypeVar("P")
 F = TypeVar("F")
 
@@ -143,16 +159,92 @@ class AsyncCursorPage(_CursorPageBase[T]):
                 yield item
 
 
-class AsyncPaginator(Generic[T]):
-    """What async ``list()`` returns: ``await`` it for the first page, or ``async for`` over items."""
+class _SinglePageBase(Generic[T]):
+    """The fields of a page that is the whole answer."""
 
-    def __init__(self, first_page: Callable[[], Awaitable[AsyncCursorPage[T]]]) -> None:
+    def __init__(self, wire: PageResponse[T]) -> None:
+        self.object = wire.object
+        self.data: list[T] = list(wire.data)
+        self.has_more = wire.has_more
+        self.next_page = wire.next_page
+
+    def has_next_page(self) -> bool:
+        """Always ``False``: this list is not paginated (as openai-python's ``SyncPage``)."""
+        return False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(data=<{len(self.data)} items>, object={self.object!r})"
+
+
+class SyncPage(_SinglePageBase[T]):
+    """A list that is not paginated, of the sync client; iterating it yields its items."""
+
+    def iter_pages(self) -> Iterator[SyncPage[T]]:
+        """Just this page."""
+        yield self
+
+    def get_next_page(self) -> SyncPage[T]:
+        """There is none: ``RuntimeError``."""
+        raise RuntimeError(_NO_NEXT_PAGE)
+
+    def __iter__(self) -> Iterator[T]:
+        yield from self.data
+
+
+class AsyncPage(_SinglePageBase[T]):
+    """A list that is not paginated, of the async client; ``async for`` yields its items."""
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        """Just this page."""
+        yield self
+
+    async def get_next_page(self) -> AsyncPage[T]:
+        """There is none: ``RuntimeError``."""
+        raise RuntimeError(_NO_NEXT_PAGE)
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        for item in self.data:
+            yield item
+
+
+def single_page_parser(page_type: Callable[[PageResponse[T]], P], item: type[T]) -> Parser[P]:
+    """A parser that turns a list body of ``item`` objects into a page with no successor."""
+    parse_wire = parse_model(_single_page_model(item))
+
+    def parse(response: httpx2.Response, content: bytes) -> P:
+        return page_type(parse_wire(response, content))
+
+    return parse
+
+
+@functools.cache
+def _single_page_model(item: type[T]) -> type[PageResponse[T]]:
+    return cast("type[PageResponse[T]]", PageResponse.__class_getitem__(item))
+
+
+class _AsyncItems(Protocol[T_co]):
+    def __aiter__(self) -> AsyncIterator[T_co]: ...
+
+
+PageT = TypeVar("PageT", bound=_AsyncItems[Any])
+
+
+class _PendingPage(Generic[T, PageT]):
+    def __init__(self, first_page: Callable[[], Awaitable[PageT]]) -> None:
         self._first_page = first_page
 
-    def __await__(self) -> Generator[Any, None, AsyncCursorPage[T]]:
+    def __await__(self) -> Generator[Any, None, PageT]:
         return self._first_page().__await__()
 
     async def __aiter__(self) -> AsyncIterator[T]:
         page = await self
         async for item in page:
-            yield item
+            yield cast(T, item)
+
+
+class AsyncPaginator(_PendingPage[T, AsyncCursorPage[T]]):
+    """What async ``list()`` returns: ``await`` it for the first page, or ``async for`` over items."""
+
+
+class AsyncPageLoader(_PendingPage[T, AsyncPage[T]]):
+    """What async ``content()`` returns: ``await`` it for the ``AsyncPage``, or ``async for`` over items."""

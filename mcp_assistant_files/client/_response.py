@@ -9,9 +9,11 @@ demand. A raw response arrives with its body read; a streaming one reads nothing
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+import anyio
 import httpx2
 import pydantic
 
@@ -131,6 +133,12 @@ class APIResponse(_ResponseBase[R]):
         """The model (or page) the plain method would have returned."""
         return self._parse_content(self.read())
 
+    def stream_to_file(self, file: str | os.PathLike[str], *, chunk_size: int | None = None) -> None:
+        """Write the body to ``file`` chunk by chunk, without holding it all in memory."""
+        with open(file, mode="wb") as f:
+            for chunk in self.iter_bytes(chunk_size):
+                f.write(chunk)
+
     def close(self) -> None:
         """Release the connection."""
         self.http_response.close()
@@ -162,6 +170,12 @@ class AsyncAPIResponse(_ResponseBase[R]):
     async def parse(self) -> R:
         """The model (or page) the plain method would have returned."""
         return self._parse_content(await self.read())
+
+    async def stream_to_file(self, file: str | os.PathLike[str], *, chunk_size: int | None = None) -> None:
+        """Write the body to ``file`` chunk by chunk (in a worker thread), without holding it all."""
+        async with await anyio.open_file(file, mode="wb") as f:
+            async for chunk in self.iter_bytes(chunk_size):
+                await f.write(chunk)
 
     async def close(self) -> None:
         """Release the connection."""

@@ -1,15 +1,22 @@
-"""The wire contracts as JSON Schema: validate responses against the OpenAPI files' schemas.
+"""The wire contracts as JSON Schema: validate requests and responses against the OpenAPI files.
 
-Two OpenAPI 3.0 files, each OpenAI's, unchanged:
+Two OpenAPI 3.0 files, each OpenAI's (excerpted, see each file's header), with the mismatches
+between what they say and what the API (and openai-python) actually send corrected here:
 
-* ``assistant-files-v1.openapi.yaml`` (:data:`V1`, also behind the module-level functions).
-  Two known mismatches with what the API actually sent are corrected here (see
-  /work/shared/FACTS.md): ``ListAssistantFilesResponse`` requires ``items``, which the API never
-  sent (dropped); ``first_id``/``last_id`` are declared strings but were ``null`` on empty
-  pages (nullable).
-* ``vector-store-files.openapi.yaml`` (:data:`VECTOR_STORES`). Corrected likewise: the list
-  responses' ``first_id``/``last_id`` are nullable (an empty page has no first item);
-  ``OpenAIFile.purpose`` also allows ``evals`` (``POST /files`` accepts it) and its deprecated
+``assistant-files-v1.openapi.yaml`` (``V1``; see /work/shared/FACTS.md):
+
+* ``ListAssistantFilesResponse`` requires ``items``, which the API never sent: dropped.
+* ``first_id``/``last_id`` are declared strings but were ``null`` on empty pages: nullable.
+
+``vector-store-files.openapi.yaml`` (``VECTOR_STORES``; see its header and NOTES):
+
+* ``first_id``/``last_id`` of the three listings are ``null`` on an empty page: nullable.
+* ``UpdateVectorStoreRequest.expires_after`` is ``allOf: [$ref, {nullable: true}]``, which a
+  strict 3.0 reading makes not nullable; the source (3.1) means nullable, and openai-python
+  sends ``null`` to clear it: nullable.
+* ``VectorStoreFileAttributes``' ``x-propertyNames`` (3.1's ``propertyNames``, renamed for 3.0)
+  is enforced again: keys of at most 64 characters.
+* ``OpenAIFile.purpose`` also allows ``evals`` (``POST /files`` accepts it) and its deprecated
   ``status_details`` may be ``null`` (as OpenAI sends it).
 
 OpenAPI's ``nullable: true`` becomes a ``"null"`` alternative; ``example`` and ``x-*`` keys are
@@ -31,6 +38,7 @@ __all__ = [
     "CONTRACT_PATH",
     "V1",
     "VECTOR_STORES",
+    "VECTOR_STORES_PATH",
     "Contract",
     "contract",
     "jsonschema_for",
@@ -39,7 +47,10 @@ __all__ = [
     "validate",
 ]
 
-_HERE = Path(__file__).parent
+#: The OpenAPI file of the v1 assistant-files endpoints.
+CONTRACT_PATH = Path(__file__).with_name("assistant-files-v1.openapi.yaml")
+#: The OpenAPI excerpt of the vector-store and Files endpoints.
+VECTOR_STORES_PATH = Path(__file__).with_name("vector-store-files.openapi.yaml")
 
 
 def _to_jsonschema(node: Any) -> Any:
@@ -52,16 +63,20 @@ def _to_jsonschema(node: Any) -> Any:
         for key, value in node.items()
         if key not in ("nullable", "example") and not key.startswith("x-")
     }
+    if "x-propertyNames" in node:
+        out["propertyNames"] = node["x-propertyNames"]
     if node.get("nullable") is True:
         if "type" in out:
             out["type"] = [out["type"], "null"]
         if "enum" in out:
             out["enum"] = [*out["enum"], None]
+        if "type" not in out and "enum" not in out:
+            out = {"anyOf": [out, {"type": "null"}]}
     return out
 
 
 class Contract:
-    """One OpenAPI file, with its known mistakes corrected by ``correct(document)``."""
+    """One OpenAPI file: its document (corrected), its schemas as JSON Schema, its operations."""
 
     def __init__(self, path: Path, correct: Callable[[dict[str, Any]], None]) -> None:
         self.path = path
@@ -88,15 +103,16 @@ class Contract:
     def jsonschema_for(self, schema_name: str) -> dict[str, Any]:
         """A standalone JSON Schema (draft 2020-12) for ``components.schemas[schema_name]``."""
         if schema_name not in self._components:
-            known = ", ".join(sorted(self._components))
-            raise KeyError(f"no schema {schema_name!r} in the contract; known: {known}")
+            raise KeyError(
+                f"no schema {schema_name!r} in the contract; known: {', '.join(sorted(self._components))}"
+            )
         return {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$ref": f"#/components/schemas/{schema_name}",
             "components": {"schemas": self._components},
         }
 
-    @functools.cache  # noqa: B019 - two module-level instances, kept for the whole run
+    @functools.cache  # noqa: B019 - one validator per schema of a module-level contract
     def _validator(self, schema_name: str) -> jsonschema.Draft202012Validator:
         return jsonschema.Draft202012Validator(self.jsonschema_for(schema_name))
 
@@ -104,52 +120,50 @@ class Contract:
         """Raise ``jsonschema.ValidationError`` unless ``instance`` matches the named schema."""
         self._validator(schema_name).validate(instance)
 
-    def request_schema(self, operation_id: str) -> str | None:
-        """The schema name of ``operation_id``'s JSON request body, or ``None`` if it has none."""
-        return self._operation_schema(operation_id, lambda op: op.get("requestBody", {}))
+    def request_schema(self, operation_id: str, media_type: str = "application/json") -> str | None:
+        """The schema name of ``operation_id``'s request body of ``media_type``, or ``None``."""
+        return self._operation_schema(operation_id, lambda op: op.get("requestBody", {}), media_type)
 
     def response_schema(self, operation_id: str, status: int = 200) -> str | None:
         """The schema name of ``operation_id``'s JSON response for ``status``, or ``None``."""
-        return self._operation_schema(operation_id, lambda op: op.get("responses", {}).get(str(status), {}))
+        return self._operation_schema(
+            operation_id, lambda op: op.get("responses", {}).get(str(status), {}), "application/json"
+        )
 
-    def _operation_schema(self, operation_id: str, pick: Any) -> str | None:
+    def _operation_schema(self, operation_id: str, pick: Any, media_type: str) -> str | None:
         for path_item in self._raw["paths"].values():
             for operation in path_item.values():
                 if isinstance(operation, dict) and operation.get("operationId") == operation_id:
-                    ref = pick(operation).get("content", {}).get("application/json", {}).get("schema", {})
+                    ref = pick(operation).get("content", {}).get(media_type, {}).get("schema", {})
                     name = ref.get("$ref", "").rpartition("/")[2]
                     return name or None
         raise KeyError(f"no operation {operation_id!r} in the contract")
 
 
-def _nullable_ids(schemas: dict[str, Any], listing: str) -> None:
-    for name in ("first_id", "last_id"):
-        schemas[listing]["properties"][name]["nullable"] = True
-
-
 def _correct_v1(document: dict[str, Any]) -> None:
-    schemas = document["components"]["schemas"]
-    listing = schemas["ListAssistantFilesResponse"]
+    listing = document["components"]["schemas"]["ListAssistantFilesResponse"]
     listing["required"] = [name for name in listing["required"] if name != "items"]
-    _nullable_ids(schemas, "ListAssistantFilesResponse")
+    for name in ("first_id", "last_id"):
+        listing["properties"][name]["nullable"] = True
 
 
 def _correct_vector_stores(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
-    for listing in ("ListVectorStoresResponse", "ListVectorStoreFilesResponse", "ListFilesResponse"):
-        _nullable_ids(schemas, listing)
+    for listing in ("ListFilesResponse", "ListVectorStoreFilesResponse", "ListVectorStoresResponse"):
+        for name in ("first_id", "last_id"):
+            schemas[listing]["properties"][name]["nullable"] = True
     file = schemas["OpenAIFile"]["properties"]
     file["purpose"]["enum"] = [*file["purpose"]["enum"], "evals"]
     file["status_details"]["nullable"] = True
+    expires_after = schemas["UpdateVectorStoreRequest"]["properties"]["expires_after"]
+    expires_after["allOf"] = [part for part in expires_after["allOf"] if "$ref" in part]
+    expires_after["nullable"] = True
 
 
-#: The v1 assistant-files contract.
-V1 = Contract(_HERE / "assistant-files-v1.openapi.yaml", _correct_v1)
-#: The vector-store files contract (vector stores, their files and batches, the Files API).
-VECTOR_STORES = Contract(_HERE / "vector-store-files.openapi.yaml", _correct_vector_stores)
+V1 = Contract(CONTRACT_PATH, _correct_v1)
+VECTOR_STORES = Contract(VECTOR_STORES_PATH, _correct_vector_stores)
 
-#: The OpenAPI file of the v1 assistant-files endpoints.
-CONTRACT_PATH = V1.path
+# The v1 contract's functions, as the v1 tests (and the backend's) use them.
 contract = V1.document
 jsonschema_for = V1.jsonschema_for
 validate = V1.validate

@@ -6,7 +6,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["ListResponse", "UpstreamModel"]
+__all__ = ["Deletion", "ListResponse", "PageResponse", "UpstreamModel"]
 
 
 class UpstreamModel(BaseModel):
@@ -20,6 +20,13 @@ class UpstreamModel(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
 
+class Deletion(UpstreamModel):
+    """What every answer to a deletion holds (each kind adds its ``object``)."""
+
+    id: str
+    deleted: bool
+
+
 ItemT = TypeVar("ItemT", bound=UpstreamModel)
 
 
@@ -31,3 +38,15 @@ class ListResponse(UpstreamModel, Generic[ItemT]):
     first_id: str | None
     last_id: str | None
     has_more: bool
+
+
+class PageResponse(UpstreamModel, Generic[ItemT]):
+    """A list that is not paginated (openai-python's ``SyncPage``), as sent on the wire.
+
+    ``has_more`` and ``next_page`` are read when sent, but no next page is ever fetched.
+    """
+
+    object: str
+    data: list[ItemT]
+    has_more: bool | None = None
+    next_page: str | None = None
