@@ -74,7 +74,7 @@ def test_uploading_a_missing_file_or_to_an_unknown_assistant_says_why(tmp_path: 
 def test_serve_refuses_an_unknown_tool_name() -> None:
     out = run("serve", "--tools", "list_assistant_files,bogus", check=False)
     assert out.returncode == 2
-    assert "unknown tool(s) bogus" in out.stderr
+    assert "--tools: unknown name(s) bogus" in out.stderr
 
 
 def test_serve_refuses_a_public_bind_without_a_token() -> None:
@@ -211,3 +211,49 @@ def test_the_standalone_backend_ingests_files_other_processes_attach(tmp_path: P
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+def test_serve_refuses_an_unknown_toolset_and_a_missing_upload_folder(tmp_path: Path) -> None:
+    out = run("serve", "--toolsets", "vector-store-files,assistants", check=False)
+    assert out.returncode == 2
+    assert (
+        "--toolsets: unknown name(s) assistants; choose from assistant-files, vector-store-files, files"
+        in out.stderr
+    )
+    out = run("serve", "--upload-root", str(tmp_path / "nope"), check=False)
+    assert out.returncode == 2
+    assert "--upload-root" in out.stderr and "not a folder" in out.stderr
+
+
+async def _tools_over_stdio(args: list[str], env: dict[str, str]) -> set[str]:
+    from mcp import Client, StdioServerParameters
+    from mcp.client.stdio import stdio_client
+
+    params = StdioServerParameters(command=sys.executable, args=["-m", "mcp_assistant_files", *args], env=env)
+    async with Client(stdio_client(params)) as client:
+        return {tool.name for tool in (await client.list_tools()).tools}
+
+
+@pytest.mark.slow
+def test_toolsets_read_only_and_upload_root_choose_the_tools(tmp_path: Path) -> None:
+    import anyio
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MCP_ASSISTANT_FILES_"))}
+    db = ["--db", str(tmp_path / "db.sqlite3")]
+    vector = anyio.run(_tools_over_stdio, ["serve", "--toolsets", "vector-store-files", *db], env)
+    assert vector == {
+        "list_vector_stores",
+        "list_vector_store_files",
+        "get_vector_store_file",
+        "attach_vector_store_file",
+        "update_vector_store_file_attributes",
+        "detach_vector_store_file",
+    }
+    files = anyio.run(
+        _tools_over_stdio, ["serve", "--toolsets", "files", "--upload-root", str(tmp_path), *db], env
+    )
+    assert files == {"list_files", "upload_file"}
+    reading = anyio.run(
+        _tools_over_stdio, ["serve", "--read-only", "--toolsets", "files,vector-store-files", *db], env
+    )
+    assert reading == {"list_vector_stores", "list_vector_store_files", "get_vector_store_file", "list_files"}

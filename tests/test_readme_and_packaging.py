@@ -127,8 +127,8 @@ def test_the_readme_tool_table_is_the_tool_registry() -> None:
     def described(hints: Hints) -> str:
         if hints.read_only:
             return "read-only"
-        return ", ".join(
-            word for word, on in (("destructive", hints.destructive), ("idempotent", hints.idempotent)) if on
-        )
+        effects = [("destructive", hints.destructive), ("idempotent", hints.idempotent)]
+        effects.append(("not idempotent", not hints.idempotent))
+        return ", ".join(word for word, on in effects if on)
 
     assert _documented_tools() == [(spec.name, described(spec.hints)) for spec in all_specs()]

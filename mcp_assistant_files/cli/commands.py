@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import anyio
@@ -22,8 +23,10 @@ from ..server.stdio import run_stdio
 from ..service.assistant_files import AssistantFilesTools
 from ..service.catalog import TOOL_NAMES, all_specs
 from ..service.cursors import CursorCodec, secret_from_env, secret_from_file
-from ..service.declaration import ToolPolicy
+from ..service.declaration import FAMILIES, ToolPolicy
+from ..service.files import FilesTools
 from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url
+from ..service.vector_store_files import VectorStoreFilesTools
 
 __all__ = ["AUTH_TOKEN_ENV", "UsageError", "run"]
 
@@ -70,21 +73,38 @@ def run(args: argparse.Namespace) -> int:
     return data_command(args)
 
 
+def _names(flag: str, value: str | None, known: Sequence[str]) -> frozenset[str] | None:
+    """The comma-separated names of ``flag``, each one of ``known``; ``None`` when not given."""
+    if not value:
+        return None
+    names = frozenset(name.strip() for name in value.split(",") if name.strip())
+    unknown = sorted(names - set(known))
+    if unknown:
+        raise UsageError(f"{flag}: unknown name(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    return names
+
+
 def _policy(args: argparse.Namespace) -> ToolPolicy:
-    tools = None
-    if args.tools:
-        tools = frozenset(t.strip() for t in args.tools.split(",") if t.strip())
-        unknown = sorted(tools - set(TOOL_NAMES))
-        if unknown:
-            raise UsageError(
-                f"--tools: unknown tool(s) {', '.join(unknown)}; choose from {', '.join(TOOL_NAMES)}"
-            )
+    toolsets = _names("--toolsets", args.toolsets, FAMILIES)
     policy = ToolPolicy(
-        read_only=args.read_only, tools=tools, allowed_assistants=frozenset(args.allow_assistant)
+        read_only=args.read_only,
+        tools=_names("--tools", args.tools, TOOL_NAMES),
+        toolsets=frozenset(family for family in FAMILIES if toolsets is None or family in toolsets),
+        allowed_assistants=frozenset(args.allow_assistant),
+        allowed_vector_stores=frozenset(args.allow_vector_store),
     )
     if not any(policy.allows(spec) for spec in all_specs()):
-        raise UsageError("--tools and --read-only leave no tool to serve")
+        raise UsageError("--toolsets, --tools and --read-only leave no tool to serve")
     return policy
+
+
+def _upload_root(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    root = Path(value).expanduser()
+    if not root.is_dir():
+        raise UsageError(f"--upload-root {value}: not a folder; give the folder upload_file may read from")
+    return root.resolve()
 
 
 def secret_from_environment(name: str) -> str | None:
@@ -126,6 +146,7 @@ def serve(args: argparse.Namespace) -> int:
     api_key = secret_from_environment("OPENAI_API_KEY")
     configure_logging(args.log_level, secrets=[s for s in (token, api_key) if s])
     policy = _policy(args)
+    upload_root = _upload_root(args.upload_root)
     http = args.transport != "stdio"
     if http and not is_loopback(args.host) and not token and not args.insecure_no_auth:
         raise UsageError(
@@ -139,10 +160,15 @@ def serve(args: argparse.Namespace) -> int:
     except (BaseUrlError, StoreError) as err:
         raise UsageError(str(err)) from None
     announce("mcp-assistant-files %s: upstream is %s", __version__, upstream.location)
-    service = AssistantFilesTools(
-        client=upstream.client, codec=CursorCodec(secret), policy=policy, upstream_label=upstream.label
+    codec, label = CursorCodec(secret), upstream.label
+    server = build_server(
+        AssistantFilesTools(client=upstream.client, codec=codec, policy=policy, upstream_label=label),
+        VectorStoreFilesTools(client=upstream.openai, codec=codec, policy=policy, upstream_label=label),
+        FilesTools(
+            client=upstream.openai, codec=codec, policy=policy, upstream_label=label, upload_root=upload_root
+        ),
+        redact=[s for s in (token,) if s],
     )
-    server = build_server(service, redact=[s for s in (token,) if s])
     if not http:
         anyio.run(run_stdio, server, upstream)
         return 0

@@ -9,6 +9,7 @@ from ..backend.ingestion import DEFAULT_POLL_INTERVAL
 from ..client import DEFAULT_MAX_RETRIES
 from ..contract import DEFAULT_PAGE_LIMIT
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
+from ..service.declaration import FAMILIES
 
 __all__ = ["build_parser"]
 
@@ -102,9 +103,19 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help=f"register only the read-only tools ({', '.join(READ_ONLY_TOOLS)})",
     )
     p.add_argument(
+        "--toolsets",
+        help=f"comma-separated tool families to register (default: all of {', '.join(FAMILIES)})",
+    )
+    p.add_argument(
         "--tools", help=f"comma-separated tools to register (default: all of {', '.join(TOOL_NAMES)})"
     )
     _repeated_flag(p, "--allow-assistant", "ID", "only these assistants may be used (default: any)")
+    _repeated_flag(p, "--allow-vector-store", "ID", "only these vector stores may be used (default: any)")
+    p.add_argument(
+        "--upload-root",
+        metavar="DIR",
+        help="offer upload_file, reading only files inside DIR (default: no upload_file tool)",
+    )
     _repeated_flag(p, "--allowed-host", "HOST", "extra Host header accepted on HTTP, 'name' or 'name:port'")
     _repeated_flag(
         p, "--allowed-origin", "ORIGIN", "extra Origin accepted on HTTP, e.g. https://app.example.com"

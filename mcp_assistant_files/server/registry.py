@@ -14,12 +14,10 @@ from .sdk import make_tool
 __all__ = ["INSTRUCTIONS", "build_server"]
 
 INSTRUCTIONS = """\
-Manage the files attached to OpenAI-style (v1) assistants.
-- list_assistant_files returns one page. When next_cursor is not null, call it again with the same \
-assistant_id, order and limit and cursor=next_cursor to get the next page; previous_cursor goes back. \
-Cursors are opaque: pass them exactly as returned; omit cursor to start from the first page.
-- get_assistant_file checks one attachment; attach_assistant_file and detach_assistant_file change \
-them (attach is idempotent; detach keeps the file itself).
+Manage the files an assistant searches.
+- Listing tools return one page. When next_cursor is set, call the tool again with the same arguments and \
+cursor=next_cursor for the next page; previous_cursor goes back. Cursors are opaque: pass them exactly as \
+returned; omit cursor to start from the first page. Every result says its next_step.
 - Errors say what to do next: follow them.
 """
 
@@ -30,16 +28,20 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
     ``redact`` lists secrets (besides each upstream key) that must never appear in a result.
     """
     tools: list[Tool] = []
+    guides = []
     for family in families:
         secrets = (*redact, family.client.api_key or "")
         for spec in family.specs():
             if family.policy.allows(spec) and family.offers(spec):
                 tools.append(make_tool(spec, getattr(family, spec.method), secrets=secrets))
+                if family.instructions not in guides:
+                    guides.append(family.instructions)
     return MCPServer(
         "mcp-assistant-files",
         title="Assistant files",
-        description="List, get, attach and detach the files of OpenAI-style (v1) assistants.",
-        instructions=INSTRUCTIONS,
+        description="List, get, attach and detach the files an assistant searches: vector stores, uploaded files "
+        "and v1 assistants.",
+        instructions=INSTRUCTIONS + "\n".join(guides) + "\n",
         version=__version__,
         log_level="WARNING",
         tools=tools,

@@ -102,6 +102,10 @@ class AssistantFilesTools(ToolFamily):
     """The v1 assistant-files tools over one upstream client (shared by every session of the process)."""
 
     family = "assistant-files"
+    instructions = (
+        "- v1 assistants: list_assistant_files returns one page; get_assistant_file checks one attachment; "
+        "attach_assistant_file and detach_assistant_file change them (both idempotent; detach keeps the file)."
+    )
 
     client: AsyncAssistantsClient
     codec: CursorCodec

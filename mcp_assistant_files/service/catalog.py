@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from .assistant_files import AssistantFilesTools
 from .declaration import ToolFamily, ToolSpec
+from .files import FilesTools
+from .vector_store_files import VectorStoreFilesTools
 
 __all__ = ["FAMILY_CLASSES", "READ_ONLY_TOOLS", "TOOL_NAMES", "all_specs"]
 
-FAMILY_CLASSES: tuple[type[ToolFamily], ...] = (AssistantFilesTools,)
+FAMILY_CLASSES: tuple[type[ToolFamily], ...] = (AssistantFilesTools, VectorStoreFilesTools, FilesTools)
 
 
 def all_specs() -> tuple[ToolSpec, ...]:

@@ -112,6 +112,8 @@ class ToolFamily:
     """Base of the classes whose decorated methods are tools (one class per family)."""
 
     family: ClassVar[Family]
+    instructions: ClassVar[str]
+    """How the family's tools work together, for the server's instructions to the model."""
     client: _Upstream
     policy: ToolPolicy
 

@@ -102,6 +102,10 @@ class FilesTools(ToolFamily):
     """The Files API tools over one upstream client (an ``AsyncOpenAIClient``)."""
 
     family = "files"
+    instructions = (
+        "- Uploaded files: list_files (optionally by purpose); upload_file, when offered, uploads a file from the "
+        "server's upload folder; attach the result to a vector store."
+    )
 
     client: Any
     codec: CursorCodec

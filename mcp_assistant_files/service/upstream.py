@@ -11,12 +11,14 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2
 
 from ..backend import Ingestor, Store, create_app, default_db_path, open_store
-from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient
+from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient, AsyncOpenAIClient
+from ..client._base import DEFAULT_LIMITS
 
 __all__ = [
     "LOCAL_BASE_URL",
@@ -76,17 +78,19 @@ def check_base_url(url: str, source: str = "the base URL") -> str:
 
 @dataclass
 class Upstream:
-    """The client the tools use, labels for agents and the operator, and what to close at shutdown.
+    """The clients the tools use, labels for agents and the operator, and what to close at shutdown.
 
-    ``label`` appears in messages to agents (possibly remote ones), so it holds no host path;
-    ``location`` is for the operator's start-up line on stderr.
+    ``client`` (v1 assistant files) and ``openai`` (vector stores and the Files API) share one
+    connection pool, ``http``. ``label`` appears in messages to agents (possibly remote ones), so
+    it holds no host path; ``location`` is for the operator's start-up line on stderr.
     """
 
     client: AsyncAssistantsClient
+    openai: AsyncOpenAIClient
     label: str
     location: str
+    http: httpx2.AsyncClient
     store: Store | None = None
-    http: httpx2.AsyncClient | None = None
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -99,9 +103,7 @@ class Upstream:
 
     async def aclose(self) -> None:
         """Close the connections and, for the local backend, the database."""
-        await self.client.aclose()
-        if self.http is not None:
-            await self.http.aclose()
+        await self.http.aclose()
         if self.store is not None:
             self.store.close()
 
@@ -116,23 +118,20 @@ def open_upstream(
 ) -> Upstream:
     """An upstream for ``base_url``, or the embedded backend on ``db`` when it is ``None``."""
     if base_url is not None:
-        client = AsyncAssistantsClient(
-            base_url=base_url, max_retries=max_retries, total_timeout=TOOL_CALL_BUDGET
-        )
+        http = httpx2.AsyncClient(limits=DEFAULT_LIMITS)
+        settings: dict[str, Any] = {"base_url": base_url}
+        store = None
+    else:
+        # No attachment cap here: the point of the local backend is to hold real collections.
+        store = open_store(db or None, max_files_per_assistant=0)
+        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=create_app(store)))
+        # api_key="" keeps OPENAI_API_KEY (meant for a real upstream) off the local backend.
+        settings = {"base_url": LOCAL_BASE_URL, "api_key": ""}
+    settings |= {"max_retries": max_retries, "http_client": http, "total_timeout": TOOL_CALL_BUDGET}
+    client = AsyncAssistantsClient(**settings)
+    openai = AsyncOpenAIClient(**settings)
+    if store is None:
         label = f"the upstream at {client.display_url}"
-        return Upstream(client, label, label)
-    # No attachment cap here: the point of the local backend is to hold real collections.
-    store = open_store(db or None, max_files_per_assistant=0)
-    path = db or default_db_path()
-    http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=create_app(store)))
-    # api_key="" keeps OPENAI_API_KEY (meant for a real upstream) off the local backend.
-    client = AsyncAssistantsClient(
-        base_url=LOCAL_BASE_URL,
-        api_key="",
-        max_retries=max_retries,
-        http_client=http,
-        total_timeout=TOOL_CALL_BUDGET,
-    )
-    return Upstream(
-        client, "the embedded local backend", f"the embedded local backend (database {path})", store, http
-    )
+        return Upstream(client, openai, label, label, http)
+    where = f"the embedded local backend (database {db or default_db_path()})"
+    return Upstream(client, openai, "the embedded local backend", where, http, store)

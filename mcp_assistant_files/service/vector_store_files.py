@@ -19,7 +19,7 @@ import anyio
 from pydantic import Field
 
 from ..client import NOT_GIVEN, AssistantFilesError
-from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, Order
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_ATTRIBUTES, Order
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
 from .fields import cursor_field, id_field, limit_field, order_field
@@ -60,7 +60,7 @@ NewAttributes = Annotated[
     Field(
         description="Up to 16 key-value pairs for search filters: keys up to 64 characters, values a string "
         "(up to 512 characters), a number or a boolean.",
-        max_length=16,
+        max_length=MAX_ATTRIBUTES,
     ),
 ]
 Wait = Annotated[
@@ -87,6 +87,11 @@ class VectorStoreFilesTools(ToolFamily):
     """The vector-store tools over one upstream client (an ``AsyncOpenAIClient``)."""
 
     family = "vector-store-files"
+    instructions = (
+        "- Vector stores hold the files file search reads: list_vector_stores, then list_vector_store_files "
+        "(filter by status to find failed files); attach_vector_store_file waits until the file is processed "
+        "and says why one failed; update_vector_store_file_attributes and detach_vector_store_file (keeps the file)."
+    )
 
     client: Any
     codec: CursorCodec
@@ -275,7 +280,7 @@ class VectorStoreFilesTools(ToolFamily):
         self,
         vector_store_id: VectorStoreId,
         file_id: FileId,
-        attributes: Annotated[Attributes, Field(description=_ATTRIBUTES_HELP, max_length=16)],
+        attributes: Annotated[Attributes, Field(description=_ATTRIBUTES_HELP, max_length=MAX_ATTRIBUTES)],
     ) -> VectorStoreFileResult:
         """Replace the file's attributes."""
         updated = await self._upstream(

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, WithJsonSchema
 
-from ..contract import Order
+from ..contract import MAX_ATTRIBUTE_KEY_CHARS, MAX_ATTRIBUTE_VALUE_CHARS, MAX_ATTRIBUTES, Order
 
 __all__ = [
     "AttributeValue",
@@ -31,12 +31,29 @@ NextStep = Annotated[str, Field(description="What to do next, in one sentence.")
 Status = Literal["in_progress", "completed", "cancelled", "failed"]
 
 AttributeValue = Annotated[
-    str | float | bool,
+    Annotated[str, Field(max_length=MAX_ATTRIBUTE_VALUE_CHARS)] | bool | int | float,
     WithJsonSchema(
-        {"type": ["string", "number", "boolean"], "description": "A string (up to 512), number or boolean."}
+        {
+            "type": ["string", "number", "boolean"],
+            "description": "A string (up to 512 characters), number or boolean.",
+        }
     ),
 ]
-Attributes = dict[str, AttributeValue]
+AttributeKey = Annotated[str, Field(min_length=1, max_length=MAX_ATTRIBUTE_KEY_CHARS)]
+Attributes = Annotated[
+    dict[AttributeKey, AttributeValue],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "maxProperties": MAX_ATTRIBUTES,
+            "propertyNames": {"maxLength": MAX_ATTRIBUTE_KEY_CHARS, "minLength": 1},
+            "additionalProperties": {
+                "type": ["string", "number", "boolean"],
+                "description": "A string (up to 512 characters), number or boolean.",
+            },
+        }
+    ),
+]
 
 
 class FileCounts(BaseModel):

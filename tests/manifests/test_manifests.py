@@ -25,6 +25,7 @@ import yaml
 
 from mcp_assistant_files import __version__
 from mcp_assistant_files.cli import build_parser
+from mcp_assistant_files.service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ROOT / "manifests"
@@ -34,9 +35,8 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 PROGRAM = "mcp-assistant-files"
 REGISTRY_NAME = "io.github.mcp-assistant-files/mcp-assistant-files"
 SERVER_SCHEMA_URL = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json"
-TOOLS = frozenset(
-    {"list_assistant_files", "get_assistant_file", "attach_assistant_file", "detach_assistant_file"}
-)
+# Every tool but upload_file, which is offered only with --upload-root (no manifest passes it).
+TOOLS = frozenset(TOOL_NAMES) - {"upload_file"}
 
 
 # The CLI as designed (mcp_assistant_files/cli.py is still being written): every flag a
@@ -476,7 +476,5 @@ def test_manifest_command_answers_initialize_and_lists_the_tools(manifest: str, 
     script = Path(sys.executable).with_name(PROGRAM)
     env = {key: re.sub(r"\$\{[^}]*\}", "", value) for key, value in manifest_env.items()}
     env["MCP_ASSISTANT_FILES_DB"] = str(tmp_path / "assistant-files.sqlite3")
-    expected = (
-        {t for t in TOOLS if not t.startswith(("attach_", "detach_"))} if "--read-only" in args else TOOLS
-    )
+    expected = TOOLS & set(READ_ONLY_TOOLS) if "--read-only" in args else TOOLS
     assert anyio.run(_tool_names_over_stdio, str(script), args, env) == expected

@@ -79,8 +79,8 @@ async def test_every_property_has_a_description_and_inputs_have_limits(world: Wo
         inputs = definition["inputSchema"]
         assert inputs["additionalProperties"] is False
         for prop, schema in inputs["properties"].items():
-            if schema["type"] == "string" and prop != "order":
-                assert "maxLength" in schema, (name, prop)
+            if schema["type"] == "string":
+                assert {"maxLength", "enum", "pattern"} & set(schema), (name, prop)
             if prop.endswith("_id"):
                 assert schema["pattern"] and schema["minLength"] == 1
     listing = (await definitions(world))["list_assistant_files"]["inputSchema"]["properties"]
@@ -99,6 +99,14 @@ async def test_every_tool_has_a_title_and_all_four_hints(world: World) -> None:
         "get_assistant_file": (True, False, True),
         "attach_assistant_file": (False, False, True),
         "detach_assistant_file": (False, True, True),
+        "list_vector_stores": (True, False, True),
+        "list_vector_store_files": (True, False, True),
+        "get_vector_store_file": (True, False, True),
+        "attach_vector_store_file": (False, False, True),
+        "update_vector_store_file_attributes": (False, True, True),
+        "detach_vector_store_file": (False, True, True),
+        "list_files": (True, False, True),
+        "upload_file": (False, False, False),
     }
     for name, definition in (await definitions(world)).items():
         assert definition["title"]

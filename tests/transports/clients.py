@@ -12,13 +12,16 @@ from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp_types import CallToolResult, TextContent
 
+from mcp_assistant_files.service.catalog import TOOL_NAMES as ALL_TOOLS
+
 from .serving import Served
 
 __all__ = ["MODES", "PROTOCOL", "TOOL_NAMES", "connect", "text_of", "walk"]
 
 MODES = ("auto", "legacy")
 PROTOCOL = {"auto": "2026-07-28", "legacy": "2025-11-25"}
-TOOL_NAMES = {"list_assistant_files", "get_assistant_file", "attach_assistant_file", "detach_assistant_file"}
+# Every tool a default `serve` offers (upload_file needs --upload-root).
+TOOL_NAMES = set(ALL_TOOLS) - {"upload_file"}
 MAX_PAGES = 20
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import anyio
 import pytest
 
+from mcp_assistant_files.service.catalog import READ_ONLY_TOOLS
+
 from .clients import MODES, connect, text_of
 from .conftest import Fleet
 from .serving import free_port, run_to_exit
@@ -23,7 +25,7 @@ async def test_read_only_serves_list_and_get_and_has_no_attach(mode: str, fleet:
             attach = await client.call_tool(
                 "attach_assistant_file", {"assistant_id": seeded.assistant_id, "file_id": seeded.file_ids[0]}
             )
-    assert names == {"list_assistant_files", "get_assistant_file"}
+    assert names == set(READ_ONLY_TOOLS)
     assert attach.is_error
     assert "Unknown tool" in text_of(attach) and "attach_assistant_file" in text_of(attach)
 

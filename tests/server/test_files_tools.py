@@ -1,0 +1,103 @@
+"""The Files API tools: list_files pages forward by purpose; upload_file reads only inside its folder."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import World, text_of
+
+pytestmark = pytest.mark.anyio
+
+
+def content(result: Any) -> dict[str, Any]:
+    assert not result.is_error, text_of(result)
+    assert result.structured_content is not None
+    assert json.loads(text_of(result)) == result.structured_content
+    structured: dict[str, Any] = result.structured_content
+    return structured
+
+
+async def test_list_files_pages_forward_by_purpose(world: World) -> None:
+    made = [world.store.create_file(f"f{n}.txt", b"x", "assistants")["id"] for n in range(12)]
+    world.store.create_file("train.jsonl", b"{}", "fine-tune")
+    async with world.connect() as client:
+        seen: list[str] = []
+        args: dict[str, Any] = {"purpose": "assistants", "limit": 5, "order": "asc"}
+        page = content(await client.call_tool("list_files", args))
+        while True:
+            assert "previous_cursor" not in page, "the Files API cannot page back"
+            assert all(f["purpose"] == "assistants" for f in page["files"])
+            seen += [f["id"] for f in page["files"]]
+            if not page.get("next_cursor"):
+                break
+            page = content(await client.call_tool("list_files", {**args, "cursor": page["next_cursor"]}))
+        other = await client.call_tool(
+            "list_files", {"purpose": "fine-tune", "cursor": page.get("next_cursor") or ""}
+        )
+    assert seen == made
+    assert content(other)["files"][0]["filename"] == "train.jsonl"
+
+
+async def test_upload_file_uploads_from_the_folder_and_the_file_can_be_attached(world: World) -> None:
+    (world.uploads / "docs").mkdir()
+    (world.uploads / "docs" / "guide.md").write_text("# Guide\n\nUse the tools.\n")
+    store_id: str = world.store.create_vector_store("docs")["id"]
+    async with world.connect() as client:
+        uploaded = content(await client.call_tool("upload_file", {"path": "docs/guide.md"}))
+        assert (uploaded["filename"], uploaded["purpose"], uploaded["bytes"]) == (
+            "guide.md",
+            "assistants",
+            24,
+        )
+        again = content(
+            await client.call_tool("upload_file", {"path": str(world.uploads / "docs" / "guide.md")})
+        )
+        assert again["id"] != uploaded["id"]
+        attached = content(
+            await client.call_tool(
+                "attach_vector_store_file", {"vector_store_id": store_id, "file_id": uploaded["id"]}
+            )
+        )
+    assert attached["status"] == "completed"
+
+
+@pytest.mark.parametrize(
+    ("make", "path", "expected"),
+    [
+        (None, "../secret.txt", "outside the upload folder"),
+        (None, "/etc/passwd", "outside the upload folder"),
+        ("link-out", "link.txt", "outside the upload folder"),
+        ("dir", "folder", "not a regular file"),
+        ("empty", "empty.txt", "is empty"),
+        (None, "missing.txt", "There is no file 'missing.txt'"),
+        (None, "a\x00b", "NUL"),
+    ],
+)
+async def test_upload_file_refuses_anything_but_a_file_inside_the_folder(
+    world: World, tmp_path: Path, make: str | None, path: str, expected: str
+) -> None:
+    (tmp_path / "secret.txt").write_text("secret")
+    if make == "link-out":
+        os.symlink(tmp_path / "secret.txt", world.uploads / "link.txt")
+    elif make == "dir":
+        (world.uploads / "folder").mkdir()
+    elif make == "empty":
+        (world.uploads / "empty.txt").write_bytes(b"")
+    before = world.store.list_files()["data"]
+    async with world.connect() as client:
+        refused = await client.call_tool("upload_file", {"path": path})
+    assert refused.is_error
+    assert expected in text_of(refused), text_of(refused)
+    assert "secret" not in text_of(refused).replace("secret.txt", "")
+    assert world.store.list_files()["data"] == before, "nothing was uploaded"
+
+
+async def test_upload_file_is_offered_only_with_an_upload_folder(world: World) -> None:
+    async with world.connect(upload_root=None) as client:
+        names = {tool.name for tool in (await client.list_tools()).tools}
+    assert "list_files" in names and "upload_file" not in names
