@@ -9,7 +9,7 @@ from mcp.server.mcpserver.tools import Tool
 
 from .._version import __version__
 from ..service.declaration import ToolFamily
-from .sdk import make_tool
+from .sdk import advertise_only_what_exists, make_tool
 
 __all__ = ["INSTRUCTIONS", "build_server"]
 
@@ -28,6 +28,7 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
     """The MCP server exposing the tools each family's ``policy`` allows.
 
     ``redact`` lists secrets (besides each upstream key) that must never appear in a result.
+    Capabilities follow what is registered: tools now; resources or prompts once some exist.
     """
     tools: list[Tool] = []
     for family in families:
@@ -35,7 +36,7 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
         for spec in family.specs():
             if family.policy.allows(spec):
                 tools.append(make_tool(spec, getattr(family, spec.method), secrets=secrets))
-    return MCPServer(
+    server = MCPServer(
         "mcp-assistant-files",
         title="Assistant files",
         description="List, get, attach and detach the files of OpenAI-style (v1) assistants.",
@@ -44,3 +45,4 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
         log_level="WARNING",
         tools=tools,
     )
+    return advertise_only_what_exists(server)
