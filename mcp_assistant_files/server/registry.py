@@ -15,9 +15,9 @@ __all__ = ["INSTRUCTIONS", "build_server"]
 
 INSTRUCTIONS = """\
 Manage the files attached to OpenAI-style (v1) assistants.
-- list_assistant_files returns one page. When next_cursor is not null, call it again with the same \
+- list_assistant_files returns one page. When the result has next_cursor, call it again with the same \
 assistant_id, order and limit and cursor=next_cursor to get the next page; previous_cursor goes back. \
-Cursors are opaque: pass them exactly as returned; omit cursor to start from the first page.
+Cursors are opaque: pass them exactly as returned; omit cursor (or send "") to start from the first page.
 - get_assistant_file checks one attachment; attach_assistant_file and detach_assistant_file change \
 them (attach is idempotent; detach keeps the file itself).
 - Errors say what to do next: follow them.

@@ -6,6 +6,10 @@ which several hosts reject, and MCP Inspector ``--strict`` warns about ``"type":
 turn every optional into plain ``T``: on input "null" only ever means "leave it out"; on output
 a field without a value is absent (results are dumped without ``None``), so an optional output
 field must have a default and is not ``required``.
+
+Input schemas also say each default in the description ("Default: 20."): hosts in OpenAI strict
+mode drop ``default`` and make every argument required, so the model must pick a value; told
+the default, it sends the value that means "as if omitted".
 """
 
 from __future__ import annotations
@@ -17,9 +21,12 @@ __all__ = ["flatten_input", "flatten_output"]
 
 
 def flatten_input(schema: dict[str, Any]) -> dict[str, Any]:
-    """An input schema with no ``$ref``/``anyOf``; unknown properties are refused."""
+    """An input schema with no ``$ref``/``anyOf``, each default also in words; unknown properties are refused."""
     flat = _flatten(schema)
     flat["additionalProperties"] = False
+    for prop in flat.get("properties", {}).values():
+        if "default" in prop:
+            prop["description"] = f"{prop.get('description', '')} Default: {prop['default']}.".lstrip()
     return flat
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from mcp_assistant_files.service.catalog import TOOL_NAMES
+from mcp_assistant_files.service.fields import ID_PATTERN
 
 from .conftest import World
 
@@ -79,10 +81,14 @@ async def test_every_property_has_a_description_and_inputs_have_limits(world: Wo
         inputs = definition["inputSchema"]
         assert inputs["additionalProperties"] is False
         for prop, schema in inputs["properties"].items():
-            if schema["type"] == "string" and prop != "order":
-                assert "maxLength" in schema, (name, prop)
+            # Every converter keeps pattern and enum; OpenAI strict mode takes no min/maxLength.
+            assert not {"minLength", "maxLength"} & set(schema), (name, prop)
+            if schema["type"] == "string":
+                assert "enum" in schema or re.search(r"\{\d+,\d+\}\$$", schema["pattern"]), (name, prop)
             if prop.endswith("_id"):
-                assert schema["pattern"] and schema["minLength"] == 1
+                assert schema["pattern"] == ID_PATTERN
+            if "default" in schema:
+                assert schema["description"].endswith(f" Default: {schema['default']}."), (name, prop)
     listing = (await definitions(world))["list_assistant_files"]["inputSchema"]["properties"]
     assert (listing["limit"]["minimum"], listing["limit"]["maximum"], listing["limit"]["default"]) == (
         1,
