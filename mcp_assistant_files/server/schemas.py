@@ -21,9 +21,14 @@ __all__ = ["flatten_input", "flatten_output"]
 
 
 def flatten_input(schema: dict[str, Any]) -> dict[str, Any]:
-    """An input schema with no ``$ref``/``anyOf``, each default also in words; unknown properties are refused."""
+    """An input schema with no ``$ref``/``anyOf``, each default also in words, and no ``additionalProperties``.
+
+    The server refuses unknown arguments itself, with a sentence naming the accepted ones. The
+    schema does not say ``"additionalProperties": false``: google-genai's MCP adapter (3.6)
+    crashes on that boolean, and every OpenAI-strict converter adds it by itself.
+    """
     flat = _flatten(schema)
-    flat["additionalProperties"] = False
+    flat.pop("additionalProperties", None)
     for prop in flat.get("properties", {}).values():
         if "default" in prop:
             prop["description"] = f"{prop.get('description', '')} Default: {prop['default']}.".lstrip()

@@ -74,7 +74,7 @@ def test_the_sdk_tool_still_has_what_the_adapter_overrides_and_sets() -> None:
 def test_the_adapter_publishes_flat_schemas_through_the_sdk_fields() -> None:
     tool = make_tool(SPEC, echo, secrets=())
     assert isinstance(tool, StrictTool)
-    assert tool.parameters["additionalProperties"] is False
+    assert "additionalProperties" not in tool.parameters
     assert tool.output_schema is tool.fn_metadata.output_schema
     assert tool.output_schema is not None
     assert tool.output_schema["properties"]["note"]["type"] == "string"
