@@ -31,6 +31,7 @@ import pytest
 from mcp_assistant_files import __version__
 from mcp_assistant_files.service.catalog import all_specs
 
+from ..transports.clients import tool_names_over_stdio
 from ..transports.serving import CLEAN_ENV
 from .toolchain import ROOT, unavailable
 
@@ -136,18 +137,6 @@ def uvx(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str,
         timeout=600,
     )
     return uvx_path, wheel, env
-
-
-async def tool_names_over_stdio(command: str, args: list[str], env: dict[str, str]) -> set[str]:
-    from mcp.client.session import ClientSession
-    from mcp.client.stdio import StdioServerParameters, stdio_client
-
-    params = StdioServerParameters(command=command, args=args, env=env)
-    with anyio.fail_after(120):
-        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
-            await session.initialize()
-            result = await session.list_tools()
-    return {tool.name for tool in result.tools}
 
 
 @pytest.mark.parametrize("launch", launches(), ids=lambda launch: f"{launch.where}: {' '.join(launch.argv)}")

@@ -26,6 +26,8 @@ import yaml
 from mcp_assistant_files import __version__
 from mcp_assistant_files.cli import build_parser
 
+from ..transports.clients import tool_names_over_stdio
+
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ROOT / "manifests"
 KUBERNETES = MANIFESTS / "kubernetes"
@@ -464,18 +466,6 @@ def test_nginx_balances_two_replicas_and_streams_mcp_unbuffered() -> None:
 # -- live: each manifest's command answers over stdio ----------------------------------------
 
 
-async def _tool_names_over_stdio(command: str, args: list[str], env: dict[str, str]) -> set[str]:
-    from mcp.client.session import ClientSession
-    from mcp.client.stdio import StdioServerParameters, stdio_client
-
-    params = StdioServerParameters(command=command, args=args, env=env)
-    with anyio.fail_after(30):
-        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
-            await session.initialize()
-            result = await session.list_tools()
-    return {tool.name for tool in result.tools}
-
-
 @pytest.mark.parametrize("manifest", sorted(stdio_launches()))
 def test_manifest_command_answers_initialize_and_lists_the_tools(manifest: str, tmp_path: Path) -> None:
     # The console script of this environment, with the manifest's arguments and environment as
@@ -488,4 +478,4 @@ def test_manifest_command_answers_initialize_and_lists_the_tools(manifest: str, 
     expected = (
         {t for t in TOOLS if not t.startswith(("attach_", "detach_"))} if "--read-only" in args else TOOLS
     )
-    assert anyio.run(_tool_names_over_stdio, str(script), args, env) == expected
+    assert anyio.run(tool_names_over_stdio, str(script), args, env) == expected
