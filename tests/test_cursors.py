@@ -210,7 +210,7 @@ def test_cursor_for_another_assistant_is_rejected_with_the_foreign_message() -> 
     assert info.value.reason == "foreign_listing"
     assert str(info.value) == (
         "cursor belongs to another assistant's file listing: call list_assistant_files again without "
-        "`cursor` to start over for this assistant"
+        "`cursor` to start over for this assistant."
     )
 
 
@@ -243,7 +243,7 @@ def test_cursor_is_accepted_until_its_ttl_and_rejected_after() -> None:
     assert info.value.reason == "expired"
     assert str(info.value) == (
         "cursor expired (cursors are valid for 1 hour): "
-        "call list_assistant_files again without `cursor` to start over"
+        "call list_assistant_files again without `cursor` to start over."
     )
 
 

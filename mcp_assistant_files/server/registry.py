@@ -9,7 +9,7 @@ from mcp.server.mcpserver.tools import Tool
 
 from .._version import __version__
 from ..service.declaration import ToolFamily
-from .sdk import make_tool
+from .sdk import advertise_only_what_exists, make_tool
 
 __all__ = ["INSTRUCTIONS", "build_server"]
 
@@ -17,7 +17,7 @@ INSTRUCTIONS = """\
 Manage the files an assistant searches.
 - Listing tools return one page. When next_cursor is set, call the tool again with the same arguments and \
 cursor=next_cursor for the next page; previous_cursor goes back. Cursors are opaque: pass them exactly as \
-returned; omit cursor to start from the first page. Every result says its next_step.
+returned; omit cursor (or send "") to start from the first page. Every result says its next_step.
 - Errors say what to do next: follow them.
 """
 
@@ -26,6 +26,7 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
     """The MCP server exposing the tools each family's ``policy`` allows.
 
     ``redact`` lists secrets (besides each upstream key) that must never appear in a result.
+    Capabilities follow what is registered: tools now; resources or prompts once some exist.
     """
     tools: list[Tool] = []
     guides = []
@@ -36,7 +37,7 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
                 tools.append(make_tool(spec, getattr(family, spec.method), secrets=secrets))
                 if family.instructions not in guides:
                     guides.append(family.instructions)
-    return MCPServer(
+    server = MCPServer(
         "mcp-assistant-files",
         title="Assistant files",
         description="List, get, attach and detach the files an assistant searches: vector stores, uploaded files "
@@ -46,3 +47,4 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
         log_level="WARNING",
         tools=tools,
     )
+    return advertise_only_what_exists(server)

@@ -6,6 +6,10 @@ which several hosts reject, and MCP Inspector ``--strict`` warns about ``"type":
 turn every optional into plain ``T``: on input "null" only ever means "leave it out"; on output
 a field without a value is absent (results are dumped without ``None``), so an optional output
 field must have a default and is not ``required``.
+
+Input schemas also say each default in the description ("Default: 20."): hosts in OpenAI strict
+mode drop ``default`` and make every argument required, so the model must pick a value; told
+the default, it sends the value that means "as if omitted".
 """
 
 from __future__ import annotations
@@ -17,10 +21,30 @@ __all__ = ["flatten_input", "flatten_output"]
 
 
 def flatten_input(schema: dict[str, Any]) -> dict[str, Any]:
-    """An input schema with no ``$ref``/``anyOf``; unknown properties are refused."""
+    """An input schema with no ``$ref``/``anyOf``, each default also in words, and no ``additionalProperties``.
+
+    The server refuses unknown arguments itself, with a sentence naming the accepted ones. The
+    schema does not say ``"additionalProperties": false``: google-genai's MCP adapter (3.6)
+    crashes on that boolean, and every OpenAI-strict converter adds it by itself.
+    """
     flat = _flatten(schema)
-    flat["additionalProperties"] = False
+    _open_objects(flat)
+    for prop in flat.get("properties", {}).values():
+        if "default" in prop:
+            prop["description"] = f"{prop.get('description', '')} Default: {prop['default']}.".lstrip()
     return flat
+
+
+def _open_objects(node: Any) -> None:
+    """Drop every ``"additionalProperties": false`` (a nested model's too); validation still refuses extras."""
+    if isinstance(node, dict):
+        if node.get("additionalProperties") is False:
+            del node["additionalProperties"]
+        for value in node.values():
+            _open_objects(value)
+    elif isinstance(node, list):
+        for item in node:
+            _open_objects(item)
 
 
 def flatten_output(schema: dict[str, Any]) -> dict[str, Any]:
@@ -42,10 +66,11 @@ def _flatten(schema: dict[str, Any]) -> dict[str, Any]:
             target = copy.deepcopy(defs[node["$ref"].removeprefix("#/$defs/")])
             return walk({**target, **{k: v for k, v in node.items() if k != "$ref"}})
         out = {k: walk(v, names=k == "properties") for k, v in node.items() if k not in ("$defs", "title")}
-        options = out.pop("anyOf", None)
-        if options is not None:
+        options = out.get("anyOf")
+        if options is not None and {"type": "null"} in options:
+            out.pop("anyOf")
             non_null = [o for o in options if o != {"type": "null"}]
-            if len(non_null) != 1 or len(options) != 2:
+            if len(non_null) != 1:
                 raise ValueError(f"cannot flatten anyOf {options!r}: shape the model instead")
             out = {**non_null[0], **out}
             out.pop("default", None)

@@ -11,6 +11,16 @@
 * publishes flat schemas: ``parameters`` is replaced, and ``fn_metadata.output_schema`` is set
   before anything reads ``Tool.output_schema`` (a cached property of the SDK).
 
+``advertise_only_what_exists`` makes the server offer prompts and resources only while it has
+some: ``MCPServer`` always registers their handlers, and the low-level server advertises a
+capability for every handler it holds, so a server with tools only would advertise (and answer)
+``prompts`` and ``resources`` with nothing in them, and ``prompts/get`` of an unknown name would
+answer error code 0. Its handler table (``Server._request_handlers``) is replaced by one that
+hides a feature's methods while the server's ``_prompt_manager``/``_resource_manager`` holds
+nothing of it: the capability then disappears and its methods answer -32601 (method not found),
+as the 2026-07-28 revision says; registering a resource or a template (``MCPServer.resource``,
+``add_resource``, ``add_template``), even after the server was built, turns ``resources`` on.
+
 And ``serve_streams`` runs the server over a stream pair of our own (``MCPServer`` only offers
 its stdio loop, which drops requests in flight at end of input), through the low-level server
 that ``MCPServer`` wraps.
@@ -25,9 +35,10 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from mcp import MCPError
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import INVALID_PARAMS, CallToolResult, GetPromptRequestParams, TextContent, ToolAnnotations
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..redaction import redact
@@ -36,7 +47,15 @@ from ..service.declaration import ToolFailure, ToolSpec
 from ..service.progress import Reporter, reporting_to
 from .schemas import flatten_input, flatten_output
 
-__all__ = ["StrictTool", "error_result", "make_tool", "reply_result", "serve_streams"]
+__all__ = [
+    "FEATURE_METHODS",
+    "StrictTool",
+    "advertise_only_what_exists",
+    "error_result",
+    "make_tool",
+    "reply_result",
+    "serve_streams",
+]
 
 logger = logging.getLogger("mcp_assistant_files.server")
 
@@ -139,6 +158,76 @@ def make_tool(spec: ToolSpec, handler: Handler, *, secrets: Sequence[str]) -> St
     # Read by ``Tool.output_schema`` (a cached property): set before anything reads it.
     made.fn_metadata.output_schema = flatten_output(TypeAdapter(spec.result).json_schema())
     return made
+
+
+FEATURE_METHODS: dict[str, tuple[str, ...]] = {
+    "prompts": ("prompts/list", "prompts/get"),
+    "resources": (
+        "resources/list",
+        "resources/read",
+        "resources/templates/list",
+        "resources/subscribe",
+        "resources/unsubscribe",
+    ),
+}
+"""The request methods of each optional feature, served only while the server has some of it."""
+
+_FEATURE_OF = {method: feature for feature, methods in FEATURE_METHODS.items() for method in methods}
+
+
+class _ServedHandlers(dict[str, Any]):
+    """The low-level server's handler table, without the methods of a feature the server lacks.
+
+    The SDK asks this table (``in``, ``get``) both which capabilities to advertise and which
+    handler answers a request, so a hidden method is neither advertised nor served.
+    """
+
+    def __init__(self, handlers: dict[str, Any], has: Callable[[str], bool]) -> None:
+        super().__init__(handlers)
+        self._has = has
+
+    def _hidden(self, method: object) -> bool:
+        feature = _FEATURE_OF.get(method) if isinstance(method, str) else None
+        return feature is not None and not self._has(feature)
+
+    def __contains__(self, method: object) -> bool:
+        return not self._hidden(method) and super().__contains__(method)
+
+    def __getitem__(self, method: str) -> Any:
+        if self._hidden(method):
+            raise KeyError(method)
+        return super().__getitem__(method)
+
+    def get(self, method: str, default: Any = None) -> Any:
+        return default if self._hidden(method) else super().get(method, default)
+
+
+def advertise_only_what_exists(server: MCPServer) -> MCPServer:
+    """Make ``server`` advertise and serve prompts and resources only while it has some.
+
+    An unknown prompt name then answers -32602 (invalid params), as an unknown resource already
+    does, instead of the SDK's error code 0.
+    """
+    prompts = server._prompt_manager
+    resources = server._resource_manager
+
+    def has(feature: str) -> bool:
+        if feature == "prompts":
+            return bool(prompts.list_prompts())
+        return bool(resources.list_resources() or resources.list_templates())
+
+    lowlevel = server._lowlevel_server
+    get_prompt = lowlevel.get_request_handler("prompts/get")
+    assert get_prompt is not None, "MCPServer no longer registers prompts/get"
+
+    async def get_known_prompt(ctx: Any, params: GetPromptRequestParams) -> Any:
+        if prompts.get_prompt(params.name) is None:
+            raise MCPError(INVALID_PARAMS, f"Unknown prompt: {params.name}", data={"name": params.name})
+        return await get_prompt.handler(ctx, params)
+
+    lowlevel.add_request_handler("prompts/get", GetPromptRequestParams, get_known_prompt)
+    lowlevel._request_handlers = _ServedHandlers(lowlevel._request_handlers, has)
+    return server
 
 
 async def serve_streams(server: MCPServer, read_stream: Any, write_stream: Any) -> None:

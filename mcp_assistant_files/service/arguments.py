@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .fields import PATTERN_MEANINGS
+
 __all__ = ["describe_invalid", "unknown_arguments"]
 
 # Names agents reach for when they mean `cursor`.
@@ -56,12 +58,11 @@ def describe_invalid(tool: str, schema: Mapping[str, Any], err: ValidationError)
             f" from {prop['minimum']} to {prop['maximum']}" if "minimum" in prop and "maximum" in prop else ""
         )
         return f"{field} must be a whole number{bounds}; got {_shown(got)}."
-    if "pattern" in prop:
-        return (
-            f"{field} must be an id of 1-{prop.get('maxLength', '?')} letters, digits, '_', '.', ':' or '-' "
-            f"(starting with a letter or digit), {prop.get('description', '').rstrip('.').lower()}; got {_shown(got)}."
-        )
+    if prop.get("pattern") in PATTERN_MEANINGS:
+        meaning = PATTERN_MEANINGS[prop["pattern"]]
+        if field.endswith("_id"):
+            meaning += f", {prop.get('description', '').rstrip('.').lower()}"
+        return f"{field} must be {meaning}; got {_shown(got)}."
     if prop.get("type") == "string":
-        limit = f" of at most {prop['maxLength']} characters" if "maxLength" in prop else ""
-        return f"{field} must be a string{limit}; got {_shown(got)}."
+        return f"{field} must be a string; got {_shown(got)}."
     return f"{field} is invalid ({first['msg']}); got {_shown(got)}."

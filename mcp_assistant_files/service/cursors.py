@@ -334,7 +334,7 @@ class CursorCodec:
             here=listing.here,
             start_over=f"call {listing.tool} again without `cursor` to start over",
         )
-        return InvalidCursorError(reason, message)
+        return InvalidCursorError(reason, f"{message}.")  # one sentence, as every error an agent reads
 
 
 def _b64decode(cursor: str) -> bytes | None:

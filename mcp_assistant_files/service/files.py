@@ -18,22 +18,22 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, Field
 
 from ..client import NOT_GIVEN, AssistantFilesError
-from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, Order
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, FilePurpose, Order
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, ToolSpec, tool
-from .fields import cursor_field, limit_field, order_field
+from .fields import PATH_PATTERN, cursor_field, limit_field, order_field
 from .messages import Subject, describe_error
 from .paging import page_of
 
 __all__ = ["MAX_UPLOAD_BYTES", "FilesTools", "UploadedFile", "UploadedFileListing"]
 
-Purpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 """OpenAI's limit for one file."""
 
 NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
 PurposeFilter = Annotated[
-    Purpose | None, Field(description="Only files uploaded for this purpose (e.g. assistants); omit for all.")
+    Literal["", FilePurpose] | None,
+    Field(description='Only files uploaded for this purpose (e.g. assistants). Omit (or send "") for all.'),
 ]
 Limit = Annotated[int, limit_field("files")]
 OrderArg = Annotated[Order, order_field("upload time")]
@@ -43,12 +43,11 @@ RelativePath = Annotated[
     Field(
         description="The file to upload: a path relative to the server's upload folder (--upload-root), or an "
         "absolute path inside it.",
-        min_length=1,
-        max_length=4096,
+        pattern=PATH_PATTERN,
     ),
 ]
 UploadPurpose = Annotated[
-    Purpose,
+    FilePurpose,
     Field(description="What the file is for: assistants (for vector stores and file search) by default."),
 ]
 
@@ -133,6 +132,7 @@ class FilesTools(ToolFamily):
         cursor: Cursor = None,
     ) -> UploadedFileListing:
         """One page of uploaded files."""
+        purpose = purpose or None
 
         async def fetch(after: str | None, before: str | None) -> Any:
             listing = partial(

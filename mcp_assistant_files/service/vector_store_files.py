@@ -13,13 +13,13 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 from pydantic import Field
 
 from ..client import NOT_GIVEN, AssistantFilesError
-from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_ATTRIBUTES, Order
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_ATTRIBUTES, Order, VectorStoreFileStatus
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
 from .fields import cursor_field, id_field, limit_field, order_field
@@ -27,9 +27,9 @@ from .messages import Subject, describe_error, is_missing_attachment
 from .paging import page_of
 from .progress import report_progress
 from .vector_store_models import (
+    Attribute,
     Attributes,
     DetachedVectorStoreFile,
-    Status,
     VectorStoreFileListing,
     VectorStoreFileResult,
     VectorStoreFileView,
@@ -50,16 +50,18 @@ FileCursor = Annotated[
     str | None, cursor_field("list_vector_store_files", "vector_store_id, order and filter")
 ]
 Filter = Annotated[
-    Status | None,
+    Literal["", VectorStoreFileStatus] | None,
     Field(
-        description="Only files in this status: in_progress, completed, failed or cancelled. Omit for all."
+        description='Only files in this status: in_progress, completed, failed or cancelled. Omit (or send "") '
+        "for all."
     ),
 ]
 NewAttributes = Annotated[
-    Attributes | None,
+    list[Attribute] | None,
     Field(
-        description="Up to 16 key-value pairs for search filters: keys up to 64 characters, values a string "
-        "(up to 512 characters), a number or a boolean.",
+        description="Up to 16 attributes for search filters, as key-value pairs: "
+        '[{"key": "author", "value": "Ann"}, {"key": "year", "value": 2024}]. Keys are unique. Omit (or send []) '
+        "to set none.",
         max_length=MAX_ATTRIBUTES,
     ),
 ]
@@ -168,6 +170,7 @@ class VectorStoreFilesTools(ToolFamily):
     ) -> VectorStoreFileListing:
         """One page of the vector store's files."""
         subject = self._subject(vector_store_id)
+        status: VectorStoreFileStatus | None = filter or None
 
         async def fetch(after: str | None, before: str | None) -> Any:
             listing = partial(
@@ -175,7 +178,7 @@ class VectorStoreFilesTools(ToolFamily):
                 vector_store_id,
                 limit=limit,
                 order=order,
-                filter=_given(filter),
+                filter=_given(status),
                 after=_given(after),
                 before=_given(before),
             )
@@ -185,7 +188,7 @@ class VectorStoreFilesTools(ToolFamily):
             self.codec,
             Listing(
                 "list_vector_store_files",
-                f"vector-store-files\x00{vector_store_id}\x00{filter or ''}",
+                f"vector-store-files\x00{vector_store_id}\x00{status or ''}",
                 "another vector store's (or another filter's) file listing",
                 " for this vector store and filter",
             ),
@@ -195,15 +198,15 @@ class VectorStoreFilesTools(ToolFamily):
             id_of=lambda item: item.id,
         )
         files = [VectorStoreFileView.of(f) for f in paged.items]
-        which = f" {filter}" if filter else ""
+        which = f" {status}" if status else ""
         again = (
             f"call list_vector_store_files with vector_store_id={vector_store_id!r}, order={order!r}, "
-            f"limit={limit}{f', filter={filter!r}' if filter else ''} and cursor set to next_cursor"
+            f"limit={limit}{f', filter={status!r}' if status else ''} and cursor set to next_cursor"
         )
         return VectorStoreFileListing(
             vector_store_id=vector_store_id,
             order=order,
-            filter=filter,
+            filter=status,
             files=files,
             has_more=paged.next_cursor is not None,
             next_cursor=paged.next_cursor,
@@ -212,7 +215,7 @@ class VectorStoreFilesTools(ToolFamily):
                 paged.next_cursor,
                 again,
                 f"No{which} files in vector store {vector_store_id}"
-                + ("" if paged.previous_cursor or filter else ": attach one with attach_vector_store_file")
+                + ("" if paged.previous_cursor or status else ": attach one with attach_vector_store_file")
                 + "."
                 if not files
                 else "",
@@ -259,7 +262,8 @@ class VectorStoreFilesTools(ToolFamily):
                 self.client.vector_stores.files.create,
                 vector_store_id,
                 file_id=file_id,
-                attributes=NOT_GIVEN if attributes is None else attributes,
+                # None or [] (what a strict host sends for "no attributes"): leave them as they are.
+                attributes=_as_map(attributes) if attributes else NOT_GIVEN,
             ),
             subject,
             "attach",
@@ -280,7 +284,9 @@ class VectorStoreFilesTools(ToolFamily):
         self,
         vector_store_id: VectorStoreId,
         file_id: FileId,
-        attributes: Annotated[Attributes, Field(description=_ATTRIBUTES_HELP, max_length=MAX_ATTRIBUTES)],
+        attributes: Annotated[
+            list[Attribute], Field(description=_ATTRIBUTES_HELP, max_length=MAX_ATTRIBUTES)
+        ],
     ) -> VectorStoreFileResult:
         """Replace the file's attributes."""
         updated = await self._upstream(
@@ -288,7 +294,7 @@ class VectorStoreFilesTools(ToolFamily):
                 self.client.vector_stores.files.update,
                 file_id,
                 vector_store_id=vector_store_id,
-                attributes=attributes,
+                attributes=_as_map(attributes),
             ),
             self._subject(vector_store_id),
             "update",
@@ -403,9 +409,21 @@ class VectorStoreFilesTools(ToolFamily):
 
 
 _ATTRIBUTES_HELP = (
-    "The new attributes, replacing the old ones: up to 16 key-value pairs, keys up to 64 characters, values a "
-    "string (up to 512 characters), a number or a boolean. {} clears them."
+    "The new attributes, replacing the old ones: up to 16 key-value pairs such as "
+    '[{"key": "author", "value": "Ann"}]; an empty list clears them.'
 )
+
+
+def _as_map(attributes: list[Attribute]) -> Attributes:
+    """The attributes as the API takes them (an object); a key given twice is refused."""
+    mapping: Attributes = {}
+    for attribute in attributes:
+        if attribute.key in mapping:
+            raise ToolFailure(
+                f"attributes names {attribute.key!r} twice: give each key once (the list replaces all attributes)."
+            )
+        mapping[attribute.key] = attribute.value
+    return mapping
 
 
 class _NotAttached(Exception):

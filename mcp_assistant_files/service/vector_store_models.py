@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from ..contract import MAX_ATTRIBUTE_KEY_CHARS, MAX_ATTRIBUTE_VALUE_CHARS, MAX_ATTRIBUTES, Order
+from ..contract import (
+    MAX_ATTRIBUTE_KEY_CHARS,
+    MAX_ATTRIBUTE_VALUE_CHARS,
+    MAX_ATTRIBUTES,
+    Order,
+    VectorStoreFileStatus,
+)
 
 __all__ = [
+    "Attribute",
     "AttributeValue",
     "Attributes",
     "DetachedVectorStoreFile",
@@ -28,8 +35,15 @@ __all__ = [
 ]
 
 NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
-Status = Literal["in_progress", "completed", "cancelled", "failed"]
+Status = VectorStoreFileStatus
 
+# One single-typed branch each (a ``type`` array is less portable: MCP Inspector --strict warns).
+_VALUE_TYPES = [
+    {"type": "string", "maxLength": MAX_ATTRIBUTE_VALUE_CHARS},
+    {"type": "number"},
+    {"type": "boolean"},
+]
+_VALUE_HELP = "A string (up to 512 characters), number or boolean."
 AttributeValue = Annotated[
     Annotated[str, Field(max_length=MAX_ATTRIBUTE_VALUE_CHARS)] | bool | int | float,
     WithJsonSchema(
@@ -47,13 +61,36 @@ Attributes = Annotated[
             "type": "object",
             "maxProperties": MAX_ATTRIBUTES,
             "propertyNames": {"maxLength": MAX_ATTRIBUTE_KEY_CHARS, "minLength": 1},
-            "additionalProperties": {
-                "type": ["string", "number", "boolean"],
-                "description": "A string (up to 512 characters), number or boolean.",
-            },
+            "additionalProperties": {"anyOf": _VALUE_TYPES, "description": _VALUE_HELP},
         }
     ),
 ]
+
+
+# Arguments take attributes as a list of pairs, not as an object with free-form keys: OpenAI's
+# strict mode (the Agents SDK's, LangChain's) cannot express such an object at all, while a list
+# of fixed-shape pairs converts everywhere. Results show them as an object, as the API does.
+class Attribute(BaseModel):
+    """An attribute: a key and its value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: Annotated[
+        str, Field(description="The attribute's name, 1-64 characters.", pattern=r"^[\s\S]{1,64}$")
+    ]
+    value: Annotated[
+        Annotated[str, Field(pattern=r"^[\s\S]{0,512}$")] | bool | int | float,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": r"^[\s\S]{0,512}$"},
+                    {"type": "number"},
+                    {"type": "boolean"},
+                ]
+            }
+        ),
+        Field(description="A string (up to 512 characters), a number or a boolean."),
+    ]
 
 
 class FileCounts(BaseModel):

@@ -27,6 +27,8 @@ from mcp_assistant_files import __version__
 from mcp_assistant_files.cli import build_parser
 from mcp_assistant_files.service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 
+from ..transports.clients import tool_names_over_stdio
+
 ROOT = Path(__file__).resolve().parents[2]
 MANIFESTS = ROOT / "manifests"
 KUBERNETES = MANIFESTS / "kubernetes"
@@ -311,11 +313,20 @@ def test_bundle_asks_for_the_key_as_a_sensitive_setting_passed_in_the_environmen
 # -- desktop hosts ---------------------------------------------------------------------------
 
 
+# Project configs run the checkout they sit in; Claude Desktop has no such variable (PyPI form,
+# which works today once `uv tool install` has installed the checkout or a wheel).
+HOST_ARGS = {
+    "claude_desktop_config.json": [PROGRAM, "serve"],
+    "cursor-mcp.json": ["--from", "${workspaceFolder}", PROGRAM, "serve"],
+    "vscode-mcp.json": ["--from", "${workspaceFolder}", PROGRAM, "serve"],
+}
+
+
 @pytest.mark.parametrize("config_name", sorted(HOST_CONFIGS))
 def test_host_config_runs_the_server_with_uvx_serve(config_name: str) -> None:
     entry = host_server_entry(config_name)
     assert entry["command"] == "uvx"
-    assert entry["args"] == [PROGRAM, "serve"]
+    assert entry["args"] == HOST_ARGS[config_name]
     assert set(entry.get("env", {})) <= {"OPENAI_API_KEY", "OPENAI_BASE_URL"}
 
 
@@ -455,26 +466,14 @@ def test_nginx_balances_two_replicas_and_streams_mcp_unbuffered() -> None:
 # -- live: each manifest's command answers over stdio ----------------------------------------
 
 
-async def _tool_names_over_stdio(command: str, args: list[str], env: dict[str, str]) -> set[str]:
-    from mcp.client.session import ClientSession
-    from mcp.client.stdio import StdioServerParameters, stdio_client
-
-    params = StdioServerParameters(command=command, args=args, env=env)
-    with anyio.fail_after(30):
-        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
-            await session.initialize()
-            result = await session.list_tools()
-    return {tool.name for tool in result.tools}
-
-
 @pytest.mark.parametrize("manifest", sorted(stdio_launches()))
 def test_manifest_command_answers_initialize_and_lists_the_tools(manifest: str, tmp_path: Path) -> None:
-    # uvx/uv would install from PyPI: run the console script of this environment instead, with
-    # the manifest's arguments and its environment exactly as pasted (a host substitutes "" for
-    # an input or user setting left empty), on the embedded local backend.
+    # The console script of this environment, with the manifest's arguments and environment as
+    # pasted (a host substitutes "" for an input or user setting left empty), on the embedded
+    # local backend. tests/hosts/test_launch_commands.py runs the host configs' uvx lines as such.
     args, manifest_env = stdio_launches()[manifest]
     script = Path(sys.executable).with_name(PROGRAM)
     env = {key: re.sub(r"\$\{[^}]*\}", "", value) for key, value in manifest_env.items()}
     env["MCP_ASSISTANT_FILES_DB"] = str(tmp_path / "assistant-files.sqlite3")
     expected = TOOLS & set(READ_ONLY_TOOLS) if "--read-only" in args else TOOLS
-    assert anyio.run(_tool_names_over_stdio, str(script), args, env) == expected
+    assert anyio.run(tool_names_over_stdio, str(script), args, env) == expected

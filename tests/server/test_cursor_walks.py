@@ -92,7 +92,8 @@ async def test_an_empty_assistant_has_one_page_and_no_cursors(world: World, mode
     assert json.loads(text_of(result)) == result.structured_content
 
 
-@pytest.mark.parametrize("placeholder", ["", "null", "None", "0", "start", "first", " ", "undefined"])
+# (Blanks are not among them: the schema's pattern refuses whitespace in a cursor.)
+@pytest.mark.parametrize("placeholder", ["", "null", "None", "0", "start", "first", "undefined"])
 async def test_placeholder_cursors_mean_the_first_page(world: World, placeholder: str) -> None:
     world.seed(5)
     async with world.connect() as client:

@@ -4,6 +4,8 @@ The adapter subclasses the SDK's ``Tool``, replaces ``parameters``, sets
 ``fn_metadata.output_schema`` before the cached ``Tool.output_schema`` is read, validates with
 ``fn_metadata.validate_arguments`` and overrides ``run(arguments, context, convert_result)``;
 ``MCPServer(tools=[...])`` registers the objects as they are and lists what they publish.
+``advertise_only_what_exists`` replaces the low-level handler table and reads the prompt and
+resource managers; it is needed while a bare ``MCPServer`` advertises features it does not have.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from functools import cached_property
 from typing import Annotated, Any
 
 import pytest
-from mcp import Client
+from mcp import Client, MCPError
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
+from mcp_types import INVALID_PARAMS
 from pydantic import BaseModel, Field
 
-from mcp_assistant_files.server.sdk import StrictTool, make_tool
+from mcp_assistant_files.server.sdk import FEATURE_METHODS, StrictTool, advertise_only_what_exists, make_tool
 from mcp_assistant_files.service.declaration import Hints, ToolSpec
 
 pytestmark = pytest.mark.anyio
@@ -71,7 +74,7 @@ def test_the_sdk_tool_still_has_what_the_adapter_overrides_and_sets() -> None:
 def test_the_adapter_publishes_flat_schemas_through_the_sdk_fields() -> None:
     tool = make_tool(SPEC, echo, secrets=())
     assert isinstance(tool, StrictTool)
-    assert tool.parameters["additionalProperties"] is False
+    assert "additionalProperties" not in tool.parameters
     assert tool.output_schema is tool.fn_metadata.output_schema
     assert tool.output_schema is not None
     assert tool.output_schema["properties"]["note"]["type"] == "string"
@@ -95,3 +98,33 @@ async def test_mcpserver_lists_and_runs_the_adapted_tool_unchanged() -> None:
         assert refused.is_error
         texts: list[Any] = [c.text for c in refused.content if hasattr(c, "text")]
         assert texts == ["echo does not accept 'extra': its arguments are value."]
+
+
+async def test_a_bare_mcpserver_still_advertises_prompts_and_resources_it_does_not_have() -> None:
+    # When this fails, the SDK advertises only what exists: drop advertise_only_what_exists.
+    async with Client(MCPServer("bare")) as client:
+        capabilities = client.server_capabilities
+        assert capabilities is not None
+        assert capabilities.prompts is not None and capabilities.resources is not None
+        assert (await client.list_prompts()).prompts == []
+        with pytest.raises(MCPError) as unknown:
+            await client.get_prompt("nothing")
+        assert unknown.value.error.code != INVALID_PARAMS
+
+
+def test_the_sdk_still_has_what_advertise_only_what_exists_replaces_and_reads() -> None:
+    server = MCPServer("probe")
+    lowlevel = server._lowlevel_server
+    assert type(lowlevel._request_handlers) is dict
+    for methods in FEATURE_METHODS.values():
+        assert lowlevel.get_request_handler(methods[0]) is not None, methods[0]
+    assert server._prompt_manager.list_prompts() == []
+    assert server._prompt_manager.get_prompt("nothing") is None
+    assert server._resource_manager.list_resources() == []
+    assert server._resource_manager.list_templates() == []
+    capabilities = inspect.getsource(type(lowlevel).get_capabilities)
+    assert '"prompts/list" in self._request_handlers' in capabilities
+    assert '"resources/list" in self._request_handlers' in capabilities
+    advertise_only_what_exists(server)
+    assert lowlevel.get_request_handler("prompts/list") is None
+    assert "resources/list" not in lowlevel._request_handlers

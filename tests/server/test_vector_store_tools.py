@@ -110,7 +110,11 @@ async def test_attach_waits_until_processed_and_reports_progress(world: World, s
     async with world.connect() as client:
         result = await client.call_tool(
             "attach_vector_store_file",
-            {"vector_store_id": store_id, "file_id": file_id, "attributes": {"author": "Ann", "year": 2024}},
+            {
+                "vector_store_id": store_id,
+                "file_id": file_id,
+                "attributes": [{"key": "author", "value": "Ann"}, {"key": "year", "value": 2024}],
+            },
             progress_callback=on_progress,
         )
     attached = content(result)
@@ -169,21 +173,28 @@ async def test_attributes_are_replaced_and_checked_before_any_request(world: Wor
     (file_id,) = world.store.seed_vector_store_files(store_id, 1)
     async with world.connect() as client:
         args = {"vector_store_id": store_id, "file_id": file_id}
+        pairs = [{"key": "draft", "value": False}, {"key": "score", "value": 1.5}]
         updated = content(
-            await client.call_tool(
-                "update_vector_store_file_attributes", {**args, "attributes": {"draft": False, "score": 1.5}}
-            )
+            await client.call_tool("update_vector_store_file_attributes", {**args, "attributes": pairs})
         )
         assert updated["attributes"] == {"draft": False, "score": 1.5}
         cleared = content(
-            await client.call_tool("update_vector_store_file_attributes", {**args, "attributes": {}})
+            await client.call_tool("update_vector_store_file_attributes", {**args, "attributes": []})
         )
         assert "attributes" not in cleared
-        for bad in ({f"k{i}": i for i in range(17)}, {"k" * 65: 1}, {"nested": {"a": 1}}, {"s": "x" * 513}):
+        for bad in (
+            [{"key": f"k{i}", "value": i} for i in range(17)],
+            [{"key": "k" * 65, "value": 1}],
+            [{"key": "nested", "value": {"a": 1}}],
+            [{"key": "s", "value": "x" * 513}],
+            [{"key": "a", "value": 1}, {"key": "a", "value": 2}],
+            [{"key": "a", "value": 1, "extra": True}],
+            {"a": 1},
+        ):
             refused = await client.call_tool(
                 "update_vector_store_file_attributes", {**args, "attributes": bad}
             )
-            assert refused.is_error and "attributes" in text_of(refused), text_of(refused)
+            assert refused.is_error and "attributes" in text_of(refused), (bad, text_of(refused))
         still = content(await client.call_tool("get_vector_store_file", args))
     assert "attributes" not in still
 

@@ -1,14 +1,18 @@
-"""MCP clients for a served process: one ``connect`` for every HTTP transport, and a cursor walk."""
+"""MCP clients for a served process: one ``connect`` for every HTTP transport, a cursor walk, and
+a host's stdio start (``tool_names_over_stdio``)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import httpx2
 from mcp import Client
+from mcp.client.session import ClientSession
 from mcp.client.sse import sse_client
+from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp_types import CallToolResult, TextContent
 
@@ -16,7 +20,7 @@ from mcp_assistant_files.service.catalog import TOOL_NAMES as ALL_TOOLS
 
 from .serving import Served
 
-__all__ = ["MODES", "PROTOCOL", "TOOL_NAMES", "connect", "text_of", "walk"]
+__all__ = ["MODES", "PROTOCOL", "TOOL_NAMES", "connect", "text_of", "tool_names_over_stdio", "walk"]
 
 MODES = ("auto", "legacy")
 PROTOCOL = {"auto": "2026-07-28", "legacy": "2025-11-25"}
@@ -71,3 +75,15 @@ async def walk(client: Client, assistant_id: str, *, limit: int) -> tuple[list[s
         if cursor is None:
             return seen, page
     raise AssertionError(f"the walk did not end within {MAX_PAGES} pages")
+
+
+async def tool_names_over_stdio(
+    command: str, args: Sequence[str], env: Mapping[str, str], *, timeout: float = 120.0
+) -> set[str]:
+    """Start ``command args`` over stdio as a host does, initialize, and list the tools' names."""
+    params = StdioServerParameters(command=command, args=list(args), env=dict(env))
+    with anyio.fail_after(timeout):
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+            await session.initialize()
+            result = await session.list_tools()
+    return {tool.name for tool in result.tools}
