@@ -14,8 +14,9 @@ from .._version import __version__
 from ..backend import Store, StoreError, default_db_path, prepare_db_path, run_backend
 from ..backend.location import MEMORY
 from ..logs import announce, configure_logging
-from ..server.http import HttpOptions, build_http_app, is_loopback, run_http
+from ..server.http import HttpOptions, build_http_app, is_loopback
 from ..server.registry import build_server
+from ..server.serving import ConnectionLimits, run_http
 from ..server.stdio import run_stdio
 from ..service.assistant_files import AssistantFilesTools
 from ..service.catalog import TOOL_NAMES, all_specs
@@ -87,6 +88,9 @@ def serve(args: argparse.Namespace) -> int:
         )
     if args.max_retries < 0:
         raise UsageError("--max-retries must be 0 or more")
+    bounds = {"--header-timeout": args.header_timeout, "--max-connections": args.max_connections}
+    if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
+        raise UsageError(f"{', '.join(unbounded)} must be more than 0")
     secret = _cursor_secret(args.db, http=http)
     upstream = open_upstream(
         base_url=resolve_base_url(args.base_url), db=args.db, max_retries=args.max_retries
@@ -108,11 +112,12 @@ def serve(args: argparse.Namespace) -> int:
         auth_token=token,
         allowed_hosts=args.allowed_host,
         allowed_origins=args.allowed_origin,
+        limits=ConnectionLimits(header_timeout=args.header_timeout, max_connections=args.max_connections),
     )
     app = build_http_app(server, upstream, options)
     path = "/sse" if args.transport == "sse" else "/mcp"
     announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, args.port, path)
-    run_http(app, options, log_level=args.log_level)
+    run_http(app, host=args.host, port=args.port, limits=options.limits, log_level=args.log_level)
     return 0
 
 

@@ -4,19 +4,18 @@ HTTP transports get: ``/healthz``; DNS-rebinding protection (Host and Origin che
 allowlist) on every bind address, not only loopback as the SDK does by default; and a bearer
 token (``MCP_ASSISTANT_FILES_AUTH_TOKEN``) checked in constant time on everything but
 ``/healthz``. The upstream client is made once per process and closed when the server stops
-(the SDK's own lifespan runs once per *connection* on SSE, so it is not used for that).
+(the SDK's own lifespan runs once per *connection* on SSE, so it is not used for that). How the
+app is served (timeouts and limits of connections) is :mod:`.serving`'s job.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import signal
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
-import uvicorn
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
@@ -26,13 +25,13 @@ from starlette.responses import JSONResponse, Response
 from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
+from .serving import ConnectionLimits
 
 __all__ = [
     "HttpOptions",
     "build_http_app",
     "is_loopback",
     "require_bearer_token",
-    "run_http",
     "security_settings",
 ]
 
@@ -64,6 +63,7 @@ class HttpOptions:
     auth_token: str | None = None
     allowed_hosts: Sequence[str] = field(default_factory=tuple)
     allowed_origins: Sequence[str] = field(default_factory=tuple)
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
 
 
 def security_settings(options: HttpOptions) -> TransportSecuritySettings:
@@ -134,25 +134,3 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
             BearerAuth, tokens=[options.auth_token], reject=_unauthorized, protects=_not_health
         )
     return app
-
-
-def run_http(app: Starlette, options: HttpOptions, *, log_level: str) -> None:
-    """Serve ``app`` with uvicorn until interrupted; uvicorn logs through our stderr logging.
-
-    SIGTERM ends the process with status 0 after uvicorn's graceful shutdown (uvicorn re-raises
-    the signal to the previous handler once it has shut down; this one exits cleanly).
-    """
-    signal.signal(signal.SIGTERM, _exit_cleanly)
-    uvicorn.run(
-        app,
-        host=options.host,
-        port=options.port,
-        log_config=None,
-        log_level=log_level.lower(),
-        access_log=log_level.upper() == "DEBUG",
-        lifespan="on",
-    )
-
-
-def _exit_cleanly(signum: int, frame: object) -> None:
-    raise SystemExit(0)

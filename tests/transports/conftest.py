@@ -51,7 +51,9 @@ class Fleet:
     - ``silent-upstream``: ``--base-url`` at ``silent_socket``, which nobody answers until a test does;
       ``unreachable``: ``--base-url`` ``unreachable_url`` (a closed port); both ``--max-retries 0``;
     - ``sse-local``: SSE, ``--log-level INFO``, 30 attachments and ``spare``, an unattached file;
-    - ``sse-proxied``: SSE whose ``--base-url`` is ``proxy_socket``, for a proxy to ``backend_port``.
+    - ``sse-proxied``: SSE whose ``--base-url`` is ``proxy_socket``, for a proxy to ``backend_port``;
+    - ``slow-headers``: ``--header-timeout 1``; ``few-connections``: ``--max-connections 20``
+      (``--header-timeout 600``).
     """
 
     servers: dict[str, Served] = field(default_factory=dict)
@@ -128,6 +130,8 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         f.servers["sse-local"] = spawn(tmp, "--db", str(local.db), "--log-level", "INFO", transport="sse")
         proxy_url = f"http://127.0.0.1:{port_of(f.proxy_socket)}/v1"
         start("sse-proxied", "--base-url", proxy_url, db=False, transport="sse")
+        start("slow-headers", "--header-timeout", "1")
+        start("few-connections", "--max-connections", "20", "--header-timeout", "600")
         yield f
 
 
