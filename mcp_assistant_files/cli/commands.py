@@ -14,8 +14,9 @@ from .._version import __version__
 from ..backend import Store, StoreError, default_db_path, prepare_db_path, run_backend
 from ..backend.location import MEMORY
 from ..logs import announce, configure_logging
-from ..server.http import HttpOptions, build_http_app, is_loopback
+from ..server.http import HttpOptions, build_http_app
 from ..server.registry import build_server
+from ..server.security import is_loopback
 from ..server.serving import ConnectionLimits, run_http
 from ..server.stdio import run_stdio
 from ..service.assistant_files import AssistantFilesTools

@@ -1,16 +1,19 @@
-"""Serving the MCP server over SSE or streamable HTTP, with their security.
+"""The HTTP app for SSE or streamable HTTP: the SDK's app inside our layers, outermost first.
 
-HTTP transports get: ``/healthz``; DNS-rebinding protection (Host and Origin checked against an
-allowlist) on every bind address, not only loopback as the SDK does by default; and a bearer
-token (``MCP_ASSISTANT_FILES_AUTH_TOKEN``) checked in constant time on everything but
-``/healthz``. The upstream client is made once per process and closed when the server stops
-(the SDK's own lifespan runs once per *connection* on SSE, so it is not used for that). How the
-app is served (timeouts and limits of connections) is :mod:`.serving`'s job.
+1. :class:`~.security.HttpGuard`: ``Host`` and ``Origin`` against the allowlist on every bind
+   address (the SDK does it on loopback only, and after routing), CORS for allowed origins;
+2. :class:`~mcp_assistant_files.bearer.BearerAuth`: ``MCP_ASSISTANT_FILES_AUTH_TOKEN``, compared
+   in constant time, on everything but ``/healthz`` and preflights (answered in 1.);
+3. the SDK's routes, without Starlette's trailing-slash redirect (``/mcp/`` is 404), and
+   ``/healthz``.
+
+The upstream client is made once per process and closed when the server stops (the SDK's own
+lifespan runs once per *connection* on SSE, so it is not used for that). How the app is served
+(timeouts and limits of connections) is :mod:`.serving`'s job.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -25,30 +28,18 @@ from starlette.responses import JSONResponse, Response
 from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
+from .security import Allowlist, HttpGuard
 from .serving import ConnectionLimits
 
 __all__ = [
     "HttpOptions",
     "build_http_app",
-    "is_loopback",
     "require_bearer_token",
     "security_settings",
 ]
 
 HttpTransport = Literal["sse", "streamable-http"]
 HEALTH_PATH = "/healthz"
-_LOOPBACK_HOSTS = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
-_LOOPBACK_ORIGINS = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
-
-
-def is_loopback(host: str) -> bool:
-    """Whether binding ``host`` exposes the server to this machine only."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -65,23 +56,15 @@ class HttpOptions:
     allowed_origins: Sequence[str] = field(default_factory=tuple)
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
 
+    @property
+    def allowlist(self) -> Allowlist:
+        """The ``Host``/``Origin`` allowlist: loopback, the bound host, and what was allowed."""
+        return Allowlist.build(self.host, self.allowed_hosts, self.allowed_origins)
+
 
 def security_settings(options: HttpOptions) -> TransportSecuritySettings:
-    """Host/Origin allowlist: loopback, the bound host, and whatever was allowed explicitly."""
-    hosts = list(_LOOPBACK_HOSTS)
-    origins = list(_LOOPBACK_ORIGINS)
-    bound = options.host
-    if not is_loopback(bound) and bound not in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
-        name = f"[{bound}]" if ":" in bound else bound
-        hosts += [name, f"{name}:*"]
-        origins += [f"http://{name}:*", f"https://{name}:*", f"http://{name}", f"https://{name}"]
-    for host in options.allowed_hosts:
-        has_port = ":" in host.rsplit("]", 1)[-1] if host.startswith("[") else ":" in host
-        hosts += [host] if has_port else [host, f"{host}:*"]
-    origins += list(options.allowed_origins)
-    return TransportSecuritySettings(
-        enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
-    )
+    """The allowlist in the SDK's terms, for its own checks inside the transports."""
+    return options.allowlist.sdk_settings()
 
 
 def _unauthorized(token_sent: bool) -> Response:
@@ -117,6 +100,7 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
             transport_security=security,
             host=options.host,
         )
+    app.router.redirect_slashes = False
     app.router.add_route(HEALTH_PATH, _healthz, methods=["GET"])
     inner = app.router.lifespan_context
 
@@ -129,8 +113,8 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
             await upstream.aclose()
 
     app.router.lifespan_context = lifespan
+    # add_middleware wraps what is already there: innermost first.
     if options.auth_token:
-        app.add_middleware(
-            BearerAuth, tokens=[options.auth_token], reject=_unauthorized, protects=_not_health
-        )
+        require_bearer_token(app, options.auth_token)
+    app.add_middleware(HttpGuard, allowlist=options.allowlist, exempt=[HEALTH_PATH])
     return app

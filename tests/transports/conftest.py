@@ -29,6 +29,7 @@ HTTP_FLAVOURS = {
     "sse": ("sse", ()),
 }
 AUTH_TOKEN = "transport-test-token-0123456789abcdef"
+ALLOWED_ORIGIN = "https://app.example.test"
 CURSOR_SECRET = "transport-test-cursor-secret-0123456789"
 
 
@@ -53,7 +54,8 @@ class Fleet:
     - ``sse-local``: SSE, ``--log-level INFO``, 30 attachments and ``spare``, an unattached file;
     - ``sse-proxied``: SSE whose ``--base-url`` is ``proxy_socket``, for a proxy to ``backend_port``;
     - ``slow-headers``: ``--header-timeout 1``; ``few-connections``: ``--max-connections 20``
-      (``--header-timeout 600``).
+      (``--header-timeout 600``);
+    - ``cors``: ``--allowed-origin`` ``ALLOWED_ORIGIN`` and ``MCP_ASSISTANT_FILES_AUTH_TOKEN`` set.
     """
 
     servers: dict[str, Served] = field(default_factory=dict)
@@ -132,6 +134,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         start("sse-proxied", "--base-url", proxy_url, db=False, transport="sse")
         start("slow-headers", "--header-timeout", "1")
         start("few-connections", "--max-connections", "20", "--header-timeout", "600")
+        start("cors", "--allowed-origin", ALLOWED_ORIGIN, env={"MCP_ASSISTANT_FILES_AUTH_TOKEN": AUTH_TOKEN})
         yield f
 
 

@@ -3,9 +3,29 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx2
 from anyio.abc import SocketStream
 
-__all__ = ["read_head"]
+from .serving import Served
+
+__all__ = ["INITIALIZE", "LEGACY", "MCP_HEADERS", "opened", "read_head"]
+
+LEGACY = "2025-11-25"
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": LEGACY,
+        "capabilities": {},
+        "clientInfo": {"name": "wire-test", "version": "0"},
+    },
+}
 
 
 async def read_head(stream: SocketStream) -> tuple[int, dict[str, str], bytes]:
@@ -20,3 +40,23 @@ async def read_head(stream: SocketStream) -> tuple[int, dict[str, str], bytes]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return int(lines[0].split(" ", 2)[1]), headers, rest
+
+
+@asynccontextmanager
+async def opened(served: Served, transport: str, headers: dict[str, str]) -> AsyncIterator[httpx2.Response]:
+    """The response to the request that opens a session (its body is not read: SSE streams never end)."""
+    async with httpx2.AsyncClient(timeout=5.0) as http:
+        if transport == "sse":
+            request = http.build_request("GET", f"{served.base}/sse", headers=headers)
+        else:
+            request = http.build_request(
+                "POST",
+                f"{served.base}/mcp",
+                headers={**MCP_HEADERS, **headers},
+                content=json.dumps(INITIALIZE),
+            )
+        response = await http.send(request, stream=True)
+        try:
+            yield response
+        finally:
+            await response.aclose()
