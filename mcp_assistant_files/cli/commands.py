@@ -89,7 +89,12 @@ def serve(args: argparse.Namespace) -> int:
         )
     if args.max_retries < 0:
         raise UsageError("--max-retries must be 0 or more")
-    bounds = {"--header-timeout": args.header_timeout, "--max-connections": args.max_connections}
+    bounds = {
+        "--header-timeout": args.header_timeout,
+        "--max-connections": args.max_connections,
+        "--session-idle-timeout": args.session_idle_timeout,
+        "--max-sessions": args.max_sessions,
+    }
     if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
         raise UsageError(f"{', '.join(unbounded)} must be more than 0")
     secret = _cursor_secret(args.db, http=http)
@@ -114,6 +119,8 @@ def serve(args: argparse.Namespace) -> int:
         allowed_hosts=args.allowed_host,
         allowed_origins=args.allowed_origin,
         limits=ConnectionLimits(header_timeout=args.header_timeout, max_connections=args.max_connections),
+        session_idle_timeout=args.session_idle_timeout,
+        max_sessions=args.max_sessions,
     )
     app = build_http_app(server, upstream, options)
     path = "/sse" if args.transport == "sse" else "/mcp"

@@ -7,6 +7,7 @@ import argparse
 from .._version import __version__
 from ..client import DEFAULT_MAX_RETRIES
 from ..contract import DEFAULT_PAGE_LIMIT
+from ..server.http import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from ..server.serving import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 
@@ -113,6 +114,10 @@ def _http_limit_flags(parser: argparse.ArgumentParser) -> None:
          "close an HTTP connection whose request headers take longer than this"),
         ("--max-connections", "N", int, DEFAULT_MAX_CONNECTIONS,
          "HTTP connections open at once; more are answered 503"),
+        ("--session-idle-timeout", "SECONDS", float, DEFAULT_SESSION_IDLE_TIMEOUT,
+         "end a stateful streamable-HTTP session after this long without a request"),
+        ("--max-sessions", "N", int, DEFAULT_MAX_SESSIONS,
+         "stateful streamable-HTTP sessions kept; beyond, the least recently active idle one ends"),
     )  # fmt: skip
     for flag, metavar, kind, default, help in limits:
         parser.add_argument(

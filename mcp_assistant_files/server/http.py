@@ -4,7 +4,9 @@
    address (the SDK does it on loopback only, and after routing), CORS for allowed origins;
 2. :class:`~mcp_assistant_files.bearer.BearerAuth`: ``MCP_ASSISTANT_FILES_AUTH_TOKEN``, compared
    in constant time, on everything but ``/healthz`` and preflights (answered in 1.);
-3. the SDK's routes, without Starlette's trailing-slash redirect (``/mcp/`` is 404), and
+3. :class:`~.sessions.SessionTable` (stateful streamable HTTP): a bounded session table in which
+   the least recently active idle session gives way to a new one;
+4. the SDK's routes, without Starlette's trailing-slash redirect (``/mcp/`` is 404), and
    ``/healthz``.
 
 The upstream client is made once per process and closed when the server stops (the SDK's own
@@ -30,8 +32,11 @@ from ..bearer import BearerAuth
 from ..service.upstream import Upstream
 from .security import Allowlist, HttpGuard
 from .serving import ConnectionLimits
+from .sessions import SessionTable
 
 __all__ = [
+    "DEFAULT_MAX_SESSIONS",
+    "DEFAULT_SESSION_IDLE_TIMEOUT",
     "HttpOptions",
     "build_http_app",
     "require_bearer_token",
@@ -40,6 +45,9 @@ __all__ = [
 
 HttpTransport = Literal["sse", "streamable-http"]
 HEALTH_PATH = "/healthz"
+MCP_PATH = "/mcp"
+DEFAULT_SESSION_IDLE_TIMEOUT = 600.0
+DEFAULT_MAX_SESSIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ class HttpOptions:
     allowed_hosts: Sequence[str] = field(default_factory=tuple)
     allowed_origins: Sequence[str] = field(default_factory=tuple)
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
+    session_idle_timeout: float = DEFAULT_SESSION_IDLE_TIMEOUT
+    max_sessions: int = DEFAULT_MAX_SESSIONS
 
     @property
     def allowlist(self) -> Allowlist:
@@ -91,6 +101,7 @@ async def _healthz(request: Request) -> JSONResponse:
 def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) -> Starlette:
     """The Starlette app for ``options.transport``, secured, closing ``upstream`` on shutdown."""
     security = security_settings(options)
+    stateful = options.transport == "streamable-http" and not options.stateless
     if options.transport == "sse":
         app = server.sse_app(transport_security=security, host=options.host)
     else:
@@ -99,6 +110,8 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
             stateless_http=options.stateless,
             transport_security=security,
             host=options.host,
+            session_idle_timeout=options.session_idle_timeout,
+            max_sessions=options.max_sessions,
         )
     app.router.redirect_slashes = False
     app.router.add_route(HEALTH_PATH, _healthz, methods=["GET"])
@@ -114,6 +127,13 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
 
     app.router.lifespan_context = lifespan
     # add_middleware wraps what is already there: innermost first.
+    if stateful:
+        app.add_middleware(
+            SessionTable,
+            path=MCP_PATH,
+            max_sessions=options.max_sessions,
+            idle_timeout=options.session_idle_timeout,
+        )
     if options.auth_token:
         require_bearer_token(app, options.auth_token)
     app.add_middleware(HttpGuard, allowlist=options.allowlist, exempt=[HEALTH_PATH])

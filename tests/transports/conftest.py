@@ -55,6 +55,7 @@ class Fleet:
     - ``sse-proxied``: SSE whose ``--base-url`` is ``proxy_socket``, for a proxy to ``backend_port``;
     - ``slow-headers``: ``--header-timeout 1``; ``few-connections``: ``--max-connections 20``
       (``--header-timeout 600``);
+    - ``small-table``: ``--max-sessions 4``; ``short-idle``: ``--session-idle-timeout 1``;
     - ``cors``: ``--allowed-origin`` ``ALLOWED_ORIGIN`` and ``MCP_ASSISTANT_FILES_AUTH_TOKEN`` set.
     """
 
@@ -134,6 +135,8 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         start("sse-proxied", "--base-url", proxy_url, db=False, transport="sse")
         start("slow-headers", "--header-timeout", "1")
         start("few-connections", "--max-connections", "20", "--header-timeout", "600")
+        start("small-table", "--max-sessions", "4")
+        start("short-idle", "--session-idle-timeout", "1")
         start("cors", "--allowed-origin", ALLOWED_ORIGIN, env={"MCP_ASSISTANT_FILES_AUTH_TOKEN": AUTH_TOKEN})
         yield f
 

@@ -12,7 +12,7 @@ from anyio.abc import SocketStream
 
 from .serving import Served
 
-__all__ = ["INITIALIZE", "LEGACY", "MCP_HEADERS", "opened", "read_head"]
+__all__ = ["INITIALIZE", "LEGACY", "MCP_HEADERS", "http_request", "open_session", "opened", "read_head"]
 
 LEGACY = "2025-11-25"
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
@@ -26,6 +26,20 @@ INITIALIZE = {
         "clientInfo": {"name": "wire-test", "version": "0"},
     },
 }
+INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+
+
+def http_request(method: str, target: str, port: int, headers: dict[str, str], body: object = None) -> bytes:
+    """One HTTP/1.1 request, ``body`` as JSON if given."""
+    payload = b"" if body is None else json.dumps(body).encode()
+    lines = [
+        f"{method} {target} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    if body is not None:
+        lines.append(f"Content-Length: {len(payload)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
 
 
 async def read_head(stream: SocketStream) -> tuple[int, dict[str, str], bytes]:
@@ -40,6 +54,17 @@ async def read_head(stream: SocketStream) -> tuple[int, dict[str, str], bytes]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return int(lines[0].split(" ", 2)[1]), headers, rest
+
+
+async def open_session(http: httpx2.AsyncClient, port: int) -> str:
+    """Initialize a stateful streamable-HTTP session; its id."""
+    url = f"http://127.0.0.1:{port}/mcp"
+    response = await http.post(url, headers=MCP_HEADERS, json=INITIALIZE)
+    assert response.status_code == 200, response.text
+    session = response.headers["mcp-session-id"]
+    headers = {**MCP_HEADERS, "MCP-Protocol-Version": LEGACY, "Mcp-Session-Id": session}
+    assert (await http.post(url, headers=headers, json=INITIALIZED)).status_code == 202
+    return session
 
 
 @asynccontextmanager
