@@ -4,9 +4,10 @@
    address (the SDK does it on loopback only, and after routing), CORS for allowed origins;
 2. :class:`~mcp_assistant_files.bearer.BearerAuth`: ``MCP_ASSISTANT_FILES_AUTH_TOKEN``, compared
    in constant time, on everything but ``/healthz`` and preflights (answered in 1.);
-3. :class:`~.sessions.SessionTable` (stateful streamable HTTP): a bounded session table in which
+3. :class:`~.disconnect.CancelOnDisconnect`: a client that hangs up cancels its call;
+4. :class:`~.sessions.SessionTable` (stateful streamable HTTP): a bounded session table in which
    the least recently active idle session gives way to a new one;
-4. the SDK's routes, without Starlette's trailing-slash redirect (``/mcp/`` is 404), and
+5. the SDK's routes, without Starlette's trailing-slash redirect (``/mcp/`` is 404), and
    ``/healthz``.
 
 The upstream client is made once per process and closed when the server stops (the SDK's own
@@ -30,6 +31,7 @@ from starlette.responses import JSONResponse, Response
 from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
+from .disconnect import CancelOnDisconnect
 from .security import Allowlist, HttpGuard
 from .serving import ConnectionLimits
 from .sessions import SessionTable
@@ -134,6 +136,7 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
             max_sessions=options.max_sessions,
             idle_timeout=options.session_idle_timeout,
         )
+    app.add_middleware(CancelOnDisconnect, path=MCP_PATH)
     if options.auth_token:
         require_bearer_token(app, options.auth_token)
     app.add_middleware(HttpGuard, allowlist=options.allowlist, exempt=[HEALTH_PATH])

@@ -28,6 +28,14 @@ HTTP_FLAVOURS = {
     "json-response": ("streamable-http", ("--json-response",)),
     "sse": ("sse", ()),
 }
+# name -> (transport, extra serve flags): servers whose upstream is a socket a test serves itself.
+HANGUP_FLAVOURS = {
+    "hangup-stateful": ("streamable-http", ()),
+    "hangup-json": ("streamable-http", ("--json-response",)),
+    "hangup-stateless": ("streamable-http", ("--stateless",)),
+    "hangup-stateless-json": ("streamable-http", ("--stateless", "--json-response")),
+    "hangup-sse": ("sse", ()),
+}
 AUTH_TOKEN = "transport-test-token-0123456789abcdef"
 ALLOWED_ORIGIN = "https://app.example.test"
 CURSOR_SECRET = "transport-test-cursor-secret-0123456789"
@@ -53,6 +61,7 @@ class Fleet:
       ``unreachable``: ``--base-url`` ``unreachable_url`` (a closed port); both ``--max-retries 0``;
     - ``sse-local``: SSE, ``--log-level INFO``, 30 attachments and ``spare``, an unattached file;
     - ``sse-proxied``: SSE whose ``--base-url`` is ``proxy_socket``, for a proxy to ``backend_port``;
+    - each of ``HANGUP_FLAVOURS``: ``--base-url`` at ``upstream_sockets[name]``, which a test serves;
     - ``slow-headers``: ``--header-timeout 1``; ``few-connections``: ``--max-connections 20``
       (``--header-timeout 600``);
     - ``small-table``: ``--max-sessions 4``; ``short-idle``: ``--session-idle-timeout 1``;
@@ -67,6 +76,7 @@ class Fleet:
     unreachable_url: str = ""
     proxy_socket: socket.socket | None = None
     backend_port: int = 0
+    upstream_sockets: dict[str, socket.socket] = field(default_factory=dict)
 
     def ready(self, name: str) -> Served:
         """The server ``name``, once it answers ``/healthz``."""
@@ -138,6 +148,16 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         start("small-table", "--max-sessions", "4")
         start("short-idle", "--session-idle-timeout", "1")
         start("cors", "--allowed-origin", ALLOWED_ORIGIN, env={"MCP_ASSISTANT_FILES_AUTH_TOKEN": AUTH_TOKEN})
+        for name, (transport, flags) in HANGUP_FLAVOURS.items():
+            sock = f.upstream_sockets[name] = stack.enter_context(listening_socket())
+            start(
+                name,
+                "--base-url",
+                f"http://127.0.0.1:{port_of(sock)}/v1",
+                *flags,
+                db=False,
+                transport=transport,
+            )
         yield f
 
 

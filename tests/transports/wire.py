@@ -6,15 +6,30 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+import anyio
 import httpx2
 from anyio.abc import SocketStream
 
 from .serving import Served
 
-__all__ = ["INITIALIZE", "LEGACY", "MCP_HEADERS", "http_request", "open_session", "opened", "read_head"]
+__all__ = [
+    "INITIALIZE",
+    "LEGACY",
+    "MCP_HEADERS",
+    "MODERN",
+    "call_body",
+    "call_headers",
+    "http_request",
+    "open_session",
+    "open_sse_session",
+    "opened",
+    "read_head",
+]
 
 LEGACY = "2025-11-25"
+MODERN = "2026-07-28"
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -27,6 +42,27 @@ INITIALIZE = {
     },
 }
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+
+
+def call_body(request_id: int, tool: str, arguments: dict[str, Any], *, protocol: str) -> dict[str, Any]:
+    """A ``tools/call`` request; the 2026 revision carries its envelope in ``_meta``."""
+    params: dict[str, Any] = {"name": tool, "arguments": arguments}
+    if protocol == MODERN:
+        params["_meta"] = {
+            "io.modelcontextprotocol/protocolVersion": MODERN,
+            "io.modelcontextprotocol/clientCapabilities": {},
+        }
+    return {"jsonrpc": "2.0", "id": request_id, "method": "tools/call", "params": params}
+
+
+def call_headers(tool: str, *, protocol: str, session: str | None = None) -> dict[str, str]:
+    """The headers of a ``tools/call`` POST at ``protocol`` (in ``session`` if any)."""
+    headers = {**MCP_HEADERS, "MCP-Protocol-Version": protocol}
+    if protocol == MODERN:
+        headers |= {"Mcp-Method": "tools/call", "Mcp-Name": tool}
+    if session:
+        headers["Mcp-Session-Id"] = session
+    return headers
 
 
 def http_request(method: str, target: str, port: int, headers: dict[str, str], body: object = None) -> bytes:
@@ -54,6 +90,21 @@ async def read_head(stream: SocketStream) -> tuple[int, dict[str, str], bytes]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return int(lines[0].split(" ", 2)[1]), headers, rest
+
+
+async def open_sse_session(http: httpx2.AsyncClient, port: int) -> tuple[SocketStream, str]:
+    """Open ``GET /sse`` on a raw connection and initialize its session; the stream and its POST path."""
+    stream = await anyio.connect_tcp("127.0.0.1", port)
+    await stream.send(http_request("GET", "/sse", port, {"Accept": "text/event-stream"}))
+    status, _, rest = await read_head(stream)
+    assert status == 200, status
+    while b"data: /messages/" not in rest or b"\r\n" not in rest.split(b"data: ", 1)[1]:
+        rest += await stream.receive()
+    endpoint = rest.split(b"data: ", 1)[1].split(b"\r\n", 1)[0].decode()
+    for message in (INITIALIZE, INITIALIZED):
+        response = await http.post(f"http://127.0.0.1:{port}{endpoint}", headers=MCP_HEADERS, json=message)
+        assert response.status_code == 202, response.text
+    return stream, endpoint
 
 
 async def open_session(http: httpx2.AsyncClient, port: int) -> str:
