@@ -102,3 +102,10 @@ async def test_loopback_origins_are_allowed_on_any_port(fleet: Fleet) -> None:
         response = await http.options(f"{served.base}/mcp", headers=preflight("http://localhost:5173"))
     assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+
+
+async def test_healthz_answers_whatever_the_host_for_probes(fleet: Fleet) -> None:
+    served = fleet.ready("streamable-http")
+    async with httpx2.AsyncClient(timeout=5.0) as http:
+        response = await http.get(f"{served.base}/healthz", headers={"Host": "10.1.2.3:8000"})
+    assert response.status_code == 200
