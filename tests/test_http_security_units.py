@@ -1,4 +1,4 @@
-"""Units of the HTTP layer and logging: allowlist parsing, the bearer check, redacted tracebacks."""
+"""Units of the HTTP layer and logging: the Host/Origin allowlist, the bearer check, redacted tracebacks."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from mcp_assistant_files.logs import RedactingFilter
 from mcp_assistant_files.server.http import HttpOptions, require_bearer_token, security_settings
+from mcp_assistant_files.server.security import Allowlist
 from mcp_assistant_files.service.cursors import secret_from_file
 
 
@@ -95,3 +96,51 @@ def test_allowed_origins_are_added_to_the_loopback_ones() -> None:
     origins = security_settings(HttpOptions(allowed_origins=["https://app.example.com"])).allowed_origins
     assert "https://app.example.com" in origins
     assert "http://127.0.0.1:*" in origins
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("[::1]", True),
+        ("LocalHost:8000", True),
+        ("[::1]:8000", True),
+        ("myhost.test", True),
+        ("myhost.test:443", True),
+        ("pinned.test:8443", True),
+        ("pinned.test:8000", False),
+        ("pinned.test", False),
+        ("localhost.evil.example", False),
+        ("localhost:80@evil.example", False),
+        ("evil.example", False),
+        ("", False),
+    ],
+)
+def test_the_host_allowlist_takes_loopback_and_named_hosts_with_or_without_a_port(
+    host: str, allowed: bool
+) -> None:
+    allowlist = Allowlist.build("127.0.0.1", hosts=["myhost.test", "pinned.test:8443"])
+    assert allowlist.allows_host(host) is allowed
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("http://localhost", True),
+        ("http://localhost:5173", True),
+        ("http://[::1]:3000", True),
+        ("https://app.example.com", True),
+        ("https://app.example.com:8443", False),
+        ("https://any-port.example.com:9000", True),
+        ("http://localhost.evil.example", False),
+        ("http://localhost:5173.evil.example", False),
+        ("null", False),
+        ("https://evil.example", False),
+    ],
+)
+def test_the_origin_allowlist_takes_loopback_and_configured_origins(origin: str, allowed: bool) -> None:
+    allowlist = Allowlist.build(
+        "127.0.0.1", origins=["https://app.example.com", "https://any-port.example.com:*"]
+    )
+    assert allowlist.allows_origin(origin) is allowed

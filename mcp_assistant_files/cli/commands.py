@@ -17,8 +17,10 @@ from ..backend import Ingestor, Store, StoreError, default_db_path, open_store, 
 from ..backend.location import MEMORY
 from ..backend.vector_store_validation import FileAttach
 from ..logs import announce, configure_logging
-from ..server.http import HttpOptions, build_http_app, is_loopback, run_http
+from ..server.http import HttpOptions, build_http_app
 from ..server.registry import build_server
+from ..server.security import is_loopback
+from ..server.serving import ConnectionLimits, run_http
 from ..server.stdio import run_stdio
 from ..service.assistant_files import AssistantFilesTools
 from ..service.catalog import TOOL_NAMES, all_specs
@@ -153,6 +155,14 @@ def serve(args: argparse.Namespace) -> int:
             f"binding {args.host} exposes the server beyond this machine: set {AUTH_TOKEN_ENV} to a bearer "
             "token clients must send, or pass --insecure-no-auth if something in front of it authenticates"
         )
+    bounds = {
+        "--header-timeout": args.header_timeout,
+        "--max-connections": args.max_connections,
+        "--session-idle-timeout": args.session_idle_timeout,
+        "--max-sessions": args.max_sessions,
+    }
+    if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
+        raise UsageError(f"{', '.join(unbounded)} must be more than 0")
     try:
         base_url = resolve_base_url(args.base_url)
         upstream = open_upstream(base_url=base_url, db=args.db, max_retries=args.max_retries)
@@ -181,11 +191,14 @@ def serve(args: argparse.Namespace) -> int:
         auth_token=token,
         allowed_hosts=args.allowed_host,
         allowed_origins=args.allowed_origin,
+        limits=ConnectionLimits(header_timeout=args.header_timeout, max_connections=args.max_connections),
+        session_idle_timeout=args.session_idle_timeout,
+        max_sessions=args.max_sessions,
     )
     app = build_http_app(server, upstream, options)
     path = "/sse" if args.transport == "sse" else "/mcp"
     announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, args.port, path)
-    run_http(app, options, log_level=args.log_level)
+    run_http(app, host=args.host, port=args.port, limits=options.limits, log_level=args.log_level)
     return 0
 
 

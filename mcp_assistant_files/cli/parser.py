@@ -8,6 +8,8 @@ from .._version import __version__
 from ..backend.ingestion import DEFAULT_POLL_INTERVAL
 from ..client import DEFAULT_MAX_RETRIES
 from ..contract import DEFAULT_PAGE_LIMIT
+from ..server.http import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
+from ..server.serving import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 from ..service.declaration import FAMILIES
 
@@ -131,7 +133,25 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=DEFAULT_MAX_RETRIES,
         help=f"upstream retries per call (default: {DEFAULT_MAX_RETRIES})",
     )
+    _http_limit_flags(p)
     _log_level_flag(p)
+
+
+def _http_limit_flags(parser: argparse.ArgumentParser) -> None:
+    limits = (
+        ("--header-timeout", "SECONDS", float, DEFAULT_HEADER_TIMEOUT,
+         "close an HTTP connection whose request headers take longer than this"),
+        ("--max-connections", "N", int, DEFAULT_MAX_CONNECTIONS,
+         "HTTP connections open at once; more are answered 503"),
+        ("--session-idle-timeout", "SECONDS", float, DEFAULT_SESSION_IDLE_TIMEOUT,
+         "end a stateful streamable-HTTP session after this long without a request"),
+        ("--max-sessions", "N", int, DEFAULT_MAX_SESSIONS,
+         "stateful streamable-HTTP sessions kept; beyond, the least recently active idle one ends"),
+    )  # fmt: skip
+    for flag, metavar, kind, default, help in limits:
+        parser.add_argument(
+            flag, type=kind, default=default, metavar=metavar, help=f"{help} (default: {default:g})"
+        )
 
 
 def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

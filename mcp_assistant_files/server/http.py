@@ -1,22 +1,27 @@
-"""Serving the MCP server over SSE or streamable HTTP, with their security.
+"""The HTTP app for SSE or streamable HTTP: the SDK's app inside our layers, outermost first.
 
-HTTP transports get: ``/healthz``; DNS-rebinding protection (Host and Origin checked against an
-allowlist) on every bind address, not only loopback as the SDK does by default; and a bearer
-token (``MCP_ASSISTANT_FILES_AUTH_TOKEN``) checked in constant time on everything but
-``/healthz``. The upstream client is made once per process and closed when the server stops
-(the SDK's own lifespan runs once per *connection* on SSE, so it is not used for that).
+1. :class:`~.security.HttpGuard`: ``Host`` and ``Origin`` against the allowlist on every bind
+   address (the SDK does it on loopback only, and after routing), CORS for allowed origins;
+2. :class:`~mcp_assistant_files.bearer.BearerAuth`: ``MCP_ASSISTANT_FILES_AUTH_TOKEN``, compared
+   in constant time, on everything but ``/healthz`` and preflights (answered in 1.);
+3. :class:`~.disconnect.CancelOnDisconnect`: a client that hangs up cancels its call;
+4. :class:`~.sessions.SessionTable` (stateful streamable HTTP): a bounded session table in which
+   the least recently active idle session gives way to a new one;
+5. the SDK's routes, without Starlette's trailing-slash redirect (``/mcp/`` is 404), and
+   ``/healthz``.
+
+The upstream client is made once per process and closed when the server stops (the SDK's own
+lifespan runs once per *connection* on SSE, so it is not used for that). How the app is served
+(timeouts and limits of connections) is :mod:`.serving`'s job.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import signal
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
-import uvicorn
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
@@ -26,30 +31,25 @@ from starlette.responses import JSONResponse, Response
 from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
+from .disconnect import CancelOnDisconnect
+from .security import Allowlist, HttpGuard
+from .serving import ConnectionLimits
+from .sessions import SessionTable
 
 __all__ = [
+    "DEFAULT_MAX_SESSIONS",
+    "DEFAULT_SESSION_IDLE_TIMEOUT",
     "HttpOptions",
     "build_http_app",
-    "is_loopback",
     "require_bearer_token",
-    "run_http",
     "security_settings",
 ]
 
 HttpTransport = Literal["sse", "streamable-http"]
 HEALTH_PATH = "/healthz"
-_LOOPBACK_HOSTS = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
-_LOOPBACK_ORIGINS = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
-
-
-def is_loopback(host: str) -> bool:
-    """Whether binding ``host`` exposes the server to this machine only."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+MCP_PATH = "/mcp"
+DEFAULT_SESSION_IDLE_TIMEOUT = 600.0
+DEFAULT_MAX_SESSIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -64,24 +64,19 @@ class HttpOptions:
     auth_token: str | None = None
     allowed_hosts: Sequence[str] = field(default_factory=tuple)
     allowed_origins: Sequence[str] = field(default_factory=tuple)
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
+    session_idle_timeout: float = DEFAULT_SESSION_IDLE_TIMEOUT
+    max_sessions: int = DEFAULT_MAX_SESSIONS
+
+    @property
+    def allowlist(self) -> Allowlist:
+        """The ``Host``/``Origin`` allowlist: loopback, the bound host, and what was allowed."""
+        return Allowlist.build(self.host, self.allowed_hosts, self.allowed_origins)
 
 
 def security_settings(options: HttpOptions) -> TransportSecuritySettings:
-    """Host/Origin allowlist: loopback, the bound host, and whatever was allowed explicitly."""
-    hosts = list(_LOOPBACK_HOSTS)
-    origins = list(_LOOPBACK_ORIGINS)
-    bound = options.host
-    if not is_loopback(bound) and bound not in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
-        name = f"[{bound}]" if ":" in bound else bound
-        hosts += [name, f"{name}:*"]
-        origins += [f"http://{name}:*", f"https://{name}:*", f"http://{name}", f"https://{name}"]
-    for host in options.allowed_hosts:
-        has_port = ":" in host.rsplit("]", 1)[-1] if host.startswith("[") else ":" in host
-        hosts += [host] if has_port else [host, f"{host}:*"]
-    origins += list(options.allowed_origins)
-    return TransportSecuritySettings(
-        enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
-    )
+    """The allowlist in the SDK's terms, for its own checks inside the transports."""
+    return options.allowlist.sdk_settings()
 
 
 def _unauthorized(token_sent: bool) -> Response:
@@ -108,6 +103,7 @@ async def _healthz(request: Request) -> JSONResponse:
 def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) -> Starlette:
     """The Starlette app for ``options.transport``, secured, closing ``upstream`` on shutdown."""
     security = security_settings(options)
+    stateful = options.transport == "streamable-http" and not options.stateless
     if options.transport == "sse":
         app = server.sse_app(transport_security=security, host=options.host)
     else:
@@ -116,7 +112,10 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
             stateless_http=options.stateless,
             transport_security=security,
             host=options.host,
+            session_idle_timeout=options.session_idle_timeout,
+            max_sessions=options.max_sessions,
         )
+    app.router.redirect_slashes = False
     app.router.add_route(HEALTH_PATH, _healthz, methods=["GET"])
     inner = app.router.lifespan_context
 
@@ -129,30 +128,16 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
             await upstream.aclose()
 
     app.router.lifespan_context = lifespan
-    if options.auth_token:
+    # add_middleware wraps what is already there: innermost first.
+    if stateful:
         app.add_middleware(
-            BearerAuth, tokens=[options.auth_token], reject=_unauthorized, protects=_not_health
+            SessionTable,
+            path=MCP_PATH,
+            max_sessions=options.max_sessions,
+            idle_timeout=options.session_idle_timeout,
         )
+    app.add_middleware(CancelOnDisconnect, path=MCP_PATH)
+    if options.auth_token:
+        require_bearer_token(app, options.auth_token)
+    app.add_middleware(HttpGuard, allowlist=options.allowlist, exempt=[HEALTH_PATH])
     return app
-
-
-def run_http(app: Starlette, options: HttpOptions, *, log_level: str) -> None:
-    """Serve ``app`` with uvicorn until interrupted; uvicorn logs through our stderr logging.
-
-    SIGTERM ends the process with status 0 after uvicorn's graceful shutdown (uvicorn re-raises
-    the signal to the previous handler once it has shut down; this one exits cleanly).
-    """
-    signal.signal(signal.SIGTERM, _exit_cleanly)
-    uvicorn.run(
-        app,
-        host=options.host,
-        port=options.port,
-        log_config=None,
-        log_level=log_level.lower(),
-        access_log=log_level.upper() == "DEBUG",
-        lifespan="on",
-    )
-
-
-def _exit_cleanly(signum: int, frame: object) -> None:
-    raise SystemExit(0)

@@ -28,7 +28,16 @@ HTTP_FLAVOURS = {
     "json-response": ("streamable-http", ("--json-response",)),
     "sse": ("sse", ()),
 }
+# name -> (transport, extra serve flags): servers whose upstream is a socket a test serves itself.
+HANGUP_FLAVOURS = {
+    "hangup-stateful": ("streamable-http", ()),
+    "hangup-json": ("streamable-http", ("--json-response",)),
+    "hangup-stateless": ("streamable-http", ("--stateless",)),
+    "hangup-stateless-json": ("streamable-http", ("--stateless", "--json-response")),
+    "hangup-sse": ("sse", ()),
+}
 AUTH_TOKEN = "transport-test-token-0123456789abcdef"
+ALLOWED_ORIGIN = "https://app.example.test"
 CURSOR_SECRET = "transport-test-cursor-secret-0123456789"
 
 
@@ -51,7 +60,12 @@ class Fleet:
     - ``silent-upstream``: ``--base-url`` at ``silent_socket``, which nobody answers until a test does;
       ``unreachable``: ``--base-url`` ``unreachable_url`` (a closed port); both ``--max-retries 0``;
     - ``sse-local``: SSE, ``--log-level INFO``, 30 attachments and ``spare``, an unattached file;
-    - ``sse-proxied``: SSE whose ``--base-url`` is ``proxy_socket``, for a proxy to ``backend_port``.
+    - ``sse-proxied``: SSE whose ``--base-url`` is ``proxy_socket``, for a proxy to ``backend_port``;
+    - each of ``HANGUP_FLAVOURS``: ``--base-url`` at ``upstream_sockets[name]``, which a test serves;
+    - ``slow-headers``: ``--header-timeout 1``; ``few-connections``: ``--max-connections 20``
+      (``--header-timeout 600``);
+    - ``small-table``: ``--max-sessions 4``; ``short-idle``: ``--session-idle-timeout 1``;
+    - ``cors``: ``--allowed-origin`` ``ALLOWED_ORIGIN`` and ``MCP_ASSISTANT_FILES_AUTH_TOKEN`` set.
     """
 
     servers: dict[str, Served] = field(default_factory=dict)
@@ -62,6 +76,7 @@ class Fleet:
     unreachable_url: str = ""
     proxy_socket: socket.socket | None = None
     backend_port: int = 0
+    upstream_sockets: dict[str, socket.socket] = field(default_factory=dict)
 
     def ready(self, name: str) -> Served:
         """The server ``name``, once it answers ``/healthz``."""
@@ -128,6 +143,21 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         f.servers["sse-local"] = spawn(tmp, "--db", str(local.db), "--log-level", "INFO", transport="sse")
         proxy_url = f"http://127.0.0.1:{port_of(f.proxy_socket)}/v1"
         start("sse-proxied", "--base-url", proxy_url, db=False, transport="sse")
+        start("slow-headers", "--header-timeout", "1")
+        start("few-connections", "--max-connections", "20", "--header-timeout", "600")
+        start("small-table", "--max-sessions", "4")
+        start("short-idle", "--session-idle-timeout", "1")
+        start("cors", "--allowed-origin", ALLOWED_ORIGIN, env={"MCP_ASSISTANT_FILES_AUTH_TOKEN": AUTH_TOKEN})
+        for name, (transport, flags) in HANGUP_FLAVOURS.items():
+            sock = f.upstream_sockets[name] = stack.enter_context(listening_socket())
+            start(
+                name,
+                "--base-url",
+                f"http://127.0.0.1:{port_of(sock)}/v1",
+                *flags,
+                db=False,
+                transport=transport,
+            )
         yield f
 
 

@@ -143,16 +143,28 @@ def spawn(
     transport: str = "streamable-http",
     env: Mapping[str, str] | None = None,
     host: str = "127.0.0.1",
+    open_files: int | None = None,
 ) -> Served:
-    """Start ``serve --transport TRANSPORT --host HOST --port <free> ARGS`` without waiting for it."""
+    """Start ``serve --transport TRANSPORT --host HOST --port <free> ARGS`` without waiting for it.
+
+    ``open_files`` sets the process's open-file limit (soft and hard), as ``ulimit -n`` would.
+    """
     port = free_port()
     stderr_path = tmp / f"serve-{port}.stderr"
     command = serve_command(["--transport", transport, "--host", host, "--port", str(port), *args])
+    if open_files is not None:  # set in the child, then exec: no preexec_fn in a threaded process
+        command = [sys.executable, "-c", _LIMITED.format(open_files), *command[1:]]
     with stderr_path.open("wb") as err:
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=clean_env(env)
         )
     return Served(process, port, stderr_path)
+
+
+_LIMITED = (
+    "import os, resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, ({0}, {0})); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
 
 
 def stop_all(servers: Sequence[Served]) -> None:

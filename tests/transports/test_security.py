@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio
@@ -13,43 +11,13 @@ import pytest
 
 from .clients import connect, text_of
 from .conftest import AUTH_TOKEN, CURSOR_SECRET, HTTP_FLAVOURS, Fleet, transport_of
-from .serving import Served, free_port, run_to_exit, seed_db
+from .serving import free_port, run_to_exit, seed_db
+from .wire import opened
 
 pytestmark = pytest.mark.anyio
 
 TOKEN_ENV = "MCP_ASSISTANT_FILES_AUTH_TOKEN"
 SECRET_WARNING = "MCP_ASSISTANT_FILES_CURSOR_SECRET is not set"
-MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "security-test", "version": "0"},
-    },
-}
-
-
-@asynccontextmanager
-async def opened(served: Served, transport: str, headers: dict[str, str]) -> AsyncIterator[httpx2.Response]:
-    """The response to the request that opens a session (its body is not read: SSE streams never end)."""
-    async with httpx2.AsyncClient(timeout=5.0) as http:
-        if transport == "sse":
-            request = http.build_request("GET", f"{served.base}/sse", headers=headers)
-        else:
-            request = http.build_request(
-                "POST",
-                f"{served.base}/mcp",
-                headers={**MCP_HEADERS, **headers},
-                content=json.dumps(INITIALIZE),
-            )
-        response = await http.send(request, stream=True)
-        try:
-            yield response
-        finally:
-            await response.aclose()
 
 
 # -- DNS rebinding ------------------------------------------------------------------------------

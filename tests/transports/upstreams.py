@@ -7,6 +7,7 @@ can outlive several tests.
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 import anyio
 from anyio.abc import SocketListener, SocketStream
 
-__all__ = ["CountingProxy", "SilentUpstream", "listening_socket", "port_of", "serving"]
+__all__ = ["CountingProxy", "SilentUpstream", "TricklingUpstream", "listening_socket", "port_of", "serving"]
 
 
 def listening_socket() -> socket.socket:
@@ -90,3 +91,60 @@ class CountingProxy:
 
             tg.start_soon(pipe, client, upstream)
             tg.start_soon(pipe, upstream, client)
+
+
+@dataclass
+class TricklingUpstream:
+    """An assistant-files API that never finishes answering requests naming ``hold``.
+
+    Such a request gets a 200 whose chunked body never ends: one byte every ``interval``, so no
+    read timeout of the client ever fires and only the client can end the exchange. Every other
+    request is answered at once with the file it names. ``held`` counts the held requests and
+    ``released`` the held connections whose client closed them.
+    """
+
+    hold: str
+    interval: float = 0.2
+    held: int = 0
+    released: int = 0
+    answered: int = 0
+
+    async def handle(self, stream: SocketStream) -> None:
+        """Serve requests on one connection until either side closes it."""
+        buffer = b""
+        async with stream:
+            try:
+                while True:
+                    while b"\r\n\r\n" not in buffer:
+                        buffer += await stream.receive()
+                    head, _, buffer = buffer.partition(b"\r\n\r\n")
+                    target = head.split(b" ", 2)[1].decode()
+                    if self.hold in target:
+                        await self._trickle(stream)
+                        return
+                    await stream.send(_file_response(target))
+                    self.answered += 1
+            except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError):
+                return
+
+    async def _trickle(self, stream: SocketStream) -> None:
+        self.held += 1
+        head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+        try:
+            await stream.send(head)
+            while True:
+                await stream.send(b"1\r\n \r\n")
+                with anyio.move_on_after(self.interval):
+                    await stream.receive()  # the client sends nothing more: only EOF ends this
+        except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError):
+            self.released += 1
+
+
+def _file_response(target: str) -> bytes:
+    """A 200 with the ``assistant.file`` that ``GET /v1/assistants/A/files/F`` names."""
+    parts = target.split("?", 1)[0].split("/")
+    body = json.dumps(
+        {"id": parts[-1], "object": "assistant.file", "created_at": 1699055364, "assistant_id": parts[-3]}
+    ).encode()
+    head = f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+    return head.encode() + body

@@ -1,0 +1,142 @@
+"""A client that hangs up cancels what it asked for, upstream request included.
+
+uvicorn does not cancel an ASGI task when its client goes away; it only answers a later
+``receive()`` with ``http.disconnect``, and the SDK listens for that on some paths only (SSE
+streams). A ``--json-response`` or stateless JSON call therefore ran to its end with nobody
+waiting, and in a stateful session even a closed SSE stream left the call running in the
+session. :class:`CancelOnDisconnect` watches for the disconnect once the request body has been
+read and, if the response is not complete by then:
+
+- cancels the request's handling: that ends a stateless call (the 2026-07-28 per-request path
+  and ``--stateless``), whose tool runs within it or within a transport torn down with it;
+- in a stateful session, where the tool runs in the session and outlives the request, also
+  sends the session the ``notifications/cancelled`` its client could have sent, for the request's
+  id, through the SDK's own endpoint.
+
+The tool's task is cancelled either way, and with it the upstream request (our client closes a
+connection whose request is cancelled). On SSE (``/sse``) calls are answered on the ``GET``
+stream; when it closes the SDK ends the session and cancels the calls in flight.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import anyio
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .inner import request_itself
+from .sessions import SESSION_HEADER
+
+__all__ = ["CancelOnDisconnect"]
+
+logger = logging.getLogger("mcp_assistant_files.http")
+
+MAX_KEPT_BODY = 64 * 1024  # a tools/call is far smaller; a larger body is not kept for its id
+
+
+class _Exchange:
+    """One request as the app sees it, with the disconnect observed on the app's behalf."""
+
+    def __init__(self, receive: Receive, send: Send, *, keep_body: bool) -> None:
+        self._receive, self._send = receive, send
+        self.body = bytearray() if keep_body else None
+        self.body_read = anyio.Event()
+        self.disconnected = anyio.Event()
+        self.response_complete = False
+
+    async def receive(self) -> Message:
+        """The app's ``receive``: the body, then (once the watcher saw it) the disconnect."""
+        if self.body_read.is_set():
+            await self.disconnected.wait()
+            return {"type": "http.disconnect"}
+        message = await self._receive()
+        if message["type"] == "http.request":
+            if self.body is not None:
+                self.body += message.get("body", b"")
+                if len(self.body) > MAX_KEPT_BODY:
+                    self.body = None
+            if not message.get("more_body", False):
+                self.body_read.set()
+        else:
+            self.disconnected.set()
+            self.body_read.set()
+        return message
+
+    async def send(self, message: Message) -> None:
+        """The app's ``send``, noting when the response is complete."""
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            self.response_complete = True
+        await self._send(message)
+
+    async def hung_up(self) -> bool:
+        """Wait for the disconnect after the body; whether it came before the response was complete."""
+        await self.body_read.wait()
+        while not self.disconnected.is_set():
+            if (await self._receive())["type"] == "http.disconnect":
+                self.disconnected.set()
+        return not self.response_complete
+
+
+class CancelOnDisconnect:
+    """Cancel a request's handling, and its call in a stateful session, when its client hangs up."""
+
+    def __init__(self, app: ASGIApp, *, path: str) -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        session = Headers(scope=scope).get(SESSION_HEADER)
+        exchange = _Exchange(receive, send, keep_body=session is not None and scope["method"] == "POST")
+        hung_up = False
+        failure: Exception | None = None
+        async with anyio.create_task_group() as tg:
+
+            async def watch() -> None:
+                nonlocal hung_up
+                if await exchange.hung_up():
+                    hung_up = True
+                    tg.cancel_scope.cancel()
+
+            tg.start_soon(watch)
+            try:
+                await self.app(scope, exchange.receive, exchange.send)
+            except Exception as error:  # noqa: BLE001 - re-raised below, outside the task group
+                failure = error
+            tg.cancel_scope.cancel()
+        if failure is not None:
+            raise failure
+        if hung_up and session is not None and (request_id := _request_id(exchange.body)) is not None:
+            await self._cancel_in_session(scope, session, request_id)
+
+    async def _cancel_in_session(self, scope: Scope, session: str, request_id: Any) -> None:
+        """Tell ``session`` that its client gave up on ``request_id``."""
+        notification = {
+            "jsonrpc": "2.0",
+            "method": "notifications/cancelled",
+            "params": {"requestId": request_id, "reason": "the HTTP client disconnected"},
+        }
+        headers = {
+            "content-type": "application/json",
+            "accept": "application/json, text/event-stream",
+            SESSION_HEADER: session,
+        }
+        status = await request_itself(self.app, scope, "POST", headers, notification)
+        logger.debug("client hung up: cancelled request %r in its session (answered %s)", request_id, status)
+
+
+def _request_id(body: bytearray | None) -> Any:
+    """The id of the JSON-RPC request in ``body`` (not of an ``initialize``), else ``None``."""
+    try:
+        message = json.loads(body) if body else None
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or message.get("method") in (None, "initialize"):
+        return None
+    return message.get("id")

@@ -1,0 +1,168 @@
+"""Serving the HTTP app with uvicorn, with bounds uvicorn does not set by itself.
+
+What uvicorn 0.5x does on its own (both its h11 and httptools protocols): the keep-alive timer
+(``timeout_keep_alive``, 5 s) is armed only *after a response*, and cancelled by the first byte
+of the next request; nothing times a connection out while it sends its request headers, so a
+client trickling a header line now and then holds its connection forever. ``limit_concurrency``
+answers 503 only once a request's headers are complete, which a trickling client never reaches;
+h11's ``max_incomplete_event_size`` (16 KiB) bounds the size of a header block, not its
+duration. And every connection costs a file descriptor: at the open-file limit asyncio's accept
+loop logs a traceback for each of up to ``backlog`` refused accepts per loop turn.
+
+So :class:`GuardedH11Protocol` (uvicorn's h11 protocol, which we pin) adds two things:
+
+- a header deadline: a connection has ``header_timeout`` seconds from its start, or from the
+  end of its previous response, to complete a request's headers; else it gets 408 and is closed;
+- a connection bound: beyond ``max_connections`` open connections a new one gets 503 at once
+  and is closed, before it costs more than its accept.
+
+``run_http`` also raises the soft open-file limit to fit ``max_connections`` (or serves fewer,
+saying so), and sets ``limit_concurrency`` and ``backlog``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import resource
+import signal
+from dataclasses import dataclass
+from typing import ClassVar
+
+import h11
+import uvicorn
+from starlette.types import ASGIApp
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+__all__ = [
+    "DEFAULT_HEADER_TIMEOUT",
+    "DEFAULT_MAX_CONNECTIONS",
+    "ConnectionLimits",
+    "GuardedH11Protocol",
+    "fit_open_file_limit",
+    "run_http",
+]
+
+logger = logging.getLogger("mcp_assistant_files.http")
+
+DEFAULT_HEADER_TIMEOUT = 30.0
+DEFAULT_MAX_CONNECTIONS = 512
+BACKLOG = 256  # uvicorn's 2048 is also asyncio's accept batch: that many tracebacks per turn at the fd limit
+FD_RESERVE = 200  # descriptors kept for everything but client connections: upstream pool (100), SQLite, logs
+_REQUEST_TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+_UNAVAILABLE = (
+    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"content-length: 26\r\nconnection: close\r\nretry-after: 1\r\n\r\nToo many open connections\n"
+)
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    """How long a request's headers may take, and how many connections may be open at once."""
+
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a header deadline and a bound on open connections."""
+
+    limits: ClassVar[ConnectionLimits] = ConnectionLimits()
+    _header_timer: asyncio.TimerHandle | None = None
+
+    @classmethod
+    def with_limits(cls, limits: ConnectionLimits) -> type[GuardedH11Protocol]:
+        """This protocol with ``limits`` (uvicorn instantiates the class itself, per connection)."""
+        return type(cls.__name__, (cls,), {"limits": limits})
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > self.limits.max_connections:
+            logger.warning(
+                "refused a connection: %d are open (--max-connections)", self.limits.max_connections
+            )
+            transport.write(_UNAVAILABLE)
+            transport.close()
+            return
+        self._await_headers()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is not h11.IDLE:
+            self._stop_waiting()  # the headers are complete (or the request failed)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self._await_headers()  # the connection is kept for another request
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_waiting()
+        super().connection_lost(exc)
+
+    def _await_headers(self) -> None:
+        self._stop_waiting()
+        self._header_timer = self.loop.call_later(self.limits.header_timeout, self._headers_too_slow)
+
+    def _stop_waiting(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            logger.info(
+                "closed a connection: no complete request headers within %s s", self.limits.header_timeout
+            )
+            self.transport.write(_REQUEST_TIMEOUT)
+            self.transport.close()
+
+
+def fit_open_file_limit(max_connections: int) -> int:
+    """Raise the soft open-file limit to fit ``max_connections``; how many connections then fit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = max_connections + FD_RESERVE
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError) as error:
+            logger.debug("could not raise the open-file limit to %d: %s", target, error)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return max_connections
+    fits = max(1, soft - FD_RESERVE)
+    logger.warning(
+        "the open-file limit (%d) leaves room for %d connections: serving at most %d, not --max-connections %d "
+        "(raise the limit, e.g. ulimit -n %d)",
+        soft, fits, fits, max_connections, needed,
+    )  # fmt: skip
+    return fits
+
+
+def run_http(app: ASGIApp, *, host: str, port: int, limits: ConnectionLimits, log_level: str) -> None:
+    """Serve ``app`` with uvicorn until interrupted; uvicorn logs through our stderr logging.
+
+    SIGTERM ends the process with status 0 after uvicorn's graceful shutdown (uvicorn re-raises
+    the signal to the previous handler once it has shut down; this one exits cleanly).
+    """
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    limits = ConnectionLimits(limits.header_timeout, fit_open_file_limit(limits.max_connections))
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        http=GuardedH11Protocol.with_limits(limits),
+        # Counts running requests too; connections themselves are bounded by the protocol.
+        limit_concurrency=limits.max_connections + 1,
+        backlog=BACKLOG,
+        log_config=None,
+        log_level=log_level.lower(),
+        access_log=log_level.upper() == "DEBUG",
+        lifespan="on",
+    )
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
