@@ -1,8 +1,8 @@
 """Which assistant-files API the server talks to: a base URL, or the embedded local backend.
 
 OpenAI switched the v1 Assistants API off, so with no base URL configured the server runs the
-embedded SQLite backend in-process (through ``httpx2.ASGITransport``, no socket) and is usable
-out of the box.
+embedded SQLite backend in-process (its ASGI app called by :class:`InProcessTransport`, no
+socket) and is usable out of the box.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import httpx2
 from ..backend import Ingestor, Store, create_app, default_db_path, open_store
 from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient, AsyncOpenAIClient
 from ..client._base import DEFAULT_LIMITS
+from .in_process import InProcessTransport
 
 __all__ = [
     "LOCAL_BASE_URL",
@@ -124,7 +125,7 @@ def open_upstream(
     else:
         # No attachment cap here: the point of the local backend is to hold real collections.
         store = open_store(db or None, max_files_per_assistant=0)
-        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=create_app(store)))
+        http = httpx2.AsyncClient(transport=InProcessTransport(create_app(store)))
         # api_key="" keeps OPENAI_API_KEY (meant for a real upstream) off the local backend.
         settings = {"base_url": LOCAL_BASE_URL, "api_key": ""}
     settings |= {"max_retries": max_retries, "http_client": http, "total_timeout": TOOL_CALL_BUDGET}

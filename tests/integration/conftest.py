@@ -3,6 +3,8 @@
 Modes:
 
 * ``async-asgi``: ``AsyncAssistantsClient`` over ``httpx2.ASGITransport``, in process;
+* ``async-in-process``: the same over ``InProcessTransport``, as the server reaches its embedded
+  backend;
 * ``async-http``: ``AsyncAssistantsClient`` over loopback HTTP to uvicorn in a thread;
 * ``sync-http``: ``AssistantsClient`` over loopback HTTP (``ASGITransport`` is async-only),
   its blocking calls run in a worker thread so every test can be written once, as async.
@@ -25,9 +27,11 @@ import pytest
 from mcp_assistant_files import AssistantsClient, AsyncAssistantsClient
 from mcp_assistant_files.backend import Store, create_app
 from mcp_assistant_files.backend.testing import serve_in_thread
+from mcp_assistant_files.service.in_process import InProcessTransport
 
-Mode = Literal["async-asgi", "async-http", "sync-http"]
-MODES: tuple[Mode, ...] = ("async-asgi", "async-http", "sync-http")
+Mode = Literal["async-asgi", "async-in-process", "async-http", "sync-http"]
+MODES: tuple[Mode, ...] = ("async-asgi", "async-in-process", "async-http", "sync-http")
+IN_PROCESS: tuple[Mode, ...] = ("async-asgi", "async-in-process")
 API_KEY = "sk-integration-0123456789"
 
 
@@ -123,7 +127,7 @@ async def open_api(
     """An ``Api`` of ``mode`` on ``store``'s backend (served over HTTP when the mode says so)."""
     server: AbstractContextManager[str] = (
         nullcontext("http://backend.test/v1")
-        if mode == "async-asgi"
+        if mode in IN_PROCESS
         else serve_in_thread(store, api_keys=api_keys)
     )
     recorded: list[httpx2.Request] = []
@@ -141,9 +145,12 @@ async def open_api(
                 client = AssistantsClient(base_url=base_url, http_client=http, **settings)
                 yield Api(mode, store, client, recorded)
             return
-        transport = (
-            httpx2.ASGITransport(app=create_app(store, api_keys=api_keys)) if mode == "async-asgi" else None
-        )
+        app = create_app(store, api_keys=api_keys)
+        transports: dict[Mode, httpx2.AsyncBaseTransport] = {
+            "async-asgi": httpx2.ASGITransport(app=app),
+            "async-in-process": InProcessTransport(app),
+        }
+        transport = transports.get(mode)
         async with httpx2.AsyncClient(transport=transport, event_hooks={"request": [arecord]}) as ahttp:
             aclient = AsyncAssistantsClient(base_url=base_url, http_client=ahttp, **settings)
             yield Api(mode, store, aclient, recorded)
