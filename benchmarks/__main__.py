@@ -1,7 +1,10 @@
 """``python -m benchmarks [--quick] [--only GROUP ...] [--out DIR]`` from the repository root.
 
-Groups: client (ours vs raw httpx2), foreign (httpx 0.28, openai 1.20 in their own venvs), mcp
-(per-call overhead, cold start, RSS), load (50 concurrent HTTP clients), backend (local store).
+Groups: client (ours vs raw httpx2), foreign (httpx 0.28, openai 1.20 in their own venvs),
+embedded (one retrieve on the embedded backend, layer by layer), mcp (one tool call per
+transport, cold start, RSS), load (50 concurrent HTTP clients, CPU per call, the concurrency
+curve and the pool sweep), backend (local store), store (the store's own rows, from
+``store_rows.py`` where that module exists).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from . import report
 from .harness import Row
 
-GROUPS = ("client", "foreign", "mcp", "load", "backend")
+GROUPS = ("client", "foreign", "embedded", "mcp", "load", "backend", "store")
 UPSTREAM_FILES = 10_000
 
 log = logging.getLogger("benchmarks")
@@ -38,6 +41,11 @@ def run(groups: list[str], quick: bool) -> list[Row]:
             if "foreign" in groups:
                 log.warning("foreign rows")
                 rows += foreign_rows(upstream, ours, quick)
+        if "embedded" in groups:
+            from .embedded_rows import embedded_rows
+
+            log.warning("embedded rows")
+            rows += embedded_rows(quick)
         if "mcp" in groups:
             from .mcp_rows import mcp_rows
 
@@ -54,7 +62,21 @@ def run(groups: list[str], quick: bool) -> list[Row]:
 
         log.warning("backend rows")
         rows += backend_rows(quick)
+    if "store" in groups:
+        rows += _store_rows(quick)
     return rows
+
+
+def _store_rows(quick: bool) -> list[Row]:
+    """The store group's rows (standalone backend, large listings) when its module is present."""
+    try:
+        from . import store_rows  # type: ignore[attr-defined,unused-ignore]  # on another branch for now
+    except ImportError:
+        reason = "`benchmarks/store_rows.py` is not in this checkout"
+        return [Row("store", "standalone backend and store rows", "-", "-", "-", f"skipped: {reason}")]
+    log.warning("store rows")
+    found: list[Row] = store_rows.store_rows(quick)
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,9 +29,9 @@ ANSWER = {"id": "file-00000007", "assistant_id": "asst_bench", "created_at": 1_7
 def build_bare(upstream: str | None = None) -> Any:
     """The bare server (typed ``Any`` so importing this module does not import ``mcp``).
 
-    With ``upstream`` (a base URL ending in ``/v1``) the tool makes a raw ``httpx2`` GET and
-    returns the decoded JSON instead of the constant: a diagnostic baseline that pays for the
-    upstream call like ours does, but with no package code in the way.
+    With ``upstream`` (a base URL ending in ``/v1``) the tool makes a raw ``httpx2`` GET, with
+    httpx2's default pool, and returns the decoded JSON instead of the constant: the baseline that
+    pays for the upstream call like ours does, but with no package code in the way.
     """
     import json
 
@@ -41,10 +41,8 @@ def build_bare(upstream: str | None = None) -> Any:
     from starlette.responses import JSONResponse, Response
 
     server = MCPServer("bare", log_level="WARNING")
-    http = httpx2.AsyncClient(
-        base_url=upstream or "http://127.0.0.1:9/v1",
-        limits=httpx2.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=30.0),
-    )
+    # httpx2's defaults (pool of 100, 20 kept alive): what a plain tool gets without thinking.
+    http = httpx2.AsyncClient(base_url=upstream or "http://127.0.0.1:9/v1")
 
     @server.tool()
     async def get_assistant_file(assistant_id: str, file_id: str) -> AttachedFile:

@@ -1,29 +1,92 @@
-"""50 concurrent streamable-HTTP clients against one server process (ours, then the bare one).
+"""Concurrent streamable-HTTP clients against one server process: the 50-client row, the server's
+CPU per call, calls/s and p99 against concurrency, and the sweep that chose the upstream pool.
 
 Each client is its own ``Client(url)`` session in an asyncio task of this process; all connect
-first, then start together and make up to ``calls`` calls each (bounded in time too). The
-server runs ``--stateless``; its upstream is the stdlib server in a third process, whose
-accepted-connection count gives "new upstream connections".
+first, then start together and make up to ``calls`` calls each, within ``max_seconds``. Servers
+run ``--stateless``; the upstream is the stdlib server in its own process, and the connections it
+accepted during a burst are the ones that burst opened (bursts never overlap). A server's CPU per
+call is its user + system time over the burst (``/proc``) divided by the calls answered.
 """
 
 from __future__ import annotations
 
+import math
+import random
+import statistics
 import time
-from contextlib import AsyncExitStack
+from collections.abc import Callable, Iterator
+from contextlib import AsyncExitStack, ExitStack, contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
+import anyio.to_thread
 
 from .harness import Row, summarize
-from .procs import HttpServerProcess, bare_command, free_port, our_command, serve_args
+from .procs import HttpServerProcess, bare_command, cpu_seconds, free_port, http_args, our_command, serve_args
 from .upstream import ASSISTANT_ID, UpstreamProcess, file_id
 
 CLIENTS = 50
-THROUGHPUT_TARGET = 0.6
-CONNECTIONS_TARGET = 50
+THROUGHPUT_TARGET = 1.3
+CONNECTIONS_TARGET = 20
+CPU_TARGET = 0.75
+BEFORE_CONNECTIONS = 100  # the pool before issue 13: 100 open, 100 kept alive
+DISTANT_MS = 100  # the sweep's second upstream: this much latency per answer, as a remote API has
 
 
-async def _load(url: str, calls: int, max_seconds: float) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Plan:
+    """How much load each part makes; every burst is bounded in calls and in seconds."""
+
+    clients: int  # concurrent clients of the load row and the sweep
+    rounds: int  # interleaved rounds of the load row
+    calls: int  # calls per client in one burst of the load row and the sweep
+    seconds: float  # longest burst
+    levels: tuple[int, ...]  # concurrency levels of the curve
+    level_calls: int  # calls per burst of the curve (at least 10 per client)
+    pools: tuple[int, ...]  # pool sizes swept
+    sweep_reference: bool  # sweep the bare GET tool too
+
+
+FULL = Plan(clients=CLIENTS, rounds=3, calls=30, seconds=20.0, levels=(1, 5, 10, 25, 50, 100),
+            level_calls=600, pools=(4, 8, 12, 20, 32, 50, 100), sweep_reference=True)  # fmt: skip
+# The smoke run: every code path once, in seconds; its figures mean nothing.
+QUICK = Plan(clients=10, rounds=1, calls=2, seconds=3.0, levels=(1, 10), level_calls=20, pools=(8,),
+             sweep_reference=False)  # fmt: skip
+
+
+@dataclass
+class Burst:
+    """What one burst of concurrent calls did."""
+
+    clients: int
+    calls: int
+    seconds: float
+    errors: list[str]
+    latencies: list[float]
+    cpu_seconds: float
+    connections: int
+
+    @property
+    def calls_per_s(self) -> float:
+        return self.calls / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_call(self) -> float:
+        return self.cpu_seconds / self.calls * 1e3 if self.calls else float("nan")
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "clients": self.clients, "calls": self.calls, "seconds": self.seconds,
+            "calls_per_s": self.calls_per_s, "errors": len(self.errors), "error_samples": self.errors[:3],
+            "cpu_ms_per_call": self.cpu_ms_per_call, "connections": self.connections,
+            "latency": summarize(self.latencies) if self.latencies else {},
+        }  # fmt: skip
+
+
+async def _clients(
+    proc: HttpServerProcess, upstream: UpstreamProcess, clients: int, calls: int, max_seconds: float
+) -> Burst:
     from mcp import Client
 
     latencies: list[float] = []
@@ -31,18 +94,20 @@ async def _load(url: str, calls: int, max_seconds: float) -> dict[str, Any]:
     go = anyio.Event()
     connected = 0
     all_connected = anyio.Event()
+    deadline = math.inf
+    last_answer = 0.0  # the calls end with the last answer, not with the sessions' closing
 
     async def worker(index: int) -> None:
-        nonlocal connected
+        nonlocal connected, last_answer
         args = {"assistant_id": ASSISTANT_ID, "file_id": file_id(index)}
         async with AsyncExitStack() as stack:
             try:
-                client = await stack.enter_async_context(Client(url))
+                client = await stack.enter_async_context(Client(proc.url))
             except Exception as err:  # noqa: BLE001  # a failed session is counted, not raised
                 errors.append(f"connect: {type(err).__name__}: {err}")
                 client = None
             connected += 1
-            if connected == CLIENTS:
+            if connected == clients:
                 all_connected.set()
             await go.wait()
             if client is None:
@@ -56,90 +121,202 @@ async def _load(url: str, calls: int, max_seconds: float) -> dict[str, Any]:
                 except Exception as err:  # noqa: BLE001
                     errors.append(f"{type(err).__name__}: {err}")
                     continue
-                latencies.append(time.perf_counter() - start)
+                last_answer = time.perf_counter()
+                latencies.append(last_answer - start)
                 if result.is_error:
                     errors.append(f"isError: {result.content}")
 
-    deadline = time.monotonic() + max_seconds
     async with anyio.create_task_group() as tg:
-        for i in range(CLIENTS):
+        for i in range(clients):
             tg.start_soon(worker, i)
         with anyio.move_on_after(60):
             await all_connected.wait()
+        # Only the calls are measured: connecting the sessions is not part of the load.
+        connections = (await anyio.to_thread.run_sync(upstream.stats))["connections"]
+        cpu = cpu_seconds(proc.pid)
         deadline = time.monotonic() + max_seconds
         start = time.perf_counter()
         go.set()
-    elapsed = time.perf_counter() - start
-    return {
-        "calls": len(latencies),
-        "elapsed_s": elapsed,
-        "calls_per_s": len(latencies) / elapsed,
-        "errors": len(errors),
-        "error_samples": errors[:3],
-        "latency": summarize(latencies) if latencies else {},
-    }
+    elapsed = max(last_answer, start) - start
+    cpu = cpu_seconds(proc.pid) - cpu
+    # Each stats() call opens one connection of its own: the one before counts, not this one.
+    connections = (await anyio.to_thread.run_sync(upstream.stats))["connections"] - connections - 1
+    return Burst(clients, len(latencies), elapsed, errors, latencies, cpu, connections)
 
 
-def _run(
-    command: list[str], port: int, upstream: UpstreamProcess, calls: int, max_seconds: float
-) -> dict[str, Any]:
-    with HttpServerProcess(command, port) as proc:
-        before = upstream.stats()["connections"]
-        result = anyio.run(_load, proc.url, calls, max_seconds)
-        # Each stats() call opens one connection of its own: the one before counts, not this one.
-        result["upstream_connections"] = upstream.stats()["connections"] - before - 1
-    return result
+def burst(
+    proc: HttpServerProcess, upstream: UpstreamProcess, clients: int, calls: int, seconds: float
+) -> Burst:
+    """``clients`` clients making up to ``calls`` calls each against ``proc``, within ``seconds``."""
+    return anyio.run(_clients, proc, upstream, clients, calls, seconds)
+
+
+Command = Callable[[int], list[str]]  # the command line of a server listening on the port given
+
+
+@contextmanager
+def started(commands: dict[str, Command]) -> Iterator[dict[str, HttpServerProcess]]:
+    """Start each ``name: command`` on a free port; stop them all on exit."""
+    with ExitStack() as stack:
+        procs = {}
+        for name, command in commands.items():
+            port = free_port()
+            procs[name] = stack.enter_context(HttpServerProcess(command(port), port))
+        yield procs
+
+
+def _ours(upstream: UpstreamProcess, connections: int | None = None) -> Command:
+    pool = ["--upstream-connections", str(connections)] if connections else []
+    return lambda port: [*our_command(), *serve_args(upstream.base_url, "streamable-http", port), *pool]
+
+
+def _bare(upstream: UpstreamProcess | None) -> Command:
+    command = bare_command(upstream=upstream.base_url if upstream else None)
+    return lambda port: [*command, *http_args(port)]
 
 
 def load_rows(upstream: UpstreamProcess, quick: bool, unavailable: str | None) -> list[Row]:
-    """One row: our calls/s relative to the bare server's, errors, upstream connections."""
-    what = f"{CLIENTS} concurrent streamable-HTTP clients, one server process (`--stateless`)"
-    baseline = "bare `MCPServer` tool under the same load"
-    target = f">= {THROUGHPUT_TARGET}x calls/s; 0 errors; <= {CONNECTIONS_TARGET} new upstream connections"
+    """The load row and its CPU row, the concurrency curve (same servers), then the pool sweep."""
     if unavailable:
-        return [Row("load_50", what, baseline, "-", target, f"skipped: {unavailable}")]
-    calls, max_seconds = (5, 10.0) if quick else (200, 60.0)
-    p1, p2 = free_port(), free_port()
-    ours = _run(
-        [*our_command(), *serve_args(upstream.base_url, "streamable-http", p1)],
-        p1,
-        upstream,
-        calls,
-        max_seconds,
-    )
-    bare = _run(
-        [*bare_command(), "--transport", "streamable-http", "--port", str(p2), "--stateless"], p2, upstream,
-        calls, max_seconds,
-    )  # fmt: skip
-    p3 = free_port()
-    raw = _run(
-        [*bare_command(), "--transport", "streamable-http", "--port", str(p3), "--stateless", "--upstream",
-         upstream.base_url], p3, upstream, calls, max_seconds,
-    )  # fmt: skip
+        return [Row("load_50", "load", "bare `MCPServer`", "-", "-", f"skipped: {unavailable}")]
+    plan = QUICK if quick else FULL
+    commands = {
+        "ours": _ours(upstream),
+        "bare_get": _bare(upstream),
+        "ours_before": _ours(upstream, BEFORE_CONNECTIONS),
+        "bare_constant": _bare(None),
+    }
+    with started(commands) as procs:
+        rows = _load(upstream, procs, plan)
+        rows.append(_curve(upstream, {n: procs[n] for n in ("ours", "bare_get", "bare_constant")}, plan))
+    rows.append(_sweep(upstream, plan))
+    return rows
+
+
+def _load(upstream: UpstreamProcess, procs: dict[str, HttpServerProcess], plan: Plan) -> list[Row]:
+    order = ["ours", "bare_get", "ours_before"]
+    bursts: dict[str, list[Burst]] = {name: [] for name in order}
+    opened: dict[str, int] = dict.fromkeys(order, 0)
+    rng = random.Random(13)  # a fixed, reproducible shuffle, not a secret
+    for name in order:  # warm-up: imports, first connections (counted in `opened`)
+        opened[name] += burst(procs[name], upstream, plan.clients, 2, plan.seconds).connections
+    for _ in range(plan.rounds):
+        rng.shuffle(order)
+        for name in order:
+            done = burst(procs[name], upstream, plan.clients, plan.calls, plan.seconds)
+            bursts[name].append(done)
+            opened[name] += done.connections
+    ours, bare, before = (_pooled(bursts[n], opened[n]) for n in ("ours", "bare_get", "ours_before"))
     ratio = ours["calls_per_s"] / bare["calls_per_s"] if bare["calls_per_s"] else float("nan")
-    ok = (
-        ratio >= THROUGHPUT_TARGET
-        and ours["errors"] == 0
-        and ours["upstream_connections"] <= CONNECTIONS_TARGET
-    )
-    lat_o, lat_b = ours["latency"], bare["latency"]
+    ok = ratio >= THROUGHPUT_TARGET and ours["errors"] == 0 and ours["connections"] <= CONNECTIONS_TARGET
     measured = (
-        f"ours {ours['calls_per_s']:.0f} calls/s (p50 {lat_o.get('median_ms', 0):.0f} ms, p99 "
-        f"{lat_o.get('p99_ms', 0):.0f}), {ours['errors']} errors, {ours['upstream_connections']} upstream "
-        f"connections; bare {bare['calls_per_s']:.0f} calls/s (p50 {lat_b.get('median_ms', 0):.0f} ms, p99 "
-        f"{lat_b.get('p99_ms', 0):.0f}), {bare['errors']} errors: **{ratio:.2f}x** "
-        f"({ours['calls']} / {bare['calls']} calls). Diagnostic: bare tool doing a raw httpx2 GET "
-        f"{raw['calls_per_s']:.0f} calls/s (p99 {raw['latency'].get('p99_ms', 0):.0f} ms), "
-        f"{raw['errors']} errors, {raw['upstream_connections']} upstream connections"
+        f"ours {_rate(ours)}; bare {_rate(bare)}: **{ratio:.2f}x** calls/s "
+        f"(rounds {_spread([b.calls_per_s for b in bursts['ours']], '{:.0f}')} vs "
+        f"{_spread([b.calls_per_s for b in bursts['bare_get']], '{:.0f}')})"
     )
-    return [
-        Row(
-            "load_50",
-            what,
-            baseline,
-            measured,
-            target,
-            "PASS" if ok else "MISS",
-            {"ours": ours, "bare": bare, "raw_upstream_tool": raw, "ratio": ratio},
-        )
-    ]
+    throughput = Row(
+        "load_50",
+        f"{plan.clients} concurrent streamable-HTTP clients, one server process (`--stateless`), calls/s",
+        "bare `MCPServer` tool making the same GET with httpx2's default pool (100 open, 20 kept)",
+        measured,
+        f">= {THROUGHPUT_TARGET}x; 0 errors; <= {CONNECTIONS_TARGET} upstream connections",
+        "PASS" if ok else "MISS", {"ours": ours, "bare_get": bare, "ratio": ratio},
+    )  # fmt: skip
+    cpu_ratio = ours["cpu_ms_per_call"] / before["cpu_ms_per_call"]
+    cpu = Row(
+        "load_50_cpu",
+        f"server CPU per call under the {plan.clients}-client load (user + system, `/proc`)",
+        f"ours with the pool it had before (`--upstream-connections {BEFORE_CONNECTIONS}`), same load",
+        f"{ours['cpu_ms_per_call']:.2f} ms (rounds {_spread([b.cpu_ms_per_call for b in bursts['ours']], '{:.2f}')}) "
+        f"vs {before['cpu_ms_per_call']:.2f} ms (rounds "
+        f"{_spread([b.cpu_ms_per_call for b in bursts['ours_before']], '{:.2f}')}), n={ours['calls']}/"
+        f"{before['calls']}: **{cpu_ratio:.2f}x**; the bare GET tool {bare['cpu_ms_per_call']:.2f} ms; "
+        f"before: {_rate(before)}",
+        f"<= {CPU_TARGET}x",
+        "PASS" if cpu_ratio <= CPU_TARGET else "MISS",
+        {"ours": ours, "before": before, "bare_get": bare, "ratio": cpu_ratio},
+    )
+    return [throughput, cpu]
+
+
+def _pooled(bursts: list[Burst], opened: int) -> dict[str, Any]:
+    """One contender's rounds together: calls/s and CPU per call are medians of the rounds."""
+    latencies = [x for b in bursts for x in b.latencies]
+    return {
+        "calls": sum(b.calls for b in bursts),
+        "calls_per_s": statistics.median(b.calls_per_s for b in bursts),
+        "cpu_ms_per_call": statistics.median(b.cpu_ms_per_call for b in bursts),
+        "errors": sum(len(b.errors) for b in bursts),
+        "error_samples": [e for b in bursts for e in b.errors][:3],
+        "connections": opened,
+        "latency": summarize(latencies) if latencies else {},
+        "rounds": [b.summary() for b in bursts],
+    }
+
+
+def _rate(c: dict[str, Any]) -> str:
+    lat = c["latency"]
+    return (
+        f"{c['calls_per_s']:.0f} calls/s (p50 {lat.get('median_ms', 0):.0f} ms, p99 {lat.get('p99_ms', 0):.0f}), "
+        f"n={c['calls']}, {c['errors']} errors, {c['connections']} upstream connections"
+    )
+
+
+def _spread(values: list[float], fmt: str) -> str:
+    return f"{fmt.format(min(values))}-{fmt.format(max(values))}" if values else "-"
+
+
+def _curve(upstream: UpstreamProcess, procs: dict[str, HttpServerProcess], plan: Plan) -> Row:
+    points: dict[str, list[dict[str, Any]]] = {name: [] for name in procs}
+    rng = random.Random(14)
+    burst(procs["bare_constant"], upstream, 10, 2, plan.seconds)  # the others were warmed up already
+    for level in plan.levels:
+        order = list(procs)
+        rng.shuffle(order)
+        calls = max(10, math.ceil(plan.level_calls / level))
+        for name in order:
+            points[name].append(burst(procs[name], upstream, level, calls, plan.seconds).summary())
+    cells = "; ".join(
+        f"{name} " + ", ".join(f"{p['calls_per_s']:.0f}" for p in pts) for name, pts in points.items()
+    )
+    errors = sum(p["errors"] for pts in points.values() for p in pts)
+    return Row(
+        "load_curve",
+        f"calls/s and p99 at {', '.join(map(str, plan.levels))} concurrent clients (chart: `results.svg`)",
+        "bare `MCPServer` tools: making the same GET (httpx2 defaults), returning a constant",
+        f"calls/s {cells}; {errors} errors", "report", "report",
+        {"levels": list(plan.levels), "points": points},
+    )  # fmt: skip
+
+
+def _sweep(upstream: UpstreamProcess, plan: Plan) -> Row:
+    configs: list[tuple[str, Command]] = [(f"{n}/{n}", _ours(upstream, n)) for n in plan.pools]
+    if plan.sweep_reference:
+        configs.append(("bare GET, httpx2 default 100/20", _bare(upstream)))
+    random.Random(15).shuffle(configs)
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    for label, command in configs:
+        with started({label: command}) as procs:
+            proc = procs[label]
+            burst(proc, upstream, plan.clients, 2, plan.seconds)
+            near = burst(proc, upstream, plan.clients, plan.calls, plan.seconds)
+            upstream.set_delay(DISTANT_MS)
+            try:
+                distant = burst(proc, upstream, plan.clients, plan.calls, plan.seconds)
+            finally:
+                upstream.set_delay(0)
+            results[label] = {"loopback": near.summary(), "distant": distant.summary()}
+    ordered = {f"{n}/{n}": results[f"{n}/{n}"] for n in plan.pools}
+    ordered |= {k: v for k, v in results.items() if k not in ordered}
+    cells = "; ".join(
+        f"{label} {r['loopback']['calls_per_s']:.0f} ({r['loopback']['cpu_ms_per_call']:.2f} ms CPU)"
+        for label, r in ordered.items()
+    )
+    return Row(
+        "pool_sweep",
+        f"upstream pool (open/kept alive) under {plan.clients} clients: loopback and {DISTANT_MS} ms upstream "
+        "(table below, chart: `results.svg`)",
+        "each other; a bare GET tool with httpx2's default pool",
+        f"calls/s (server CPU per call) on loopback: {cells}", "report", "report",
+        {"distant_ms": DISTANT_MS, "pools": list(plan.pools), "results": ordered},
+    )  # fmt: skip

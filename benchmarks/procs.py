@@ -22,17 +22,39 @@ def our_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mcp_assistant_files"]
 
 
-def bare_command() -> list[str]:
-    """The bare ``MCPServer`` script."""
-    return [sys.executable, str(HERE / "bare_server.py")]
+def sdk_stdio_command() -> list[str]:
+    """Ours, but on the SDK's thread-based stdio transport instead of ``server/pipes.py``."""
+    return [sys.executable, str(HERE / "sdk_stdio_serve.py")]
 
 
-def serve_args(base_url: str, transport: str, port: int | None = None) -> list[str]:
-    """``serve`` arguments for ours; the bare script accepts the transport ones."""
-    args = ["serve", "--transport", transport, "--base-url", base_url, "--log-level", "WARNING"]
+def bare_command(*, upstream: str | None = None) -> list[str]:
+    """The bare ``MCPServer`` script; with ``upstream`` its tool makes the same GET as ours."""
+    return [sys.executable, str(HERE / "bare_server.py"), *(["--upstream", upstream] if upstream else [])]
+
+
+def serve_args(
+    base_url: str | None, transport: str, port: int | None = None, *, db: str | None = None
+) -> list[str]:
+    """``serve`` arguments for ours: ``base_url``, else the embedded backend on ``db``."""
+    args = ["serve", "--transport", transport, "--log-level", "WARNING"]
+    args += ["--base-url", base_url] if base_url else ["--db", str(db)]
     if port is not None:
         args += ["--host", "127.0.0.1", "--port", str(port), "--stateless"]
     return args
+
+
+def http_args(port: int) -> list[str]:
+    """The bare script's flags for stateless streamable HTTP on ``port``."""
+    return ["--transport", "streamable-http", "--port", str(port), "--stateless"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time ``pid`` has used so far (Linux ``/proc``, 10 ms steps); NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def serve_unavailable() -> str | None:

@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from .charts import write_svg
 from .harness import Row
 
 PACKAGES = (
@@ -74,9 +75,12 @@ def write(
         lines.append("- Foreign venvs: " + ", ".join(foreign))
     lines += [
         "",
-        "Figures are medians (p99 in brackets) of per-call wall times; contenders run interleaved in",
-        "shuffled rounds and a ratio's IQR is taken across rounds. The upstream is a stdlib",
-        "`ThreadingHTTPServer` (HTTP/1.1 keep-alive, Nagle off) in its own process on 127.0.0.1.",
+        "Figures are medians (p99 in brackets) of per-call wall times with their count n; contenders",
+        "run interleaved in shuffled rounds, and a ratio's or a difference's IQR is taken across rounds.",
+        "Load rows run each server in bursts (all clients connected first, then started together),",
+        "bounded in calls and seconds; calls/s and CPU per call are medians of the rounds. The upstream",
+        "is a stdlib `ThreadingHTTPServer` (HTTP/1.1 keep-alive, Nagle off) in its own process on",
+        "127.0.0.1.",
         "",
         "| row | what | compared with | measured | target | result |",
         "|---|---|---|---|---|---|",
@@ -86,6 +90,10 @@ def write(
         f"| {'**' + r.verdict + '**' if r.verdict == 'MISS' else _cell(r.verdict)} |"
         for r in rows
     ]
+    svg = out_dir / "results.svg"
+    if write_svg(rows, svg):
+        lines += ["", f"![calls/s and p99 against concurrency; the pool sweep]({svg.name})"]
+    lines += _sections(rows)
     analysis = Path(__file__).with_name("analysis.md")
     if analysis.exists():
         lines += ["", analysis.read_text(encoding="utf-8").rstrip()]
@@ -100,3 +108,40 @@ def write(
     }
     json_path.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
     return md_path, json_path
+
+
+def _sections(rows: list[Row]) -> list[str]:
+    """Tables for the rows whose figures do not fit one cell: the load curve and the pool sweep."""
+    by_key = {row.key: row for row in rows if row.data}
+    lines: list[str] = []
+    if "load_curve" in by_key:
+        data = by_key["load_curve"].data
+        names = list(data["points"])
+        lines += ["", "### Load curve: calls/s (p99 ms) against concurrent clients", ""]
+        lines += ["| clients | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        for i, level in enumerate(data["levels"]):
+            cells = [_point(data["points"][name][i]) for name in names]
+            lines.append(f"| {level} | " + " | ".join(cells) + " |")
+    if "pool_sweep" in by_key:
+        data = by_key["pool_sweep"].data
+        distant = data["distant_ms"]
+        lines += [
+            "",
+            f"### Pool sweep: 50 clients, upstream on loopback and {distant} ms away",
+            "",
+            "| pool (open/kept alive) | calls/s | server CPU per call | p99 | upstream connections opened "
+            f"| calls/s, {distant} ms upstream | p99, {distant} ms upstream |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for label, result in data["results"].items():
+            near, far = result["loopback"], result["distant"]
+            lines.append(
+                f"| {label} | {near['calls_per_s']:.0f} | {near['cpu_ms_per_call']:.2f} ms "
+                f"| {near['latency'].get('p99_ms', float('nan')):.0f} ms | {near['connections']} "
+                f"| {far['calls_per_s']:.0f} | {far['latency'].get('p99_ms', float('nan')):.0f} ms |"
+            )
+    return lines
+
+
+def _point(point: dict[str, Any]) -> str:
+    return f"{point['calls_per_s']:.0f} ({point['latency'].get('p99_ms', float('nan')):.0f})"

@@ -7,6 +7,8 @@ precomputed JSON on 127.0.0.1:P until stdin closes or it is terminated:
 - ``GET /v1/assistants/asst_bench/files?limit=&order=&after=&before=``: a list page
   (``has_more`` is exact, ids are ``file-%08d``, ``created_at`` rises with the index)
 - ``GET /_stats``: ``{"connections": accepted so far, "requests": answered so far}``
+- ``GET /_delay?ms=N``: from now on, wait N ms before each assistant-files answer (a distant
+  upstream; every connection has its own thread, so waits overlap as they would)
 
 :class:`UpstreamProcess` starts and stops it from the benchmarks.
 """
@@ -19,6 +21,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -93,6 +96,7 @@ class _Server(ThreadingHTTPServer):
         self.data = data
         self.connections = 0
         self.requests = 0
+        self.delay = 0.0  # seconds before each assistant-files answer
 
     def get_request(self) -> tuple[socket.socket, Any]:
         accepted = super().get_request()
@@ -113,10 +117,15 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         data = self.server.data
         body: bytes | None = None
+        if url.path.startswith(_FILES_PREFIX) and self.server.delay:
+            time.sleep(self.server.delay)
         if url.path == _FILES_PREFIX:
             body = data.page(parse_qs(url.query))
         elif url.path.startswith(_FILES_PREFIX + "/"):
             body = data.by_id.get(url.path[len(_FILES_PREFIX) + 1 :])
+        elif url.path == "/_delay":
+            self.server.delay = int(parse_qs(url.query)["ms"][0]) / 1000
+            body = b"{}"
         elif url.path == "/_stats":
             body = json.dumps(
                 {"connections": self.server.connections, "requests": self.server.requests}
@@ -172,6 +181,11 @@ class UpstreamProcess:
         """The child's process id."""
         assert self._proc is not None
         return self._proc.pid
+
+    def set_delay(self, ms: int) -> None:
+        """Wait ``ms`` milliseconds before each assistant-files answer from now on (0: none)."""
+        with urlopen(f"http://127.0.0.1:{self.port}/_delay?ms={ms}", timeout=10) as response:
+            response.read()
 
     def stats(self) -> dict[str, int]:
         """Connections accepted and requests answered so far (the stats request adds one of each)."""

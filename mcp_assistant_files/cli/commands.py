@@ -160,12 +160,15 @@ def serve(args: argparse.Namespace) -> int:
         "--max-connections": args.max_connections,
         "--session-idle-timeout": args.session_idle_timeout,
         "--max-sessions": args.max_sessions,
+        "--upstream-connections": args.upstream_connections,
     }
     if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
         raise UsageError(f"{', '.join(unbounded)} must be more than 0")
     try:
         base_url = resolve_base_url(args.base_url)
-        upstream = open_upstream(base_url=base_url, db=args.db, max_retries=args.max_retries)
+        upstream = open_upstream(
+            base_url=base_url, db=args.db, max_retries=args.max_retries, connections=args.upstream_connections
+        )
         secret = _cursor_secret(args.db, http=http)
     except (BaseUrlError, StoreError) as err:
         raise UsageError(str(err)) from None

@@ -7,6 +7,7 @@ import argparse
 from .._version import __version__
 from ..backend.ingestion import DEFAULT_POLL_INTERVAL
 from ..client import DEFAULT_MAX_RETRIES
+from ..client._base import DEFAULT_CONNECTIONS
 from ..contract import DEFAULT_PAGE_LIMIT
 from ..server.http import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from ..server.serving import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
@@ -132,6 +133,14 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=_count,
         default=DEFAULT_MAX_RETRIES,
         help=f"upstream retries per call (default: {DEFAULT_MAX_RETRIES})",
+    )
+    p.add_argument(
+        "--upstream-connections",
+        type=_count,
+        default=DEFAULT_CONNECTIONS,
+        metavar="N",
+        help="connections to --base-url open at most, all kept alive; raise it for a distant upstream "
+        f"under many concurrent calls (default: {DEFAULT_CONNECTIONS})",
     )
     _http_limit_flags(p)
     _log_level_flag(p)

@@ -16,11 +16,13 @@ from ._types import NotGiven, TimeoutArg
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_CONNECTIONS",
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "BaseClient",
+    "pool_limits",
 ]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -30,9 +32,21 @@ DEFAULT_MAX_RETRIES = 2
 # Desktop and other MCP hosts abandon a tool call. openai-python's 600 s default never could.
 # A server's retry-after (up to 60 s) can still stretch a call: ``total_timeout`` bounds that.
 DEFAULT_TIMEOUT = httpx2.Timeout(15.0, connect=5.0)
-# httpx2 keeps only 20 idle connections by default: under 50 concurrent calls nearly every
-# request then opened a new one. Keep as many idle as may be open.
-DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=100, keepalive_expiry=30.0)
+# Connections to the upstream, all kept alive: with fewer kept than may be open (httpx2's
+# default is 100 open, 20 kept) concurrent calls keep reopening them. More is not faster either:
+# httpcore2 checks every pooled connection on each request. The sweep in benchmarks/RESULTS.md
+# chose the number; `serve --upstream-connections` changes it.
+DEFAULT_CONNECTIONS = 100
+
+
+def pool_limits(connections: int) -> httpx2.Limits:
+    """At most ``connections`` open to the upstream, each kept alive for 30 s between requests."""
+    return httpx2.Limits(
+        max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=30.0
+    )
+
+
+DEFAULT_LIMITS = pool_limits(DEFAULT_CONNECTIONS)
 # No assistant-files answer comes near this; a larger body is a misconfigured base URL.
 DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 _JSON_ANSWER = "assistant-files answer"

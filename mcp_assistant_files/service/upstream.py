@@ -18,7 +18,7 @@ import httpx2
 
 from ..backend import Ingestor, Store, create_app, default_db_path, open_store
 from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient, AsyncOpenAIClient
-from ..client._base import DEFAULT_LIMITS
+from ..client._base import DEFAULT_CONNECTIONS, pool_limits
 from .in_process import InProcessTransport
 
 __all__ = [
@@ -115,11 +115,18 @@ TOOL_CALL_BUDGET = 45.0
 
 
 def open_upstream(
-    *, base_url: str | None, db: str | None = None, max_retries: int = DEFAULT_MAX_RETRIES
+    *,
+    base_url: str | None,
+    db: str | None = None,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    connections: int = DEFAULT_CONNECTIONS,
 ) -> Upstream:
-    """An upstream for ``base_url``, or the embedded backend on ``db`` when it is ``None``."""
+    """An upstream for ``base_url``, or the embedded backend on ``db`` when it is ``None``.
+
+    ``connections`` is how many connections to ``base_url`` are open at most, and kept alive.
+    """
     if base_url is not None:
-        http = httpx2.AsyncClient(limits=DEFAULT_LIMITS)
+        http = httpx2.AsyncClient(limits=pool_limits(connections))
         settings: dict[str, Any] = {"base_url": base_url}
         store = None
     else:

@@ -93,6 +93,7 @@ def test_a_database_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
         (["backend", "--port", "70000"], "a port is 0-65535"),
         (["serve", "--port", "70000"], "a port is 0-65535"),
         (["serve", "--max-retries", "-1"], "expected 0 or more"),
+        (["serve", "--upstream-connections", "0"], "--upstream-connections must be more than 0"),
         (["serve", "--port", "eighty"], "expected a whole number"),
     ],
 )

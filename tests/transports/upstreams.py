@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 import anyio
 from anyio.abc import SocketListener, SocketStream
 
-__all__ = ["CountingProxy", "SilentUpstream", "TricklingUpstream", "listening_socket", "port_of", "serving"]
+__all__ = [
+    "CountingProxy",
+    "PacedUpstream",
+    "SilentUpstream",
+    "TricklingUpstream",
+    "listening_socket",
+    "port_of",
+    "serving",
+]
 
 
 def listening_socket() -> socket.socket:
@@ -138,6 +146,37 @@ class TricklingUpstream:
                     await stream.receive()  # the client sends nothing more: only EOF ends this
         except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError):
             self.released += 1
+
+
+@dataclass
+class PacedUpstream:
+    """Answers every request with the file it names after ``delay`` seconds, on keep-alive
+    connections; counts the connections opened and the most requests in flight at once."""
+
+    delay: float = 0.05
+    connections: int = 0
+    answered: int = 0
+    in_flight: int = 0
+    most_in_flight: int = 0
+
+    async def handle(self, stream: SocketStream) -> None:
+        """Serve requests on one connection until the client closes it."""
+        self.connections += 1
+        buffer = b""
+        async with stream:
+            try:
+                while True:
+                    while b"\r\n\r\n" not in buffer:
+                        buffer += await stream.receive()
+                    head, _, buffer = buffer.partition(b"\r\n\r\n")
+                    self.in_flight += 1
+                    self.most_in_flight = max(self.most_in_flight, self.in_flight)
+                    await anyio.sleep(self.delay)  # so that concurrent calls overlap here
+                    self.in_flight -= 1
+                    await stream.send(_file_response(head.split(b" ", 2)[1].decode()))
+                    self.answered += 1
+            except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError):
+                return
 
 
 def _file_response(target: str) -> bytes:
