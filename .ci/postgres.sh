@@ -195,11 +195,12 @@ ci_pg_start() {
 }
 
 # pg_ctl restart that keeps the server's output off our stdout (always pass -l).
+# ci_pg_restart [fast|immediate]: immediate is a crash (no checkpoint; WAL replayed at start).
 ci_pg_restart() {
     local data
     data="$(_ci_pg_data)" || { ci_pg_start; return; }
     _ci_pg_as_owner "$(_ci_pg_bindir)/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" \
-        -m fast -w restart >/dev/null && _ci_pg_log "restarted"
+        -m "${1:-fast}" -w restart >/dev/null && _ci_pg_log "restarted (${1:-fast})"
 }
 
 _ci_pg_data() {

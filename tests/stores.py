@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,3 +111,30 @@ def run_sql(store: Store, sql: str, rows: Iterable[Sequence[object]] = ((),)) ->
 
     batch = list(rows)
     drive(store.core.runner.write(lambda conn: conn.many(sql, batch)))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def server_control_reason() -> str | None:
+    """Why the tests cannot stop and start the PostgreSQL server, or ``None`` if they can.
+
+    They control only the cluster ``.ci/postgres.sh`` made in this checkout (its URL in ``.ci/pg/url``).
+    """
+    url_file = ROOT / ".ci" / "pg" / "url"
+    if postgres_url() is None:
+        return PG_HOW
+    if not url_file.exists() or url_file.read_text().strip() != postgres_url():
+        return "the PostgreSQL server at $DATABASE_URL was not started by .ci/postgres.sh here: it is not restarted"
+    return None
+
+
+def pg_ctl(action: str) -> None:
+    """``ci_pg_<action>`` of ``.ci/postgres.sh`` (``stop``, ``start``, ``restart immediate``)."""
+    subprocess.run(
+        ["bash", "-c", f". .ci/postgres.sh && ci_pg_{action}"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=120,
+    )

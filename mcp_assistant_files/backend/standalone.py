@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import uvicorn
 
+from ..logs import announce
 from .app import create_app
 from .ingestion import DEFAULT_POLL_INTERVAL, Ingestor
 from .location import database_label, open_store
 
 __all__ = ["run_backend"]
-
-logger = logging.getLogger("mcp_assistant_files.backend")
 
 
 def run_backend(
@@ -35,7 +33,7 @@ def run_backend(
     """
     store = open_store(db, max_files_per_assistant=max_files_per_assistant)
     try:
-        logger.info(
+        announce(
             "backend on http://%s:%d/v1, database %s, %s",
             host,
             port,
