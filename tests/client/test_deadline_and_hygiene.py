@@ -75,3 +75,18 @@ def test_a_password_in_the_base_url_is_not_shown() -> None:
     assert "s3cretpw" not in repr(client)
     assert "s3cretpw" not in client.display_url
     assert client.display_url == "http://127.0.0.1:9/v1"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("http://user:pass@api.test/v1", "must not contain a user name or password"),
+        ("http://api.test/v1?api-version=2024", "must not contain a query"),
+        ("http://api.test/v1#frag", "must not contain a query or fragment"),
+    ],
+)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_base_url_with_credentials_or_a_query_is_refused(kind: Kind, base_url: str, expected: str) -> None:
+    with pytest.raises(ValueError, match=expected) as caught:
+        Harness(kind, lambda request: httpx2.Response(200), base_url=base_url)
+    assert "user:pass" not in str(caught.value), "the credentials are never echoed"
