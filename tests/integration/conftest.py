@@ -10,6 +10,8 @@ Modes:
   its blocking calls run in a worker thread so every test can be written once, as async.
 
 Every request the client sends is recorded by an httpx2 event hook, so tests can count them.
+Each mode runs on both stores (``tests.stores``: SQLite in memory, and PostgreSQL when a
+server is reachable).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from mcp_assistant_files import AssistantsClient, AsyncAssistantsClient
 from mcp_assistant_files.backend import Store, create_app
 from mcp_assistant_files.backend.testing import serve_in_thread
 from mcp_assistant_files.service.in_process import InProcessTransport
+from tests.stores import KINDS, Kind, open_kind
 
 Mode = Literal["async-asgi", "async-in-process", "async-http", "sync-http"]
 MODES: tuple[Mode, ...] = ("async-asgi", "async-in-process", "async-http", "sync-http")
@@ -151,7 +154,10 @@ async def open_api(
             "async-in-process": InProcessTransport(app),
         }
         transport = transports.get(mode)
-        async with httpx2.AsyncClient(transport=transport, event_hooks={"request": [arecord]}) as ahttp:
+        async with (
+            app.router.lifespan_context(app),
+            httpx2.AsyncClient(transport=transport, event_hooks={"request": [arecord]}) as ahttp,
+        ):
             aclient = AsyncAssistantsClient(base_url=base_url, http_client=ahttp, **settings)
             yield Api(mode, store, aclient, recorded)
 
@@ -163,10 +169,11 @@ def mode(request: pytest.FixtureRequest) -> Mode:
     return value
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    """A fresh in-memory store with the default cap of 20 files per assistant."""
-    with Store.open(":memory:", max_files_per_assistant=20) as opened:
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A fresh store (each kind) with the default cap of 20 files per assistant."""
+    kind: Kind = request.param
+    with open_kind(kind, max_files_per_assistant=20) as opened:
         yield opened
 
 
