@@ -1,15 +1,16 @@
 """``python -m benchmarks [--quick] [--only GROUP ...] [--out DIR]`` from the repository root.
 
-Groups: client (ours vs raw httpx2), foreign (httpx 0.28, openai 1.20 in their own venvs),
-embedded (one retrieve on the embedded backend, layer by layer), mcp (one tool call per
-transport, cold start, RSS), load (50 concurrent HTTP clients, CPU per call, the concurrency
-curve and the pool sweep), backend (local store), store (the store's own rows, from
-``store_rows.py`` where that module exists).
+Groups: client (ours vs raw httpx2), foreign (httpx 0.28, openai 1.20 in their own venvs), mcp
+(one tool call per transport, cold start, RSS), load (50 concurrent HTTP clients, CPU per call,
+the concurrency curve and the pool sweep), then the groups that need no upstream (``LOCAL``):
+embedded (one retrieve on the embedded backend, layer by layer), backend (list pages as the
+listing grows), standalone (the standalone backend under ``wrk``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import time
@@ -18,65 +19,50 @@ from pathlib import Path
 from . import report
 from .harness import Row
 
-GROUPS = ("client", "foreign", "embedded", "mcp", "load", "backend", "store")
+# Groups that need nothing but ``quick``: group -> module ``benchmarks.<module>`` whose function
+# of the same name, ``<module>(quick) -> list[Row]``, gives its rows. One more group is one line.
+LOCAL = {"embedded": "embedded_rows", "backend": "backend_rows", "standalone": "standalone_rows"}
+GROUPS = ("client", "foreign", "mcp", "load", *LOCAL)
 UPSTREAM_FILES = 10_000
 
 log = logging.getLogger("benchmarks")
 
 
 def run(groups: list[str], quick: bool) -> list[Row]:
-    """Run the chosen groups in order against one upstream process."""
+    """Run the chosen groups in order: those against the stdlib upstream process, then ``LOCAL``."""
     from .upstream import UpstreamProcess
 
     rows: list[Row] = []
-    with UpstreamProcess(UPSTREAM_FILES) as upstream:
-        ours: dict[str, dict[str, float]] = {}
-        if "client" in groups or "foreign" in groups:
-            from .client_rows import client_rows, foreign_rows
+    if {"client", "foreign", "mcp", "load"} & set(groups):
+        with UpstreamProcess(UPSTREAM_FILES) as upstream:
+            ours: dict[str, dict[str, float]] = {}
+            if "client" in groups or "foreign" in groups:
+                from .client_rows import client_rows, foreign_rows
 
-            log.warning("client rows")
-            client, ours = client_rows(upstream, quick)
-            if "client" in groups:
-                rows += client
-            if "foreign" in groups:
-                log.warning("foreign rows")
-                rows += foreign_rows(upstream, ours, quick)
-        if "embedded" in groups:
-            from .embedded_rows import embedded_rows
+                log.warning("client rows")
+                client, ours = client_rows(upstream, quick)
+                if "client" in groups:
+                    rows += client
+                if "foreign" in groups:
+                    log.warning("foreign rows")
+                    rows += foreign_rows(upstream, ours, quick)
+            if "mcp" in groups:
+                from .mcp_rows import mcp_rows
 
-            log.warning("embedded rows")
-            rows += embedded_rows(quick)
-        if "mcp" in groups:
-            from .mcp_rows import mcp_rows
+                log.warning("mcp rows")
+                rows += mcp_rows(upstream, quick)
+            if "load" in groups:
+                from .load_rows import load_rows
+                from .procs import serve_unavailable
 
-            log.warning("mcp rows")
-            rows += mcp_rows(upstream, quick)
-        if "load" in groups:
-            from .load_rows import load_rows
-            from .procs import serve_unavailable
-
-            log.warning("load rows")
-            rows += load_rows(upstream, quick, serve_unavailable())
-    if "backend" in groups:
-        from .backend_rows import backend_rows
-
-        log.warning("backend rows")
-        rows += backend_rows(quick)
-    if "store" in groups:
-        rows += _store_rows(quick)
+                log.warning("load rows")
+                rows += load_rows(upstream, quick, serve_unavailable())
+    for group, module in LOCAL.items():
+        if group in groups:
+            log.warning("%s rows", group)
+            found: list[Row] = getattr(importlib.import_module(f".{module}", __package__), module)(quick)
+            rows += found
     return rows
-
-
-def _store_rows(quick: bool) -> list[Row]:
-    """The store group's rows (standalone backend, large listings) when its module is present."""
-    try:
-        from . import store_rows  # type: ignore[attr-defined,unused-ignore]  # on another branch for now
-    except ImportError:
-        reason = "`benchmarks/store_rows.py` is not in this checkout"
-        return [Row("store", "standalone backend and store rows", "-", "-", "-", f"skipped: {reason}")]
-    log.warning("store rows")
-    found: list[Row] = store_rows.store_rows(quick)
-    return found
 
 
 def main(argv: list[str] | None = None) -> int:
