@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,9 +29,19 @@ UPSTREAM_FILES = 10_000
 log = logging.getLogger("benchmarks")
 
 
-def run(groups: list[str], quick: bool) -> list[Row]:
-    """Run the chosen groups in order: those against the stdlib upstream process, then ``LOCAL``."""
+Loads = list[tuple[str, tuple[float, float, float]]]
+
+
+def run(groups: list[str], quick: bool, loads: Loads) -> list[Row]:
+    """Run the chosen groups in order: those against the stdlib upstream process, then ``LOCAL``.
+
+    ``loads`` gets the machine's load average before each group (for RESULTS.md).
+    """
     from .upstream import UpstreamProcess
+
+    def mark(group: str) -> None:
+        loads.append((f"before {group}", os.getloadavg()))
+        log.warning("%s rows", group)
 
     rows: list[Row] = []
     if {"client", "foreign", "mcp", "load"} & set(groups):
@@ -39,27 +50,27 @@ def run(groups: list[str], quick: bool) -> list[Row]:
             if "client" in groups or "foreign" in groups:
                 from .client_rows import client_rows, foreign_rows
 
-                log.warning("client rows")
+                mark("client")
                 client, ours = client_rows(upstream, quick)
                 if "client" in groups:
                     rows += client
                 if "foreign" in groups:
-                    log.warning("foreign rows")
+                    mark("foreign")
                     rows += foreign_rows(upstream, ours, quick)
             if "mcp" in groups:
                 from .mcp_rows import mcp_rows
 
-                log.warning("mcp rows")
+                mark("mcp")
                 rows += mcp_rows(upstream, quick)
             if "load" in groups:
                 from .load_rows import load_rows
                 from .procs import serve_unavailable
 
-                log.warning("load rows")
+                mark("load")
                 rows += load_rows(upstream, quick, serve_unavailable())
     for group, module in LOCAL.items():
         if group in groups:
-            log.warning("%s rows", group)
+            mark(group)
             found: list[Row] = getattr(importlib.import_module(f".{module}", __package__), module)(quick)
             rows += found
     return rows
@@ -75,10 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s")
     groups = list(args.only or GROUPS)
     started = time.monotonic()
-    rows = run(groups, args.quick)
+    loads: Loads = []
+    rows = run(groups, args.quick, loads)
     elapsed = time.monotonic() - started
     args.out.mkdir(parents=True, exist_ok=True)
-    md, _ = report.write(rows, args.out, quick=args.quick, elapsed=elapsed, argv=list(argv or sys.argv[1:]))
+    md, _ = report.write(
+        rows, args.out, quick=args.quick, elapsed=elapsed, argv=list(argv or sys.argv[1:]), loads=loads
+    )
     sys.stdout.write(md.read_text())
     misses = [r.key for r in rows if r.verdict == "MISS"]
     if misses:

@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -51,7 +52,13 @@ def _cell(text: str) -> str:
 
 
 def write(
-    rows: list[Row], out_dir: Path, *, quick: bool, elapsed: float, argv: list[str]
+    rows: list[Row],
+    out_dir: Path,
+    *,
+    quick: bool,
+    elapsed: float,
+    argv: list[str],
+    loads: Sequence[tuple[str, tuple[float, float, float]]] = (),
 ) -> tuple[Path, Path]:
     """Write both files into ``out_dir``; returns their paths."""
     info = machine()
@@ -67,9 +74,10 @@ def write(
         f"- OS: {info['os']}",
         f"- Python: {info['python']}",
         "- Packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()),
-        "- Load average at the end (1/5/15 min): "
-        + " / ".join(str(x) for x in info["load_average_1_5_15"])
-        + " (other work on the machine inflates figures and p99s)",
+        "- Load average (`/proc/loadavg`, 1/5/15 min) "
+        + "; ".join(f"{mark}: {' / '.join(f'{x:.2f}' for x in avg)}" for mark, avg in loads)
+        + f"; at the end: {' / '.join(str(x) for x in info['load_average_1_5_15'])}"
+        + f" (the machine has {info['cores']} cores; other work on it inflates figures and p99s)",
     ]
     if foreign:
         lines.append("- Foreign venvs: " + ", ".join(foreign))
@@ -104,6 +112,7 @@ def write(
         "quick": quick,
         "elapsed_seconds": elapsed,
         "machine": info,
+        "load_averages": [[mark, list(avg)] for mark, avg in loads],
         "rows": [dataclasses.asdict(r) for r in rows],
     }
     json_path.write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n")
@@ -129,7 +138,7 @@ def _sections(rows: list[Row]) -> list[str]:
             "",
             f"### Pool sweep: 50 clients, upstream on loopback and {distant} ms away",
             "",
-            "| pool (open/kept alive) | calls/s | server CPU per call | p99 | upstream connections opened "
+            "| pool (open/kept alive) | calls/s | server CPU per call | p99 | upstream connections opened (warm-up included) "
             f"| calls/s, {distant} ms upstream | p99, {distant} ms upstream |",
             "|---|---|---|---|---|---|---|",
         ]

@@ -34,9 +34,11 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_TIMEOUT = httpx2.Timeout(15.0, connect=5.0)
 # Connections to the upstream, all kept alive: with fewer kept than may be open (httpx2's
 # default is 100 open, 20 kept) concurrent calls keep reopening them. More is not faster either:
-# httpcore2 checks every pooled connection on each request. The sweep in benchmarks/RESULTS.md
-# chose the number; `serve --upstream-connections` changes it.
-DEFAULT_CONNECTIONS = 100
+# httpcore2 checks every pooled connection on each request (24.5 % of a server's samples at 100
+# under 50 calls). 20 serves a loopback upstream as fast as 8 did and still lets 50 concurrent
+# calls reach a 100 ms upstream at 200 calls/s (the pool sweep in benchmarks/RESULTS.md);
+# `serve --upstream-connections` changes it.
+DEFAULT_CONNECTIONS = 20
 
 
 def pool_limits(connections: int) -> httpx2.Limits:
