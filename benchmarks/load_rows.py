@@ -51,7 +51,7 @@ class Plan:
 FULL = Plan(clients=CLIENTS, rounds=3, calls=30, seconds=15.0, levels=(1, 5, 10, 25, 50, 100),
             level_calls=400, pools=(4, 8, 16, 20, 32, 100), sweep_reference=True)  # fmt: skip
 # The smoke run: every code path once, in seconds; its figures mean nothing.
-QUICK = Plan(clients=10, rounds=1, calls=2, seconds=3.0, levels=(1, 10), level_calls=20, pools=(8,),
+QUICK = Plan(clients=10, rounds=1, calls=2, seconds=3.0, levels=(4,), level_calls=8, pools=(8,),
              sweep_reference=False)  # fmt: skip
 
 
