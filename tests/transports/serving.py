@@ -144,12 +144,14 @@ def spawn(
     env: Mapping[str, str] | None = None,
     host: str = "127.0.0.1",
     open_files: int | None = None,
+    port: int | None = None,
 ) -> Served:
     """Start ``serve --transport TRANSPORT --host HOST --port <free> ARGS`` without waiting for it.
 
-    ``open_files`` sets the process's open-file limit (soft and hard), as ``ulimit -n`` would.
+    ``open_files`` sets the process's open-file limit (soft and hard), as ``ulimit -n`` would;
+    ``port`` is a port chosen beforehand (when ``ARGS`` must name the server's own URL).
     """
-    port = free_port()
+    port = port or free_port()
     stderr_path = tmp / f"serve-{port}.stderr"
     command = serve_command(["--transport", transport, "--host", host, "--port", str(port), *args])
     if open_files is not None:  # set in the child, then exec: no preexec_fn in a threaded process
