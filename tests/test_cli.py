@@ -26,6 +26,9 @@ def test_demo_plays_a_whole_session_and_exits_zero() -> None:
     assert out.returncode == 0
     text = out.stdout
     assert "Every one of the 45 files seen exactly once, in 3 pages." in text
+    assert "… progress" in text and ": completed" in text, "attach waited with progress notifications"
+    assert "could not be processed (unsupported_file:" in text
+    assert "Every one of the 46 processed files seen exactly once." in text
     assert "The same files as the previous page." in text
     assert re.search(r"✓ File file-\w+ is attached to assistant asst_\w+;", text)
     assert "✓ Detached file" in text

@@ -21,6 +21,7 @@ from mcp.client.stdio import stdio_client
 from mcp_types import CallToolResult, TextContent
 
 from ..backend import Store
+from .demo_vector_stores import VectorStoreDemo, seed_vector_store
 
 __all__ = ["run_demo"]
 
@@ -50,18 +51,26 @@ def _short(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class _Agent:
+class DemoAgent:
+    """Makes the agent's calls and shows each one and what came back."""
+
     def __init__(self, client: Client) -> None:
         self.client = client
         self.calls = 0
 
     async def call(
-        self, tool: str, arguments: dict[str, Any], *, expect_error: bool = False
+        self, tool: str, arguments: dict[str, Any], *, expect_error: bool = False, progress: bool = False
     ) -> CallToolResult:
         self.calls += 1
         shown = {k: (v[:24] + "…" if isinstance(v, str) and len(v) > 28 else v) for k, v in arguments.items()}
         _say(f"→ {tool}({json.dumps(shown, ensure_ascii=False)})")
-        result = await self.client.call_tool(tool, arguments)
+
+        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+            _say(f"  … progress {progress:g}/{total:g} s: {message}")
+
+        result = await self.client.call_tool(
+            tool, arguments, progress_callback=on_progress if progress else None
+        )
         if bool(result.is_error) != expect_error:
             raise RuntimeError(
                 f"{tool} {'succeeded' if expect_error else 'failed'} unexpectedly: {_text(result)}"
@@ -79,18 +88,20 @@ def _progress(done: int, total: int) -> None:
 
 
 async def _session(
-    db: Path, assistant_id: str, spare_file: str, total: int, limit: int, errlog: TextIO
+    tmp: Path, assistant_id: str, spare_file: str, store_id: str, total: int, limit: int, errlog: TextIO
 ) -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_BASE_URL",)}
+    serve = ["serve", "--db", str(tmp / "demo.sqlite3"), "--upload-root", str(tmp / "uploads")]
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "mcp_assistant_files", "serve", "--db", str(db)], env=env
+        command=sys.executable, args=["-m", "mcp_assistant_files", *serve], env=env
     )
     async with Client(stdio_client(params, errlog=errlog)) as client:
-        agent = _Agent(client)
+        agent = DemoAgent(client)
         tools = await client.list_tools()
         _say(f"Connected over stdio; the server offers: {', '.join(t.name for t in tools.tools)}.\n")
+        await VectorStoreDemo(agent, store_id, total, limit).run(_say)
 
-        _say("1. List the first page, then follow next_cursor to the end:")
+        _say("5. v1 assistant files: list the first page, then follow next_cursor to the end:")
         args: dict[str, Any] = {"assistant_id": assistant_id, "limit": limit}
         page = await agent.call("list_assistant_files", args)
         seen = [f["id"] for f in (page.structured_content or {})["files"]]
@@ -105,7 +116,7 @@ async def _session(
             raise RuntimeError(f"the walk saw {len(seen)} ids ({len(set(seen))} distinct), expected {total}")
         _say(f"  Every one of the {total} files seen exactly once, in {len(pages)} pages.\n")
 
-        _say("2. Walk back one page with previous_cursor:")
+        _say("6. Walk back one page with previous_cursor:")
         previous = (page.structured_content or {}).get("previous_cursor")
         if previous is None:
             _say("  (a single page: there is nothing to walk back to)")
@@ -116,13 +127,13 @@ async def _session(
             _say("  The same files as the previous page.")
         _say()
 
-        _say("3. Get one file, attach a new one, detach it again:")
+        _say("7. Get one file, attach a new one, detach it again:")
         await agent.call("get_assistant_file", {"assistant_id": assistant_id, "file_id": seen[0]})
         await agent.call("attach_assistant_file", {"assistant_id": assistant_id, "file_id": spare_file})
         await agent.call("detach_assistant_file", {"assistant_id": assistant_id, "file_id": spare_file})
         _say()
 
-        _say("4. A refused call: a tampered cursor is rejected with advice:")
+        _say("8. A refused call: a tampered cursor is rejected with advice:")
         cursor = (pages[0].structured_content or {}).get("next_cursor") or "x" * 40
         tampered = cursor[:-2] + ("AA" if not cursor.endswith("AA") else "BB")
         await agent.call("list_assistant_files", {**args, "cursor": tampered}, expect_error=True)
@@ -136,16 +147,21 @@ def run_demo(*, files: int = 45, limit: int = 20) -> int:
     if not 1 <= limit <= 100 or files < 1:
         sys.stderr.write("demo: --files must be at least 1 and --limit from 1 to 100\n")
         return 2
-    with tempfile.TemporaryDirectory(prefix="mcp-assistant-files-demo-") as tmp:
-        db = Path(tmp) / "demo.sqlite3"
+    with tempfile.TemporaryDirectory(prefix="mcp-assistant-files-demo-") as folder:
+        tmp = Path(folder)
+        db = tmp / "demo.sqlite3"
         with Store.open(db, max_files_per_assistant=0) as store:
             assistant_id = store.create_assistant(name="Demo assistant")["id"]
             store.seed_attachments(assistant_id, files, filename="report.pdf")
             spare_file = store.create_file("new-notes.md", b"# notes\n", "assistants")["id"]
-        _say(f"Seeded a throw-away local backend: assistant {assistant_id} with {files} attached files.")
-        with (Path(tmp) / "server.log").open("w+", encoding="utf-8") as errlog:
+        store_id = seed_vector_store(db, tmp / "uploads", files)
+        _say(
+            f"Seeded a throw-away local backend: vector store {store_id} with {files} processed files, and "
+            f"assistant {assistant_id} with {files} attached files."
+        )
+        with (tmp / "server.log").open("w+", encoding="utf-8") as errlog:
             try:
-                return anyio.run(_session, db, assistant_id, spare_file, files, limit, errlog)
+                return anyio.run(_session, tmp, assistant_id, spare_file, store_id, files, limit, errlog)
             except Exception:
                 errlog.seek(0)
                 sys.stderr.write("demo failed; the server's log follows:\n" + errlog.read())

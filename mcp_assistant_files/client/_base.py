@@ -77,6 +77,12 @@ class BaseClient:
         url = httpx2.URL(raw_url)
         if url.scheme not in ("http", "https") or not url.host:
             raise ValueError(f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL!r}, not {raw_url!r}")
+        if url.userinfo:
+            # httpx2 would send them as Basic auth instead of the key, and they would end up in messages.
+            raise ValueError("base_url must not contain a user name or password: pass the key as api_key")
+        if url.query or url.fragment:
+            # The request path would be appended after them.
+            raise ValueError(f"base_url must not contain a query or fragment, such as {DEFAULT_BASE_URL!r}")
         self.base_url = url.copy_with(raw_path=url.raw_path.rstrip(b"/"))
         self.timeout = timeout
         self.max_retries = max_retries

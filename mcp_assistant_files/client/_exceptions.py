@@ -94,9 +94,10 @@ class APIConnectionError(APIError):
 class APITimeoutError(APIConnectionError):
     """An attempt took longer than its timeout (after every retry)."""
 
-    def __init__(self, request: httpx2.Request) -> None:
+    def __init__(self, request: httpx2.Request, reason: str | None = None) -> None:
+        why = f" ({reason})" if reason else ""
         super().__init__(
-            request=request, message=f"Request timed out: {_origin(request)} did not answer in time."
+            request=request, message=f"Request timed out: {_origin(request)} did not answer in time{why}."
         )
 
 

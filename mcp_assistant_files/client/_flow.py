@@ -53,9 +53,10 @@ logger = logging.getLogger("mcp_assistant_files.client")
 
 @dataclass(slots=True)
 class Send:
-    """Send ``request`` (stream mode: the body is not read yet)."""
+    """Send ``request`` (stream mode: the body is not read yet), giving up at ``until`` (clock time)."""
 
     request: httpx2.Request
+    until: float | None = None
     response: httpx2.Response | None = None
     error: Exception | None = None
 
@@ -70,10 +71,11 @@ class Send:
 
 @dataclass(slots=True)
 class Read:
-    """Read the whole body of ``response``, failing past ``limit`` bytes."""
+    """Read the whole body of ``response``, failing past ``limit`` bytes or past ``until``."""
 
     response: httpx2.Response
     limit: int
+    until: float | None = None
     content: bytes | None = None
     error: Exception | None = None
 
@@ -96,6 +98,10 @@ class Pause:
 Action = Send | Read | Pause
 Result = tuple[httpx2.Response, bytes | None]
 Flow = Generator[Action, None, Result]
+
+
+class DeadlineExceeded(Exception):
+    """The call's ``total_timeout`` ran out while a request was being sent or its body read."""
 
 
 class ResponseTooLargeError(Exception):
@@ -157,15 +163,16 @@ def request_flow(
     retry is logged at INFO on ``mcp_assistant_files.client``.
     """
     attempts = _Attempts(max_retries, deadline, clock)
+    until = None if deadline is None else attempts.started + deadline
     while True:
         request = build(attempts.taken)
         response: httpx2.Response | None = None
         try:
-            send = Send(request)
+            send = Send(request, until)
             yield send
             response = send.outcome()
             if response.is_error or response.is_redirect:
-                read = Read(response, limit)
+                read = Read(response, limit, until)
                 yield read
                 content = read.outcome()
                 if should_retry(response.status_code, response.headers):
@@ -176,12 +183,17 @@ def request_flow(
                 raise make_status_error(response, content)
             if stream:
                 return response, None
-            read = Read(response, limit)
+            read = Read(response, limit, until)
             yield read
             return response, read.outcome()
         except ResponseTooLargeError as err:
             assert response is not None  # only Read raises it, after a response arrived
             raise _too_large(response, err.limit, what) from None
+        except DeadlineExceeded:
+            # A dripping answer must not hold the call past its budget, whatever each read's timeout.
+            raise APITimeoutError(
+                request, f"the call's total_timeout of {deadline:g} s ran out before the answer was complete"
+            ) from None
         except httpx2.LocalProtocolError as err:
             # The request itself cannot be sent (e.g. a header value with a newline): retrying cannot help.
             raise APIConnectionError(
@@ -226,8 +238,12 @@ def _keep(response: httpx2.Response, chunks: list[bytes]) -> bytes:
     return content
 
 
-def read_sync(response: httpx2.Response, limit: int) -> bytes:
-    """Read a streamed body, at most ``limit`` bytes after decoding."""
+def read_sync(response: httpx2.Response, limit: int, until: float | None = None) -> bytes:
+    """Read a streamed body, at most ``limit`` bytes after decoding, and not past ``until``.
+
+    Blocking I/O cannot be interrupted: ``until`` is checked after each chunk, and each wait for
+    a chunk is bounded by the request's read timeout (which ``run_sync`` caps at the time left).
+    """
     try:
         _check_declared_length(response, limit)
         chunks: list[bytes] = []
@@ -236,6 +252,8 @@ def read_sync(response: httpx2.Response, limit: int) -> bytes:
             total += len(chunk)
             if total > limit:
                 raise ResponseTooLargeError(limit)
+            if until is not None and now() > until:
+                raise DeadlineExceeded
             chunks.append(chunk)
     except BaseException:
         response.close()
@@ -294,8 +312,28 @@ def _outcome_of(action: Send | Read) -> Iterator[None]:
     """Store an I/O failure on the action, for the flow to raise where it handles it."""
     try:
         yield
-    except (httpx2.HTTPError, ResponseTooLargeError) as exc:
+    except (httpx2.HTTPError, ResponseTooLargeError, DeadlineExceeded) as exc:
         action.error = exc
+
+
+def _time_left(action: Send | Read) -> float | None:
+    """Seconds until the action's deadline (``DeadlineExceeded`` when none is left); ``None``: no deadline."""
+    if action.until is None:
+        return None
+    left = action.until - now()
+    if left <= 0:
+        raise DeadlineExceeded
+    return left
+
+
+def _capped(request: httpx2.Request, left: float | None) -> httpx2.Request:
+    """``request`` with each of its timeouts at most ``left`` seconds."""
+    if left is not None:
+        timeouts = request.extensions.get("timeout") or {}
+        request.extensions["timeout"] = {
+            k: (left if v is None else min(v, left)) for k, v in timeouts.items()
+        }
+    return request
 
 
 def run_sync(http: httpx2.Client, flow: Flow) -> Result:
@@ -307,9 +345,9 @@ def run_sync(http: httpx2.Client, flow: Flow) -> Result:
                 continue
             with _outcome_of(action):
                 if isinstance(action, Send):
-                    action.response = http.send(action.request, stream=True)
+                    action.response = http.send(_capped(action.request, _time_left(action)), stream=True)
                 else:
-                    action.content = read_sync(action.response, action.limit)
+                    action.content = read_sync(action.response, action.limit, action.until)
     return steps.finished()
 
 
@@ -321,8 +359,13 @@ async def run_async(http: httpx2.AsyncClient, flow: Flow) -> Result:
                 await pause_async(action.seconds)
             else:
                 with _outcome_of(action):
-                    if isinstance(action, Read):
-                        action.content = await read_async(action.response, action.limit)
-                    else:
-                        action.response = await http.send(action.request, stream=True)
+                    left = _time_left(action)
+                    try:
+                        with anyio.fail_after(left):
+                            if isinstance(action, Read):
+                                action.content = await read_async(action.response, action.limit)
+                            else:
+                                action.response = await http.send(_capped(action.request, left), stream=True)
+                    except TimeoutError:
+                        raise DeadlineExceeded from None
     return steps.finished()

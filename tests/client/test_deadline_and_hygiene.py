@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from mcp_assistant_files import APIConnectionError, AssistantsClient, RateLimitError
+from mcp_assistant_files import APIConnectionError, RateLimitError
 from mcp_assistant_files.client._retry import retry_after_seconds
 from tests.conftest import Pauses
 
@@ -70,8 +70,16 @@ def test_a_request_that_cannot_be_sent_is_not_retried(kind: Kind, sleeps: Pauses
     assert sleeps.delays == []
 
 
-def test_a_password_in_the_base_url_is_not_shown() -> None:
-    client = AssistantsClient(base_url="http://admin:s3cretpw@127.0.0.1:9/v1", api_key="sk-x")
-    assert "s3cretpw" not in repr(client)
-    assert "s3cretpw" not in client.display_url
-    assert client.display_url == "http://127.0.0.1:9/v1"
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("http://admin:s3cretpw@api.test/v1", "must not contain a user name or password"),
+        ("http://api.test/v1?api-version=2024", "must not contain a query"),
+        ("http://api.test/v1#frag", "must not contain a query or fragment"),
+    ],
+)
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_base_url_with_credentials_or_a_query_is_refused(kind: Kind, base_url: str, expected: str) -> None:
+    with pytest.raises(ValueError, match=expected) as caught:
+        Harness(kind, lambda request: httpx2.Response(200), base_url=base_url)
+    assert "s3cretpw" not in str(caught.value) and "admin" not in str(caught.value), "never echoed"

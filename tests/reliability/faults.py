@@ -25,6 +25,7 @@ import anyio
 
 __all__ = [
     "CloseAfter",
+    "Drip",
     "FaultServer",
     "Forward",
     "Hang",
@@ -94,6 +95,14 @@ class Stream:
 
 
 @dataclass(frozen=True)
+class Drip:
+    """A 200 whose headers come at once and whose body then drips one byte every ``every`` seconds,
+    until the client goes away (or ``HANG_LIMIT``): each read succeeds, the answer never ends."""
+
+    every: float
+
+
+@dataclass(frozen=True)
 class Forward:
     """Forward the request to ``base`` (``http://host:port``); then ``reset`` or relay the answer."""
 
@@ -102,7 +111,7 @@ class Forward:
     delay: float = 0.0  # wait first; a client that leaves meanwhile is never forwarded
 
 
-Reply = Respond | ResetAfter | CloseAfter | Hang | Stream | Forward
+Reply = Respond | ResetAfter | CloseAfter | Hang | Stream | Drip | Forward
 Script = Callable[[int, Seen], Reply]
 
 
@@ -151,6 +160,7 @@ class FaultServer:
         self.requests: list[Seen] = []
         self.bytes_streamed = 0
         self.stream_aborted = False
+        self.client_left_after: float | None = None  # a Drip: seconds until the client went away
         self._lock = threading.Lock()
         self._open = 0
         self._accepted = 0
@@ -323,6 +333,10 @@ class FaultServer:
             self._stream(sock, reply)
             sock.close()
             return False
+        if isinstance(reply, Drip):
+            self._drip(sock, reply)
+            sock.close()
+            return False
         if reply.delay and self._client_gone_within(sock, reply.delay):
             return True
         status, headers, body = _forward(reply.base, seen)
@@ -331,6 +345,19 @@ class FaultServer:
             return False
         sock.sendall(_head(status, {**headers, "content-length": str(len(body))}) + body)
         return True
+
+    def _drip(self, sock: socket.socket, reply: Drip) -> None:
+        started = time.monotonic()
+        try:
+            sock.sendall(_head(200, {"content-type": "application/json", "transfer-encoding": "chunked"}))
+            while time.monotonic() - started < HANG_LIMIT and not self._stop.is_set():
+                sock.sendall(b"1\r\n \r\n")
+                self.bytes_streamed += 1
+                if self._client_gone_within(sock, reply.every):
+                    self.client_left_after = time.monotonic() - started
+                    return
+        except OSError:
+            self.client_left_after = time.monotonic() - started
 
     def _stream(self, sock: socket.socket, reply: Stream) -> None:
         headers = {"content-type": "application/json"}

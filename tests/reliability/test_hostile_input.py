@@ -20,10 +20,12 @@ from mcp import Client
 from mcp.server.mcpserver import MCPServer
 from mcp_types import CallToolResult
 
-from mcp_assistant_files import AsyncAssistantsClient
+from mcp_assistant_files import AsyncAssistantsClient, AsyncOpenAIClient
 from mcp_assistant_files.server.registry import build_server
 from mcp_assistant_files.service.cursors import CursorCodec, Listing, is_placeholder
 from mcp_assistant_files.service.fields import ID_MAX_LENGTH
+from mcp_assistant_files.service.files import FilesTools
+from mcp_assistant_files.service.vector_store_files import VectorStoreFilesTools
 
 from .conftest import API_KEY, SECRET, assert_one_sentence_error, service_for, text_of
 from .faults import file_json, page_json
@@ -37,15 +39,34 @@ SETTINGS = settings(
 )
 # One id as sent: the client percent-encodes every reserved character, so ':' arrives as %3A.
 SEGMENT = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]|%3A){0,63}"
-ALLOWED_PATH = re.compile(rf"/v1/assistants/{SEGMENT}/files(/{SEGMENT})?")
+ALLOWED_PATH = re.compile(
+    rf"/v1/(assistants|vector_stores)/{SEGMENT}/files(/{SEGMENT})?|/v1/vector_stores|/v1/files"
+)
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+ID_FIELDS = ("assistant_id", "vector_store_id", "file_id")
+# Every tool but upload_file (its path is tried in tests/server/test_files_tools.py), with its
+# arguments in the order its schema lists them.
 TOOLS: dict[str, tuple[str, ...]] = {
     "list_assistant_files": ("assistant_id", "limit", "order", "cursor"),
     "get_assistant_file": ("assistant_id", "file_id"),
     "attach_assistant_file": ("assistant_id", "file_id"),
     "detach_assistant_file": ("assistant_id", "file_id"),
+    "list_vector_stores": ("limit", "order", "cursor"),
+    "list_vector_store_files": ("vector_store_id", "limit", "order", "filter", "cursor"),
+    "get_vector_store_file": ("vector_store_id", "file_id"),
+    "attach_vector_store_file": ("vector_store_id", "file_id", "attributes", "wait"),
+    "update_vector_store_file_attributes": ("vector_store_id", "file_id", "attributes"),
+    "detach_vector_store_file": ("vector_store_id", "file_id"),
+    "list_files": ("purpose", "limit", "order", "cursor"),
 }
-VALID = {"assistant_id": "asst_1", "file_id": "file-1", "limit": 5, "order": "asc"}
+VALID: dict[str, Any] = {
+    "assistant_id": "asst_1",
+    "vector_store_id": "vs_1",
+    "file_id": "file-1",
+    "limit": 5,
+    "order": "asc",
+    "attributes": [{"key": "team", "value": "docs"}],
+}
 
 
 class Recorder:
@@ -57,6 +78,8 @@ class Recorder:
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.paths.append(request.url.raw_path)
         parts = request.url.path.split("/")
+        if parts[2] in ("vector_stores", "files") and parts[1] == "v1":
+            return vector_store_answer(request, parts)
         assistant_id = parts[3] if len(parts) > 3 else "asst_1"
         if request.method == "GET" and request.url.path.endswith("/files"):
             return httpx2.Response(
@@ -77,13 +100,72 @@ class Recorder:
             assert b"%" not in path.replace(b"%3A", b"") and b".." not in path.split(b"/")
 
 
+def vector_store_answer(request: httpx2.Request, parts: list[str]) -> httpx2.Response:
+    """A well-formed answer for the vector-store and Files routes (processed files, at once)."""
+    if parts[2] == "files":
+        return httpx2.Response(200, json=list_json([upload_json("file-a"), upload_json("file-b")]))
+    if len(parts) == 3:
+        return httpx2.Response(200, json=list_json([store_json("vs_a"), store_json("vs_b")]))
+    store_id = parts[3]
+    if request.method == "GET" and len(parts) == 5:
+        return httpx2.Response(
+            200, json=list_json([vs_file_json("file-a", store_id), vs_file_json("file-b", store_id)])
+        )
+    if request.method == "DELETE":
+        return httpx2.Response(
+            200, json={"id": parts[-1], "object": "vector_store.file.deleted", "deleted": True}
+        )
+    file_id = parts[5] if len(parts) > 5 else "file-1"
+    return httpx2.Response(200, json=vs_file_json(file_id, store_id))
+
+
+def list_json(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "object": "list",
+        "data": items,
+        "first_id": items[0]["id"],
+        "last_id": items[-1]["id"],
+        "has_more": True,
+    }
+
+
+def vs_file_json(file_id: str, store_id: str) -> dict[str, Any]:
+    return {"id": file_id, "object": "vector_store.file", "usage_bytes": 1, "created_at": 1, "vector_store_id": store_id,
+            "status": "completed", "last_error": None}  # fmt: skip
+
+
+def store_json(store_id: str) -> dict[str, Any]:
+    counts = {"in_progress": 0, "completed": 1, "failed": 0, "cancelled": 0, "total": 1}
+    return {"id": store_id, "object": "vector_store", "created_at": 1, "name": "s", "usage_bytes": 1,
+            "file_counts": counts, "status": "completed", "last_active_at": 1, "metadata": None}  # fmt: skip
+
+
+def upload_json(file_id: str) -> dict[str, Any]:
+    return {"id": file_id, "object": "file", "bytes": 1, "created_at": 1, "filename": "a.txt",
+            "purpose": "assistants", "status": "processed"}  # fmt: skip
+
+
 @functools.cache
 def shared_server() -> tuple[MCPServer, Recorder]:
     """One server for every example (building one takes ~50 ms; connecting a client ~5 ms)."""
     recorder = Recorder()
     http = httpx2.AsyncClient(transport=httpx2.MockTransport(recorder))
-    client = AsyncAssistantsClient(base_url="http://upstream.test/v1", api_key=API_KEY, http_client=http)
-    return build_server(service_for(client)), recorder
+    settings: dict[str, Any] = {
+        "base_url": "http://upstream.test/v1",
+        "api_key": API_KEY,
+        "http_client": http,
+    }
+    client, openai = AsyncAssistantsClient(**settings), AsyncOpenAIClient(**settings)
+    shared: dict[str, Any] = {
+        "codec": CursorCodec(SECRET),
+        "upstream_label": "the upstream at http://upstream.test/v1",
+    }
+    server = build_server(
+        service_for(client),
+        VectorStoreFilesTools(client=openai, **shared),
+        FilesTools(client=openai, **shared),
+    )
+    return server, recorder
 
 
 @asynccontextmanager
@@ -123,17 +205,17 @@ async def call(mcp: Client, tool: str, args: dict[str, Any]) -> CallToolResult:
     return await mcp.call_tool(tool, args)
 
 
+WITH_IDS = [(tool, field) for tool, fields in TOOLS.items() for field in fields if field in ID_FIELDS]
+
+
 @SETTINGS
-@given(
-    tool=st.sampled_from(list(TOOLS)), field=st.sampled_from(["assistant_id", "file_id"]), value=HOSTILE_IDS
-)
+@given(tool_and_field=st.sampled_from(WITH_IDS), value=HOSTILE_IDS)
 async def test_hostile_ids_are_refused_before_any_request_or_sent_as_one_safe_segment(
-    tool: str, field: str, value: str
+    tool_and_field: tuple[str, str], value: str
 ) -> None:
+    tool, field = tool_and_field
     params = TOOLS[tool]
-    if field not in params:
-        field = "assistant_id"
-    args = {name: VALID[name] for name in params if name in ("assistant_id", "file_id")} | {field: value}
+    args = {name: VALID[name] for name in params if name in (*ID_FIELDS, "attributes")} | {field: value}
     async with recorded() as (mcp, recorder):
         result = await call(mcp, tool, args)
     if looks_like_id(value):
@@ -165,9 +247,14 @@ async def test_arguments_of_the_wrong_type_are_refused_with_the_arguments_name(
         assert recorder.paths == []
         return
     # Nothing is coerced (5.0, "10", true): what passes is what the schema allows, and a null
-    # cursor (NaN and infinities travel as null in JSON) means "no cursor".
-    if field == "cursor":
-        assert value is None or (isinstance(value, float) and not math.isfinite(value)), value
+    # optional argument (NaN and infinities travel as null in JSON) means "leave it out".
+    left_out = value is None or (isinstance(value, float) and not math.isfinite(value))
+    if field == "attributes":  # an empty list of pairs: no attributes; null leaves an attach's out
+        assert value == [] or (left_out and tool == "attach_vector_store_file"), value
+    elif field in ("cursor", "filter", "purpose"):
+        assert left_out, value
+    elif field == "wait":
+        assert isinstance(value, bool), value
     else:
         assert field == "limit" and type(value) is int and 1 <= value <= 100, (field, value)
         assert f"limit={value}".encode() in recorder.paths[0]

@@ -1,5 +1,6 @@
 """Load: 50 concurrent streamable-HTTP clients against one stateless ``serve`` process whose upstream
-is the standalone backend process. Zero errors, the computed final state, flat memory.
+is the standalone backend process. Each client works on its own assistant and its own vector store
+with every tool but the uploads. Zero errors, the computed final state, flat memory.
 
 ``RELIABILITY_LOAD_CALLS`` sets the calls per client (default 60; the issue's full size is 200).
 """
@@ -11,6 +12,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -34,8 +36,10 @@ class Owner:
     """One client's assistant, its files, and what it expects to be attached."""
 
     assistant_id: str
+    store_id: str
     files: list[str]
     attached: set[str] = field(default_factory=set)
+    in_store: set[str] = field(default_factory=set)
     calls: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -52,8 +56,9 @@ def seed(db: Path) -> list[Owner]:
         return [
             Owner(
                 store.create_assistant(name=f"load-{n}")["id"],
+                store.create_vector_store(f"load-{n}")["id"],
                 [
-                    store.create_file(f"{n}-{i}.txt", b"x", "assistants")["id"]
+                    store.create_file(f"{n}-{i}.txt", b"some text", "assistants")["id"]
                     for i in range(FILES_PER_CLIENT)
                 ],
             )
@@ -61,31 +66,60 @@ def seed(db: Path) -> list[Owner]:
         ]
 
 
+OPS = ("list", "get", "attach", "attach", "detach", "vs_list", "vs_get", "vs_attach", "vs_attach", "vs_detach",
+       "vs_update", "stores")  # fmt: skip
+
+
+async def call(mcp: Client, owner: Owner, op: str, rng: random.Random) -> tuple[str, Any]:
+    """One call of kind ``op`` on the owner's own assistant or vector store; the state kept in step."""
+    assistant = {"assistant_id": owner.assistant_id}
+    store = {"vector_store_id": owner.store_id}
+    if op in ("get", "detach") and not owner.attached:
+        op = "attach"
+    if op in ("vs_get", "vs_detach", "vs_update") and not owner.in_store:
+        op = "vs_attach"
+    if op == "list":
+        return op, await mcp.call_tool("list_assistant_files", assistant | {"limit": 100})
+    if op == "vs_list":
+        return op, await mcp.call_tool("list_vector_store_files", store | {"limit": 100})
+    if op == "stores":
+        return op, await mcp.call_tool("list_vector_stores", {"limit": 5})
+    if op in ("attach", "vs_attach"):
+        file_id = rng.choice(owner.files)
+        (owner.attached if op == "attach" else owner.in_store).add(file_id)
+        if op == "attach":
+            return op, await mcp.call_tool("attach_assistant_file", assistant | {"file_id": file_id})
+        return op, await mcp.call_tool(
+            "attach_vector_store_file", store | {"file_id": file_id, "wait": False}
+        )
+    held = owner.attached if op in ("get", "detach") else owner.in_store
+    file_id = rng.choice(sorted(held))
+    if op in ("detach", "vs_detach"):
+        held.discard(file_id)
+    tool = {
+        "get": "get_assistant_file",
+        "detach": "detach_assistant_file",
+        "vs_get": "get_vector_store_file",
+        "vs_detach": "detach_vector_store_file",
+        "vs_update": "update_vector_store_file_attributes",
+    }[op]
+    args: dict[str, Any] = (assistant if op in ("get", "detach") else store) | {"file_id": file_id}
+    if op == "vs_update":
+        args["attributes"] = [{"key": "n", "value": rng.randint(0, 9)}]
+    return op, await mcp.call_tool(tool, args)
+
+
 async def drive(url: str, owner: Owner, seed_value: int, tally: Tally, server_pid: int, total: int) -> None:
     """``CALLS_PER_CLIENT`` mixed calls on the owner's own files, each checked against the expectation."""
     rng = random.Random(seed_value)
     async with Client(url) as mcp:
         for _ in range(CALLS_PER_CLIENT):
-            op = rng.choice(("list", "get", "attach", "attach", "detach"))
-            if op in ("get", "detach") and not owner.attached:
-                op = "attach"
-            assistant = {"assistant_id": owner.assistant_id}
-            if op == "list":
-                result = await mcp.call_tool("list_assistant_files", assistant | {"limit": 100})
-                content = result.structured_content or {}
-                if not result.is_error and {f["id"] for f in content["files"]} != owner.attached:
-                    owner.errors.append(f"list {content} != {sorted(owner.attached)}")
-            elif op == "get":
-                file_id = rng.choice(sorted(owner.attached))
-                result = await mcp.call_tool("get_assistant_file", assistant | {"file_id": file_id})
-            elif op == "attach":
-                file_id = rng.choice(owner.files)
-                result = await mcp.call_tool("attach_assistant_file", assistant | {"file_id": file_id})
-                owner.attached.add(file_id)
-            else:
-                file_id = rng.choice(sorted(owner.attached))
-                result = await mcp.call_tool("detach_assistant_file", assistant | {"file_id": file_id})
-                owner.attached.discard(file_id)
+            op, result = await call(mcp, owner, rng.choice(OPS), rng)
+            content = result.structured_content or {}
+            if not result.is_error and op in ("list", "vs_list"):
+                expected = owner.attached if op == "list" else owner.in_store
+                if {f["id"] for f in content["files"]} != expected:
+                    owner.errors.append(f"{op} {content} != {sorted(expected)}")
             if result.is_error:
                 owner.errors.append(f"{op}: {text_of(result)}")
             owner.calls += 1
@@ -145,5 +179,7 @@ async def test_fifty_http_clients_make_mixed_calls_without_an_error_and_end_in_t
     with Store.open(db, max_files_per_assistant=0) as store:
         for owner in owners:
             assert set(store.get_assistant(owner.assistant_id)["file_ids"]) == owner.attached
+            listed = store.list_vector_store_files(owner.store_id, limit=100)["data"]
+            assert {f["id"] for f in listed} == owner.in_store
     assert tally.rss_mid is not None
     assert rss_end < tally.rss_mid * 1.10, "memory is flat across the second half"

@@ -8,22 +8,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx2
 import pytest
+from mcp import Client
 
 from mcp_assistant_files import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APITimeoutError,
+    AsyncOpenAIClient,
     BadRequestError,
     InternalServerError,
     RateLimitError,
 )
 from mcp_assistant_files.backend import Store
 from mcp_assistant_files.backend.testing import serve_in_thread
+from mcp_assistant_files.server.registry import build_server
+from mcp_assistant_files.service.cursors import CursorCodec
+from mcp_assistant_files.service.vector_store_files import VectorStoreFilesTools
 from tests.conftest import Pauses
 
 from .conftest import (
+    API_KEY,
+    SECRET,
     assert_backoff,
     assert_one_sentence_error,
     mcp_over,
@@ -265,3 +273,33 @@ async def test_an_attach_committed_upstream_but_answered_with_a_reset_is_retried
     assert [item["id"] for item in page["data"]] == [file_id]
     assert len(sleeps.delays) == 1
     assert_backoff(sleeps.delays)
+
+
+VECTOR_FAULTS = [name for name, fault in FAULTS.items() if fault.error is not None and "fields" not in name]
+
+
+@pytest.mark.parametrize("name", VECTOR_FAULTS)
+async def test_the_vector_store_tools_report_each_fault_as_one_actionable_sentence(
+    name: str, sleeps: Pauses
+) -> None:
+    fault = FAULTS[name]
+    with fault_server(always(fault.reply)) as server:
+        http = httpx2.AsyncClient()
+        openai = AsyncOpenAIClient(base_url=server.base_url, api_key=API_KEY, http_client=http, timeout=0.3)
+        tools = VectorStoreFilesTools(
+            client=openai, codec=CursorCodec(SECRET), upstream_label=f"the upstream at {openai.base_url}"
+        )
+        try:
+            async with Client(build_server(tools)) as mcp:
+                result = await mcp.call_tool(
+                    "get_vector_store_file", {"vector_store_id": "vs_1", "file_id": FILE}
+                )
+        finally:
+            await http.aclose()
+        assert server.attempts == fault.attempts
+        assert {seen.target for seen in server.requests} == {f"/v1/vector_stores/vs_1/files/{FILE}"}
+    check_delays(fault, sleeps)
+    text = assert_one_sentence_error(result)
+    for fragment in fault.tool_says:
+        assert fragment.replace("an assistant-files", "a vector-store") in text, text
+    assert server.base_url in text, "the sentence names the upstream"
