@@ -3,6 +3,7 @@ sends a client to discovery, and none of them ever reaches the log."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ BAD_TOKENS = (
     "alg-none",
     "hs256-keyed-with-the-public-key",
     "tampered-claims",
+    "tampered-signature",
     "without-exp",
     "not-a-jwt",
 )
@@ -49,10 +51,20 @@ def bad_token(fleet: OAuthFleet, kind: str) -> str:
         ),
         # The read-only token's signature over claims that grant everything.
         "tampered-claims": lambda: f"{header}.{b64(json.dumps(claims).encode())}.{signature}",
+        "tampered-signature": lambda: tamper(authority.token(audience)),
         "without-exp": lambda: authority.token(audience, exp=None),
         "not-a-jwt": lambda: "an-opaque-token-0123456789",
     }
     return made[kind]()
+
+
+def tamper(token: str) -> str:
+    """``token`` with one byte of its signature flipped (a middle one: the last character may
+    hold only padding bits)."""
+    head, claims, signature = token.split(".")
+    raw = bytearray(base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)))
+    raw[len(raw) // 2] ^= 0x01
+    return f"{head}.{claims}.{b64(bytes(raw))}"
 
 
 async def initialize(fleet: OAuthFleet, token: str | None) -> httpx2.Response:
