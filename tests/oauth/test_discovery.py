@@ -11,55 +11,23 @@ import anyio
 import httpx2
 import pytest
 from mcp import Client
-from mcp.client.auth.extensions.client_credentials import ClientCredentialsOAuthProvider
-from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
+from mcp.shared.auth import OAuthToken
 
 from ..transports.clients import MODES, text_of
 from ..transports.wire import INITIALIZE, MCP_HEADERS
-from .authority import CLIENTS, REALM, TOKEN
+from .authority import REALM, TOKEN
+from .clients import oauth_client
 from .conftest import ALLOWED_ORIGIN, OAuthFleet
 
 pytestmark = pytest.mark.anyio
 
 
-class MemoryStorage:
-    """The SDK client's token storage, in memory."""
-
-    def __init__(self, tokens: OAuthToken | None = None) -> None:
-        self.tokens = tokens
-        self.client_info: OAuthClientInformationFull | None = None
-
-    async def get_tokens(self) -> OAuthToken | None:
-        return self.tokens
-
-    async def set_tokens(self, tokens: OAuthToken) -> None:
-        self.tokens = tokens
-
-    async def get_client_info(self) -> OAuthClientInformationFull | None:
-        return self.client_info
-
-    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
-        self.client_info = client_info
-
-
 @asynccontextmanager
-async def oauth_client(
+async def main_client(
     fleet: OAuthFleet, mode: str, *, stored: OAuthToken | None = None
 ) -> AsyncIterator[Client]:
-    """The SDK's ``Client`` for ``main``, authorizing itself as ``mcp-host`` (client credentials),
-    starting with the ``stored`` token if any."""
-    provider = ClientCredentialsOAuthProvider(
-        server_url=fleet.audiences["main"],
-        storage=MemoryStorage(stored),
-        client_id="mcp-host",
-        client_secret=CLIENTS["mcp-host"][0],
-        issuer=fleet.authority.issuer,
-    )
-    async with (
-        httpx2.AsyncClient(auth=provider, timeout=15.0) as http,
-        Client(streamable_http_client(fleet.audiences["main"], http_client=http), mode=mode) as client,
-    ):
+    """The SDK's ``Client`` for ``main``, as ``mcp-host``."""
+    async with oauth_client(fleet.audiences["main"], fleet.authority.issuer, mode, stored=stored) as client:
         yield client
 
 
@@ -89,7 +57,7 @@ async def test_the_sdk_client_discovers_the_issuer_gets_a_token_and_calls_a_tool
     seeded, authority = oauth_fleet.seeds["main"], oauth_fleet.authority
     seen = len(authority.requests)
     with anyio.fail_after(30):
-        async with oauth_client(oauth_fleet, mode) as client:
+        async with main_client(oauth_fleet, mode) as client:
             result = await client.call_tool("list_assistant_files", {"assistant_id": seeded.assistant_id})
     assert not result.is_error, text_of(result)
     walked = authority.requests[seen:]
@@ -109,7 +77,7 @@ async def test_the_sdk_client_steps_up_to_the_write_scope_when_a_call_needs_it(
     earlier = oauth_fleet.token("main", scopes=["files:read"], subject="service-account-mcp-host")
     narrow = OAuthToken(access_token=earlier, scope="files:read")
     with anyio.fail_after(30):
-        async with oauth_client(oauth_fleet, "legacy", stored=narrow) as client:
+        async with main_client(oauth_fleet, "legacy", stored=narrow) as client:
             before = {tool.name for tool in (await client.list_tools()).tools}
             attached = await client.call_tool(
                 "attach_assistant_file", {"assistant_id": seeded.assistant_id, "file_id": seeded.file_ids[0]}
