@@ -3,10 +3,14 @@ does not answer is not one (the server starts, and says 401 or 503 as fits)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx2
 import pytest
+
+from mcp_assistant_files.service.catalog import all_specs
+from mcp_assistant_files.service.scopes import ScopeMap
 
 from ..transports.serving import free_port, run_to_exit, seed_db, spawn
 from ..transports.wire import INITIALIZE, MCP_HEADERS
@@ -106,3 +110,10 @@ async def test_an_unreachable_issuer_gives_401_without_a_token_and_503_with_one(
     assert with_token.headers["retry-after"] == "5"
     assert with_token.json()["error"] == "temporarily_unavailable"
     assert "could not fetch the signing keys" in served.stderr
+
+
+def test_the_readme_scope_table_is_what_the_server_requires() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"(?m)^\| `([a-z]+:[a-z]+)` \| ((?:`[a-z_]+`(?:, )?)+) \|", readme)
+    documented = {tool: scope for scope, tools in rows for tool in re.findall(r"`([a-z_]+)`", tools)}
+    assert documented == ScopeMap().needs(all_specs())
