@@ -3,8 +3,9 @@
 Its issuer is ``http://127.0.0.1:PORT/realms/test``; it publishes OpenID Connect Discovery at
 ``{issuer}/.well-known/openid-configuration`` only (so discovery must walk past the RFC 8414
 forms, as it must for Keycloak), its key set at ``{issuer}/protocol/openid-connect/certs`` (each
-fetch counted) and a token endpoint for the ``client_credentials`` grant that binds the token
-to the RFC 8707 ``resource`` asked for. Keys are made when it is made: an RSA key (RS256) first,
+fetch counted), a token endpoint for the ``client_credentials`` grant that binds the token
+to the RFC 8707 ``resource`` asked for, and what hosts use to sign a user in: registration and
+the authorization-code grant with PKCE (:mod:`.signin`). Keys are made when it is made: an RSA key (RS256) first,
 and :meth:`Authority.rotate` publishes an EC one (ES256) beside it.
 
 Tests also mint tokens directly (:meth:`Authority.token`) and forge the bad ones a resource
@@ -24,17 +25,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from .signin import USER, Pending, SignIn
 
 __all__ = ["CLIENTS", "Authority", "SigningKey", "b64", "forge", "running_authority"]
 
 REALM = "/realms/test"
 CERTS = "/protocol/openid-connect/certs"
 TOKEN = "/protocol/openid-connect/token"
+AUTHORIZE = "/protocol/openid-connect/auth"
+REGISTER = "/clients-registrations/openid-connect"
 ALL_SCOPES = ("files:read", "files:write")
 # client id -> (secret, the scopes it may be granted)
 CLIENTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -97,6 +102,7 @@ class Authority:
     requests: list[str] = field(default_factory=list)
     """``METHOD path`` of every request served, in order."""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    signin: SignIn = field(default_factory=lambda: SignIn(ALL_SCOPES))
 
     @property
     def base(self) -> str:
@@ -111,12 +117,14 @@ class Authority:
         """OpenID Connect Discovery, with what RFC 8414 requires (the SDK's client checks it)."""
         return {
             "issuer": self.issuer,
-            "authorization_endpoint": f"{self.issuer}/protocol/openid-connect/auth",
+            "authorization_endpoint": f"{self.issuer}{AUTHORIZE}",
             "token_endpoint": f"{self.issuer}{TOKEN}",
+            "registration_endpoint": f"{self.issuer}{REGISTER}",
             "jwks_uri": f"{self.issuer}{CERTS}",
             "response_types_supported": ["code"],
-            "grant_types_supported": ["client_credentials"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "grant_types_supported": ["authorization_code", "client_credentials"],
+            "code_challenge_methods_supported": ["S256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "scopes_supported": list(ALL_SCOPES),
         }
 
@@ -158,10 +166,17 @@ class Authority:
         headers = {"kid": kid or key.kid, "typ": "at+jwt"}
         return jwt.encode(self.claims(audience, **claims), key.private, algorithm=key.alg, headers=headers)
 
-    def answer(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> tuple[int, object]:
-        """The status and JSON body for one request."""
+    def answer(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> tuple[int, object]:
+        """The status and JSON body for one request (for a 302, the ``Location``)."""
+        path, query = urlsplit(target).path, urlsplit(target).query
         with self.lock:
             self.requests.append(f"{method} {path}")
+        if method == "GET" and path == f"{REALM}{AUTHORIZE}":
+            with self.lock:
+                return self.signin.authorize(parse_qs(query))
+        if method == "POST" and path == f"{REALM}{REGISTER}":
+            with self.lock:
+                return self.signin.register(json.loads(body or b"{}"))
         if method == "GET" and path == f"{REALM}/.well-known/openid-configuration":
             return 200, self.metadata
         if method == "GET" and path == f"{REALM}{CERTS}":
@@ -169,8 +184,17 @@ class Authority:
                 self.jwks_fetches += 1
                 return 200, {"keys": [key.jwk for key in self.keys]}
         if method == "POST" and path == f"{REALM}{TOKEN}":
-            return self.grant(headers, parse_qs(body.decode()))
+            form = parse_qs(body.decode())
+            if form.get("grant_type") == ["authorization_code"]:
+                with self.lock:
+                    return self.signin.exchange(form, self._signed_in)
+            return self.grant(headers, form)
         return 404, {"error": "not_found"}
+
+    def _signed_in(self, pending: Pending) -> str:
+        """The token for a code: :data:`~.signin.USER`'s, for the resource and scopes it was issued for."""
+        self.tokens_issued += 1  # the caller holds the lock
+        return self.token(pending.resource, scopes=pending.scopes, subject=USER, azp=pending.client_id)
 
     def grant(self, headers: Mapping[str, str], form: dict[str, list[str]]) -> tuple[int, object]:
         """The ``client_credentials`` grant: the scopes asked for that the client may have, for ``resource``."""
@@ -212,9 +236,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status, document = self.authority.answer(method, self.path.split("?", 1)[0], headers, body)
-        payload = json.dumps(document).encode()
+        status, document = self.authority.answer(method, self.path, headers, body)
+        payload = json.dumps(document).encode() if status != 302 else b""
         self.send_response(status)
+        if status == 302:
+            self.send_header("Location", str(document))
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()

@@ -13,10 +13,10 @@ import pytest
 from mcp import Client
 from mcp.shared.auth import OAuthToken
 
-from ..transports.clients import MODES, text_of
+from ..transports.clients import MODES, TOOL_NAMES, text_of
 from ..transports.wire import INITIALIZE, MCP_HEADERS
-from .authority import REALM, TOKEN
-from .clients import oauth_client
+from .authority import AUTHORIZE, REALM, REGISTER, TOKEN
+from .clients import Browser, oauth_client, signed_in_client
 from .conftest import ALLOWED_ORIGIN, OAuthFleet
 
 pytestmark = pytest.mark.anyio
@@ -65,6 +65,27 @@ async def test_the_sdk_client_discovers_the_issuer_gets_a_token_and_calls_a_tool
     assert walked.index(f"GET {REALM}/.well-known/openid-configuration") < walked.index(
         f"POST {REALM}{TOKEN}"
     )
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_host_registers_signs_the_user_in_with_pkce_and_calls_tools(
+    mode: str, oauth_fleet: OAuthFleet
+) -> None:
+    seeded, authority = oauth_fleet.seeds["main"], oauth_fleet.authority
+    seen, browser = len(authority.requests), Browser()
+    with anyio.fail_after(30):
+        async with signed_in_client(oauth_fleet.audiences["main"], browser, mode) as client:
+            names = {tool.name for tool in (await client.list_tools()).tools}
+            attached = await client.call_tool(
+                "attach_assistant_file", {"assistant_id": seeded.assistant_id, "file_id": seeded.file_ids[1]}
+            )
+    assert names == TOOL_NAMES  # the PRM's scopes_supported were asked for, and granted
+    assert not attached.is_error, text_of(attached)
+    assert len(browser.redirects) == 1
+    walked = authority.requests[seen:]
+    steps = [f"POST {REALM}{REGISTER}", f"GET {REALM}{AUTHORIZE}", f"POST {REALM}{TOKEN}"]
+    assert [walked.index(step) for step in steps] == sorted(walked.index(step) for step in steps)
+    assert not authority.signin.codes  # the code was used, once
 
 
 async def test_the_sdk_client_steps_up_to_the_write_scope_when_a_call_needs_it(
