@@ -35,7 +35,7 @@ from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
 from .disconnect import CancelOnDisconnect
-from .oauth import METADATA_PATH, OAuthLayer, ResourceServer, metadata_routes, verifier_for
+from .oauth import METADATA_PATH, ResourceServer, protect
 from .security import Allowlist, HttpGuard
 from .serving import ConnectionLimits
 from .sessions import SessionTable
@@ -147,10 +147,13 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
         )
     app.add_middleware(CancelOnDisconnect, path=MCP_PATH)
     if options.oauth is not None:
-        app.router.routes.extend(metadata_routes(options.oauth, server.name))
-        verifier = verifier_for(options.oauth, options.auth_token)
-        app.add_middleware(
-            OAuthLayer, resource=options.oauth, verifier=verifier, mcp_path=MCP_PATH, public=_public
+        protect(
+            app,
+            options.oauth,
+            name=server.name,
+            static_token=options.auth_token,
+            mcp_path=MCP_PATH,
+            public=_public,
         )
     elif options.auth_token:
         require_bearer_token(app, options.auth_token)

@@ -4,6 +4,8 @@ does not answer is not one (the server starts, and says 401 or 503 as fits)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx2
@@ -117,3 +119,12 @@ def test_the_readme_scope_table_is_what_the_server_requires() -> None:
     rows = re.findall(r"(?m)^\| `([a-z]+:[a-z]+)` \| ((?:`[a-z_]+`(?:, )?)+) \|", readme)
     documented = {tool: scope for scope, tools in rows for tool in re.findall(r"`([a-z_]+)`", tools)}
     assert documented == ScopeMap().needs(all_specs())
+
+
+def test_a_server_without_oauth_never_loads_the_jose_library() -> None:
+    # Start-up time is what a stdio host waits for: JWT work loads only with --auth-issuer.
+    probe = "import sys, mcp_assistant_files.cli.commands; print(sorted(m for m in sys.modules if m.split('.')[0] == 'jwt'))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

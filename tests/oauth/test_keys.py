@@ -11,8 +11,13 @@ import anyio
 import httpx2
 import pytest
 
-from mcp_assistant_files.server.oauth import KeySet, KeysUnavailable
-from mcp_assistant_files.server.oauth.keys import MAX_AGE, RETRY_AFTER_FAILURE, UNKNOWN_KEY_INTERVAL
+from mcp_assistant_files.server.oauth.keys import (
+    MAX_AGE,
+    RETRY_AFTER_FAILURE,
+    UNKNOWN_KEY_INTERVAL,
+    KeySet,
+    KeysUnavailable,
+)
 
 from ..transports.serving import free_port, seed_db, spawn
 from ..transports.wire import INITIALIZE, MCP_HEADERS
