@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from mcp_assistant_files.cli.access import Access
+from mcp_assistant_files.server.oauth import ResourceServer
 from mcp_assistant_files.service.catalog import all_specs
 from mcp_assistant_files.service.scopes import ScopeMap
 
@@ -128,3 +130,13 @@ def test_a_server_without_oauth_never_loads_the_jose_library() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_only_the_scopes_of_served_tools_are_advertised() -> None:
+    oauth = ResourceServer.checked(issuer=ISSUER, audience=AUDIENCE, needs={})
+    access = Access(oauth=oauth, scopes=ScopeMap.parse(write=["files=uploads:write"]))
+    every = access.resource_server(all_specs())
+    read_only = access.resource_server(spec for spec in all_specs() if spec.hints.read_only)
+    assert every is not None and read_only is not None
+    assert every.scopes_supported == ["files:read", "files:write", "uploads:write"]
+    assert read_only.scopes_supported == ["files:read"]  # as with --read-only
