@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from mcp.server.caching import CacheableMethod, CacheHint
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 
 from .._version import __version__
 from ..service.declaration import ToolFamily
+from .resources import add_resources
 from .sdk import advertise_only_what_exists, make_tool
 
-__all__ = ["INSTRUCTIONS", "build_server"]
+__all__ = ["CACHE_HINTS", "INSTRUCTIONS", "build_server"]
+
+_FIVE_MINUTES_MS = 5 * 60 * 1000
+CACHE_HINTS: dict[CacheableMethod, CacheHint] = {
+    # Fixed for the life of the process, and the same for every caller: shared caches may keep them.
+    "server/discover": CacheHint(_FIVE_MINUTES_MS, "public"),
+    "tools/list": CacheHint(_FIVE_MINUTES_MS, "public"),
+    "resources/list": CacheHint(_FIVE_MINUTES_MS, "public"),
+    "resources/templates/list": CacheHint(_FIVE_MINUTES_MS, "public"),
+    # Upstream data, read with the server's key, that changes (a file's processing status): never cached.
+    "resources/read": CacheHint(0, "private"),
+}
+"""Cache hints (protocol revision 2026-07-28: ``ttlMs``/``cacheScope``) of each cacheable result."""
 
 INSTRUCTIONS = """\
 Manage the files an assistant searches.
@@ -26,10 +40,12 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
     """The MCP server exposing the tools each family's ``policy`` allows.
 
     ``redact`` lists secrets (besides each upstream key) that must never appear in a result.
-    Capabilities follow what is registered: tools now; resources or prompts once some exist.
+    Capabilities follow what is registered: tools; the resource template of each family with a
+    registered tool, and completions of their ids; prompts once some exist.
     """
     tools: list[Tool] = []
     guides = []
+    served: list[ToolFamily] = []
     for family in families:
         secrets = (*redact, family.client.api_key or "")
         for spec in family.specs():
@@ -37,6 +53,8 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
                 tools.append(make_tool(spec, getattr(family, spec.method), secrets=secrets))
                 if family.instructions not in guides:
                     guides.append(family.instructions)
+                if family not in served:
+                    served.append(family)
     server = MCPServer(
         "mcp-assistant-files",
         title="Assistant files",
@@ -46,5 +64,7 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
         version=__version__,
         log_level="WARNING",
         tools=tools,
+        cache_hints=CACHE_HINTS,
     )
+    add_resources(server, served, redact)
     return advertise_only_what_exists(server)

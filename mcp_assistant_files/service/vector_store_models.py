@@ -18,6 +18,7 @@ from ..contract import (
     Order,
     VectorStoreFileStatus,
 )
+from .resources import VECTOR_STORE_FILE, Link
 
 __all__ = [
     "Attribute",
@@ -224,6 +225,17 @@ class VectorStoreFileListing(BaseModel):
         Field(description="Pass as `cursor` for the page before this one; absent on the first page."),
     ] = None
     next_step: NextStep
+
+    def resource_links(self) -> list[Link]:
+        """A link to each file's resource (``vector-store-files://...``)."""
+        return [
+            Link(
+                VECTOR_STORE_FILE.uri(vector_store_id=f.vector_store_id, file_id=f.id),
+                name=f.id,
+                description=f"File {f.id} of vector store {f.vector_store_id} ({f.status.replace('_', ' ')}).",
+            )
+            for f in self.files
+        ]
 
 
 class DetachedVectorStoreFile(BaseModel):
