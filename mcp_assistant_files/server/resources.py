@@ -132,10 +132,14 @@ def add_resources(server: MCPServer, families: Sequence[ToolFamily], secrets: Se
         ref, argument = params.ref, params.argument
         found = by_template.get(ref.uri) if isinstance(ref, ResourceTemplateReference) else None
         if found is None:
-            named = ref.uri if isinstance(ref, ResourceTemplateReference) else f"prompt {ref.name}"
+            asked = (
+                f"resource template {ref.uri!r}"
+                if isinstance(ref, ResourceTemplateReference)
+                else f"prompt {ref.name!r} (it has no prompts)"
+            )
             raise MCPError(
                 INVALID_PARAMS,
-                f"No resource template {named!r} here: complete one of {', '.join(by_template)}.",
+                f"This server has no {asked}: complete an argument of {', '.join(by_template)}.",
             )
         family, spec = found
         if argument.name not in spec.variables:

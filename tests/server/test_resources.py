@@ -18,6 +18,7 @@ from mcp_types import (
     INTERNAL_ERROR,
     INVALID_PARAMS,
     Completion,
+    PromptReference,
     ResourceLink,
     ResourceTemplateReference,
     TextContent,
@@ -105,7 +106,9 @@ async def test_a_template_exists_only_when_its_family_is_served(
             with pytest.raises(MCPError) as caught:
                 await complete(client, spec.uri_template, "file_id", "")
             assert caught.value.error.code == INVALID_PARAMS
-            assert "complete one of" in caught.value.error.message
+            assert caught.value.error.message.startswith(
+                f"This server has no resource template {spec.uri_template!r}"
+            )
             uri = spec.uri(assistant_id="asst_1", vector_store_id="vs_1", file_id="file-1")
             code, message = await read_error(client, uri)
             assert code == INVALID_PARAMS and "Unknown resource" in message
@@ -329,10 +332,16 @@ async def test_completions_stop_at_100_values_and_say_more_exist(world: World) -
     assert set(files.values) <= set(attached)
 
 
-async def test_an_argument_the_template_lacks_is_invalid_params(world: World) -> None:
+async def test_a_prompt_or_an_argument_the_template_lacks_is_invalid_params(world: World) -> None:
     async with world.connect() as client:
+        with pytest.raises(MCPError) as prompt:
+            await client.complete(PromptReference(name="review"), {"name": "x", "value": ""})
         with pytest.raises(MCPError) as caught:
             await complete(client, UPLOADED_FILE.uri_template, "assistant_id", "")
+    assert prompt.value.error.code == INVALID_PARAMS
+    assert prompt.value.error.message.startswith(
+        "This server has no prompt 'review' (it has no prompts): complete an argument of assistant-files://"
+    )
     assert caught.value.error.code == INVALID_PARAMS
     assert (
         caught.value.error.message
