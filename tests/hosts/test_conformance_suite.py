@@ -156,7 +156,7 @@ def summary(mode: str, result: ModeRun, applicable: list[str], version: str) -> 
         lines.append(f"  {scenario}: not applicable (capability not advertised): answered -32601")
     for scenario, (fixture, answer) in FIXTURE_SCENARIOS.items():
         lines.append(
-            f"  {scenario}: not applicable (reads {fixture} of the reference server): answered {answer}"
+            f"  {scenario}: not applicable ({fixture} of the reference server): answered {answer}"
         )
     return "\n".join(lines)
 
