@@ -155,9 +155,7 @@ def summary(mode: str, result: ModeRun, applicable: list[str], version: str) -> 
     for scenario in sorted(set(result.runs) - set(applicable) - set(FIXTURE_SCENARIOS)):
         lines.append(f"  {scenario}: not applicable (capability not advertised): answered -32601")
     for scenario, (fixture, answer) in FIXTURE_SCENARIOS.items():
-        lines.append(
-            f"  {scenario}: not applicable ({fixture} of the reference server): answered {answer}"
-        )
+        lines.append(f"  {scenario}: not applicable ({fixture} of the reference server): answered {answer}")
     return "\n".join(lines)
 
 
