@@ -52,6 +52,7 @@ from ..redaction import redact
 from ..service.arguments import describe_invalid, unknown_arguments
 from ..service.declaration import ToolFailure, ToolSpec
 from ..service.progress import Reporter, reporting_to
+from ..service.resources import Linked
 from .resources import resource_links
 from .schemas import flatten_input, flatten_output
 
@@ -83,9 +84,8 @@ def reply_result(result: BaseModel) -> CallToolResult:
     structured = result.model_dump(mode="json", exclude_none=True)
     text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
     content: list[ContentBlock] = [TextContent(type="text", text=text)]
-    linked = getattr(result, "resource_links", None)
-    if callable(linked):
-        content += resource_links(linked())
+    if isinstance(result, Linked):
+        content += resource_links(result.resource_links())
     return CallToolResult(content=content, structured_content=structured)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol, TypeVar
+from typing import Final, Protocol, TypeVar, runtime_checkable
 from urllib.parse import quote
 
 from .declaration import Family
@@ -112,6 +112,7 @@ class Link:
     size: int | None = None
 
 
+@runtime_checkable
 class Linked(Protocol):
     """A result that links to the resources of the objects it lists."""
 
