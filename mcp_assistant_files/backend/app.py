@@ -9,11 +9,13 @@ Routes (all JSON but file content, all errors in OpenAI's envelope, every respon
   ``POST|GET /v1/assistants``, ``GET /v1/assistants/{assistant_id}``: assistants. Every
   ``/v1/assistants`` route requires ``OpenAI-Beta: assistants=v1``, as v1 did.
 * ``/v1/files...`` and ``/v1/vector_stores...``: see their modules; no beta header required.
-* ``GET /healthz``: liveness, never authenticated.
+* ``GET /healthz``: readiness, never authenticated: 200 while the database answers, else 503.
 
-Store calls run in worker threads so the event loop never blocks on SQLite. With an
-``ingestor``, the app's lifespan runs it (uvicorn runs lifespans; ``httpx2.ASGITransport`` does
-not, see :mod:`.ingestion`).
+The app awaits the store's async view (:class:`~.store.AsyncStore`): on SQLite indexed reads
+run on the event loop and writes in a worker thread; on PostgreSQL everything is async on the
+app's own pool. The lifespan closes that view (draining the pool) and runs the ``ingestor``
+if one is given (uvicorn runs lifespans; ``httpx2.ASGITransport`` does not: enter
+``app.router.lifespan_context(app)`` yourself, see :mod:`.ingestion`).
 """
 
 from __future__ import annotations
@@ -31,12 +33,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..bearer import BearerAuth
-from .errors import InvalidRequest, StoreError
+from .errors import DatabaseUnavailable, InvalidRequest, StoreError
 from .file_routes import MAX_UPLOAD_BYTES, file_routes
 from .ingestion import Ingestor
 from .middleware import RawPathRouting, RequestId, SegmentConvertor, error_response
-from .routing import Handler, call, json_body, merge_methods, page_args
-from .store import Store
+from .routing import Handler, json_body, merge_methods, page_args
+from .store import AsyncStore, Store
 from .validation import assistant_spec, attach_file_id
 from .vector_store_routes import vector_store_routes
 
@@ -57,16 +59,26 @@ def create_app(
 ) -> Starlette:
     """Build the ASGI app serving ``store``; with ``api_keys``, ``/v1`` needs one as a bearer key.
 
-    The app does not own the store: close it yourself after the app stops. ``ingestor`` (on the
-    same store) runs for the app's lifespan. Uploads may be at most ``max_upload_bytes``.
+    The app does not own the store: close it yourself after the app stops (the app closes its
+    async view of it). ``ingestor`` (on the same store) runs for the app's lifespan. Uploads may
+    be at most ``max_upload_bytes``.
     """
     # ``{name:segment}``: one percent-encoded path segment (see ``RawPathRouting``).
     register_url_convertor("segment", SegmentConvertor())
+    backend = store.aio()
+
+    async def healthz(request: Request) -> Response:
+        try:
+            await backend.healthy()
+        except DatabaseUnavailable as err:
+            return JSONResponse({"status": "unavailable", "reason": err.message}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
     routes = [
-        Route("/healthz", _healthz, methods=["GET"]),
-        *_assistant_routes(store),
-        *file_routes(store, max_upload_bytes=max_upload_bytes),
-        *vector_store_routes(store),
+        Route("/healthz", healthz, methods=["GET"]),
+        *_assistant_routes(backend),
+        *file_routes(backend, max_upload_bytes=max_upload_bytes),
+        *vector_store_routes(backend),
     ]
     middleware = [Middleware(RawPathRouting), Middleware(RequestId)]
     if api_keys:
@@ -76,11 +88,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if ingestor is None:
-            yield
-            return
-        async with ingestor.running():
-            yield
+        try:
+            if ingestor is None:
+                yield
+                return
+            async with ingestor.running():
+                yield
+        finally:
+            await backend.aclose()
 
     app = Starlette(
         routes=merge_methods(routes),
@@ -93,39 +108,39 @@ def create_app(
     return app
 
 
-def _assistant_routes(store: Store) -> list[Route]:
+def _assistant_routes(store: AsyncStore) -> list[Route]:
     @_assistants_api
     async def list_attachments(request: Request) -> Response:
         page = page_args(request)
-        return JSONResponse(await call(store.list_attachments, request.path_params["assistant_id"], **page))
+        return JSONResponse(await store.list_attachments(request.path_params["assistant_id"], **page))
 
     @_assistants_api
     async def create_attachment(request: Request) -> Response:
         file_id = attach_file_id(await json_body(request))
-        return JSONResponse(await call(store.attach, request.path_params["assistant_id"], file_id))
+        return JSONResponse(await store.attach(request.path_params["assistant_id"], file_id))
 
     @_assistants_api
     async def get_attachment(request: Request) -> Response:
         params = request.path_params
-        return JSONResponse(await call(store.get_attachment, params["assistant_id"], params["file_id"]))
+        return JSONResponse(await store.get_attachment(params["assistant_id"], params["file_id"]))
 
     @_assistants_api
     async def delete_attachment(request: Request) -> Response:
         params = request.path_params
-        return JSONResponse(await call(store.detach, params["assistant_id"], params["file_id"]))
+        return JSONResponse(await store.detach(params["assistant_id"], params["file_id"]))
 
     @_assistants_api
     async def create_assistant(request: Request) -> Response:
         spec = assistant_spec(await json_body(request))
-        return JSONResponse(await call(store.create_assistant_from, spec))
+        return JSONResponse(await store.create_assistant_from(spec))
 
     @_assistants_api
     async def get_assistant(request: Request) -> Response:
-        return JSONResponse(await call(store.get_assistant, request.path_params["assistant_id"]))
+        return JSONResponse(await store.get_assistant(request.path_params["assistant_id"]))
 
     @_assistants_api
     async def list_assistants(request: Request) -> Response:
-        return JSONResponse(await call(store.list_assistants, **page_args(request)))
+        return JSONResponse(await store.list_assistants(**page_args(request)))
 
     assistant = "/v1/assistants/{assistant_id:segment}"
     return [
@@ -137,10 +152,6 @@ def _assistant_routes(store: Store) -> list[Route]:
         Route(assistant + "/files/{file_id:segment}", get_attachment, methods=["GET"]),
         Route(assistant + "/files/{file_id:segment}", delete_attachment, methods=["DELETE"]),
     ]
-
-
-async def _healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
 
 
 def _assistants_api(handler: Handler) -> Handler:

@@ -6,11 +6,10 @@ import os
 import secrets
 import sqlite3
 import string
-import time
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["BUSY_TIMEOUT_MS", "connect", "connect_reader", "new_id", "next_timestamp"]
+__all__ = ["BUSY_TIMEOUT_MS", "connect", "connect_reader", "new_id"]
 
 #: How long a connection waits for another process's transaction before giving up.
 BUSY_TIMEOUT_MS = 30_000
@@ -26,17 +25,6 @@ def new_id(prefix: str) -> str:
         # 248 = 4 * 62: rejecting larger bytes keeps every character equally likely.
         chars.extend(_ALPHABET[b % 62] for b in secrets.token_bytes(32) if b < 248)
     return prefix + "".join(chars[:_ID_LENGTH])
-
-
-def next_timestamp(conn: sqlite3.Connection, table: str) -> int:
-    """Return now in whole seconds, but never earlier than the newest row of ``table``.
-
-    Must be called inside the write transaction, so a wall clock stepping back cannot make
-    ``created_at`` disagree with ``seq`` order.
-    """
-    row = conn.execute(f"SELECT created_at FROM {table} ORDER BY seq DESC LIMIT 1").fetchone()  # noqa: S608
-    now = int(time.time())
-    return max(now, int(row[0])) if row else now
 
 
 def _open(target: str) -> sqlite3.Connection:

@@ -2,13 +2,14 @@
 
 StoreError                 base class; carries ``status``, ``type``, ``param`` and ``code``
 ├── NotFound               404: the assistant, file or attachment does not exist
-└── InvalidRequest         400: the request is well formed HTTP but not acceptable
-    └── PayloadTooLarge    413: the body is larger than the endpoint accepts
+├── InvalidRequest         400: the request is well formed HTTP but not acceptable
+│   └── PayloadTooLarge    413: the body is larger than the endpoint accepts
+└── DatabaseUnavailable    503: the database cannot be opened or reached
 """
 
 from __future__ import annotations
 
-__all__ = ["InvalidRequest", "NotFound", "PayloadTooLarge", "StoreError"]
+__all__ = ["DatabaseUnavailable", "InvalidRequest", "NotFound", "PayloadTooLarge", "StoreError"]
 
 
 class StoreError(Exception):
@@ -45,3 +46,10 @@ class PayloadTooLarge(InvalidRequest):
     """The request body exceeds what the endpoint accepts (HTTP 413)."""
 
     status = 413
+
+
+class DatabaseUnavailable(StoreError):
+    """The database cannot be opened (a read-only folder, a server that refuses) or reached (HTTP 503)."""
+
+    status = 503
+    type = "server_error"

@@ -3,8 +3,8 @@
 
 Uploads are streamed: the multipart body is counted as it arrives and refused (413) as soon as it
 passes the limit, Content-Length or not (chunked uploads included); the file part goes to a
-temporary file (at most 1 MiB of it in memory), then into SQLite in 1 MiB pieces. Content is
-streamed back the same way. ``expires_after`` is refused: files are kept until deleted.
+temporary file (at most 1 MiB of it in memory), then into the database in 1 MiB pieces. Content
+is streamed back the same way, one short read per piece. ``expires_after`` is refused: files are kept until deleted.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import quote
 
-import anyio.to_thread
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
@@ -22,8 +21,8 @@ from starlette.routing import Route
 
 from ..contract import DEFAULT_FILES_PAGE_LIMIT, MAX_FILES_PAGE_LIMIT
 from .errors import InvalidRequest, PayloadTooLarge
-from .routing import call, page_args
-from .store import Store
+from .routing import page_args
+from .store import AsyncStore
 from .validation import check_purpose
 
 __all__ = ["MAX_UPLOAD_BYTES", "file_routes"]
@@ -34,39 +33,34 @@ MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 _FORM_OVERHEAD = 64 * 1024
 
 
-def file_routes(store: Store, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> list[Route]:
+def file_routes(store: AsyncStore, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> list[Route]:
     """The routes of the Files API on ``store``; uploads may be at most ``max_upload_bytes``."""
 
     async def create_file(request: Request) -> Response:
         async with _upload(request, max_upload_bytes) as (upload, purpose):
-            created = await call(
-                store.create_file_from, upload.filename or "upload", upload.file, upload.size or 0, purpose
+            created = await store.create_file_from(
+                upload.filename or "upload", upload.file, upload.size or 0, purpose
             )
         return JSONResponse(created)
 
     async def list_files(request: Request) -> Response:
         args = page_args(request, default_limit=DEFAULT_FILES_PAGE_LIMIT, max_limit=MAX_FILES_PAGE_LIMIT)
         purpose = request.query_params.get("purpose")
-        listing = await call(
-            store.list_files, purpose=purpose, limit=args["limit"], order=args["order"], after=args["after"]
+        listing = await store.list_files(
+            purpose=purpose, limit=args["limit"], order=args["order"], after=args["after"]
         )
         return JSONResponse(listing)
 
     async def get_file(request: Request) -> Response:
-        return JSONResponse(await call(store.get_file, request.path_params["file_id"]))
+        return JSONResponse(await store.get_file(request.path_params["file_id"]))
 
     async def delete_file(request: Request) -> Response:
-        return JSONResponse(await call(store.delete_file, request.path_params["file_id"]))
+        return JSONResponse(await store.delete_file(request.path_params["file_id"]))
 
     async def file_content(request: Request) -> Response:
-        content = await call(store.file_content, request.path_params["file_id"])
-
-        async def pieces() -> AsyncIterator[bytes]:
-            while piece := await anyio.to_thread.run_sync(next, content.chunks, b""):
-                yield piece
-
+        content = await store.file_content(request.path_params["file_id"])
         return StreamingResponse(
-            pieces(),
+            store.pieces(content),
             media_type="application/octet-stream",
             headers={
                 "content-length": str(content.size),

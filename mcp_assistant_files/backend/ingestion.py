@@ -5,7 +5,8 @@ The database is the queue (see :mod:`.store.queue`): a worker killed mid-way lea
 ``in_progress`` and the next worker, in any process, picks them up; recording an outcome is a
 conditional UPDATE, so two processes working on one database never corrupt a row (the second
 to finish a file changes nothing). Each worker takes pending files in its own random order, so
-several processes mostly work on different files.
+several processes mostly work on different files; on PostgreSQL a worker also claims a file
+before reading it, so no two work on one file at once.
 
 Standalone (``run_backend``, ``serve_in_thread``) the app's lifespan runs the worker. Embedded
 (the app called in-process through ``httpx2.ASGITransport``, which runs no lifespan) the
@@ -34,6 +35,7 @@ import anyio.from_thread
 import anyio.lowlevel
 import anyio.to_thread
 
+from .errors import DatabaseUnavailable
 from .store import PendingFile, Store
 from .text import ParsedText, Unreadable, decode
 
@@ -113,11 +115,19 @@ class Ingestor:
         recorded = 0
         while jobs := self.store.pending_files():
             self._random.shuffle(jobs)
+            claimed = 0
             for job in jobs:
                 checkpoint()
-                if self.store.is_pending(job):
+                if not self.store.claim(job):
+                    continue
+                claimed += 1
+                try:
                     outcome = self._ingest(job, checkpoint)
                     recorded += self.store.record_ingestion(job, outcome)
+                finally:
+                    self.store.release(job)
+            if not claimed:
+                break  # other workers hold every waiting file: look again after the poll interval
         return recorded
 
     def _ingest(self, job: PendingFile, checkpoint: Callable[[], None]) -> ParsedText | Unreadable:
@@ -127,7 +137,7 @@ class Ingestor:
             return cached
 
         def pieces() -> Iterator[bytes]:
-            for piece in self.store.file_pieces(job):
+            for piece in self.store.file_pieces(self.store.job_content(job)):
                 checkpoint()
                 yield piece
 
@@ -136,7 +146,7 @@ class Ingestor:
         except Unreadable as unreadable:
             logger.debug("%s of %s failed: %s", job.file_id, job.vector_store_id, unreadable.message)
             return unreadable
-        except sqlite3.OperationalError:
+        except (sqlite3.OperationalError, DatabaseUnavailable):
             raise  # the database is busy or gone: the file stays pending and is tried again
         except Exception:
             logger.exception("ingesting %s of %s failed", job.file_id, job.vector_store_id)

@@ -1,4 +1,8 @@
-"""Where the backend's SQLite database lives: one rule for every command that opens it."""
+"""Where the backend's database lives: one rule for every command that opens it.
+
+``--db`` (or ``$MCP_ASSISTANT_FILES_DB``) is a SQLite file's path, ``:memory:``, or a
+PostgreSQL URL (``postgresql://user:password@host:5432/dbname``).
+"""
 
 from __future__ import annotations
 
@@ -9,50 +13,69 @@ from typing import Final
 
 import platformdirs
 
-from .errors import StoreError
-from .store import Store
+from .errors import DatabaseUnavailable
+from .store import Store, is_postgres_url
 from .store.database import MEMORY
+from .store.pg_url import redacted
 
-__all__ = ["DB_ENV_VAR", "MEMORY", "DatabaseUnavailable", "default_db_path", "open_store", "prepare_db_path"]
+__all__ = [
+    "DB_ENV_VAR",
+    "MEMORY",
+    "DatabaseUnavailable",
+    "database_label",
+    "default_db_path",
+    "open_store",
+    "prepare_db_path",
+]
 
 DB_ENV_VAR: Final = "MCP_ASSISTANT_FILES_DB"
 """Environment variable naming the database file, overriding the per-user default."""
 
 
 def default_db_path() -> Path:
-    """``$MCP_ASSISTANT_FILES_DB`` if set, else ``backend.sqlite3`` in the user's data directory."""
+    """``$MCP_ASSISTANT_FILES_DB`` if set (a file), else ``backend.sqlite3`` in the user's data directory."""
     override = os.environ.get(DB_ENV_VAR)
-    if override:
+    if override and not is_postgres_url(override):
         return Path(override).expanduser()
     return Path(platformdirs.user_data_dir("mcp-assistant-files")) / "backend.sqlite3"
 
 
-def prepare_db_path(db: str | os.PathLike[str] | None) -> str | Path:
-    """The database ``db`` names (``None``: :func:`default_db_path`), its folder created.
+def _named(db: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
+    """``db``, else a PostgreSQL URL in ``$MCP_ASSISTANT_FILES_DB``, else ``None`` (the default file)."""
+    if db is not None:
+        return db
+    override = os.environ.get(DB_ENV_VAR)
+    return override if is_postgres_url(override) else None
 
-    ``":memory:"`` is returned as is. ``~`` is expanded.
+
+def database_label(db: str | os.PathLike[str] | None) -> str:
+    """The database ``db`` names, for people: a path, or a URL without its password."""
+    named = _named(db)
+    if is_postgres_url(named):
+        return redacted(str(named))
+    return os.fspath(named) if named is not None else str(default_db_path())
+
+
+def prepare_db_path(db: str | os.PathLike[str] | None) -> str | Path:
+    """The database ``db`` names (``None``: ``$MCP_ASSISTANT_FILES_DB``, else the default file), a
+    file's folder created. ``":memory:"`` and PostgreSQL URLs are returned as they are; ``~`` is expanded.
     """
-    if db is not None and os.fspath(db) == MEMORY:
-        return MEMORY
+    db = _named(db)
+    if db is not None and (os.fspath(db) == MEMORY or is_postgres_url(db)):
+        return os.fspath(db)
     path = Path(db).expanduser() if db is not None else default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
-
-
-class DatabaseUnavailable(StoreError):
-    """The database cannot be created or opened (a read-only folder, a path under a file, ...)."""
-
-    status = 503
-    type = "server_error"
 
 
 def open_store(db: str | os.PathLike[str] | None, *, max_files_per_assistant: int = 20) -> Store:
     """The store on ``db`` (see :func:`prepare_db_path`), or one sentence saying what to fix.
 
     Raises:
-        DatabaseUnavailable: the folder cannot be created, or the file opened or written.
+        DatabaseUnavailable: the folder cannot be created, the file opened or written, or the
+            PostgreSQL server reached.
     """
-    where = os.fspath(db) if db is not None else str(default_db_path())
+    where = database_label(db)
     try:
         return Store.open(prepare_db_path(db), max_files_per_assistant=max_files_per_assistant)
     except (OSError, sqlite3.Error) as err:

@@ -14,13 +14,16 @@ Semantics (OpenAI's, made exact):
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Order
 from .errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from .store.sql import Conn
 
 __all__ = ["PageArgs", "PageQuery", "check_page_args", "page", "page_dict"]
 
@@ -69,12 +72,16 @@ class PageQuery:
         """``ORDER BY ... LIMIT ?`` fetching one extra row to learn ``has_more``."""
         return f" ORDER BY seq {'ASC' if self.fetch_ascending else 'DESC'} LIMIT ?", [self.limit + 1]
 
-    def finish(self, rows: Sequence[Any], to_object: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-        """Build the page from the fetched rows (``limit + 1`` at most)."""
+    async def finish(self, rows: Sequence[Any], to_object: Callable[[Any], Any]) -> dict[str, Any]:
+        """Build the page from the fetched rows (``limit + 1`` at most); ``to_object`` may be async."""
         kept = list(rows[: self.limit])
         if self.backward:
             kept.reverse()
-        return page_dict([to_object(row) for row in kept], has_more=len(rows) > self.limit)
+        data = []
+        for row in kept:
+            item = to_object(row)
+            data.append(await item if inspect.isawaitable(item) else item)
+        return page_dict(data, has_more=len(rows) > self.limit)
 
 
 def page_dict(data: list[dict[str, Any]], *, has_more: bool) -> dict[str, Any]:
@@ -97,13 +104,13 @@ class PageArgs(TypedDict, total=False):
     before: str | None
 
 
-def page(
-    conn: sqlite3.Connection,
+async def page(
+    conn: Conn,
     *,
     select: str,
     params: Sequence[object],
-    seq_of: Callable[[str], int | None],
-    to_object: Callable[[Any], dict[str, Any]],
+    seq_of: Callable[[str], Awaitable[int | None]],
+    to_object: Callable[[Any], Any],
     limit: object = DEFAULT_PAGE_LIMIT,
     order: object = DEFAULT_ORDER,
     after: str | None = None,
@@ -114,12 +121,12 @@ def page(
 
     ``select`` is ``SELECT ... FROM ... WHERE <conditions>`` over rows with a ``seq`` column
     (``params`` fill its placeholders); the seq bounds, order and limit are appended here.
-    ``seq_of(id)`` is the position of a cursor's item, ``None`` when it is not in the listing.
+    ``seq_of(id)`` gives the position of a cursor's item, ``None`` when it is not in the listing.
     """
     checked_limit, checked_order = check_page_args(limit, order, max_limit=max_limit)
     bounds = []
     for cursor, param in ((after, "after"), (before, "before")):
-        seq = None if cursor is None else seq_of(cursor)
+        seq = None if cursor is None else await seq_of(cursor)
         if cursor is not None and seq is None:
             raise InvalidRequest(
                 f"Invalid '{param}': '{cursor}' is not an item of this listing; "
@@ -132,5 +139,5 @@ def page(
     )
     where, where_params = query.where()
     tail, tail_params = query.tail()
-    rows = conn.execute(select + where + tail, [*params, *where_params, *tail_params]).fetchall()
-    return query.finish(rows, to_object)
+    rows = await conn.all(select + where + tail, [*params, *where_params, *tail_params])
+    return await query.finish(rows, to_object)

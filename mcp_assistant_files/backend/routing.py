@@ -1,16 +1,13 @@
-"""HTTP plumbing every route module shares: store calls off the event loop, safe JSON bodies,
-paging arguments, and one route per path (so a wrong method is a 405, not a 404)."""
+"""HTTP plumbing every route module shares: safe JSON bodies, paging arguments, and one route per
+path (so a wrong method is a 405, not a 404)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
 
-import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -19,20 +16,14 @@ from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT
 from .errors import InvalidRequest, PayloadTooLarge
 from .pagination import PageArgs, check_page_args
 
-__all__ = ["MAX_JSON_BYTES", "Handler", "call", "json_body", "merge_methods", "page_args"]
+__all__ = ["MAX_JSON_BYTES", "Handler", "json_body", "merge_methods", "page_args"]
 
 #: Largest JSON body accepted.
 MAX_JSON_BYTES = 1024 * 1024
 
 Handler = Callable[[Request], Awaitable[Response]]
-_T = TypeVar("_T")
 _LIMIT = re.compile(r"[0-9]{1,6}")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-async def call(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
-    """Run a (blocking) store call in a worker thread."""
-    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
 
 def page_args(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import uvicorn
 
+from ..logs import announce
 from .app import create_app
 from .ingestion import DEFAULT_POLL_INTERVAL, Ingestor
-from .location import default_db_path, open_store
+from .location import database_label, open_store
 
 __all__ = ["run_backend"]
-
-logger = logging.getLogger("mcp_assistant_files.backend")
 
 
 def run_backend(
@@ -28,17 +26,18 @@ def run_backend(
 ) -> None:
     """Serve the backend under uvicorn until interrupted; ``db=None`` uses the default database.
 
-    The ingestion worker runs beside it, looking for files other processes attached every
-    ``poll_interval`` seconds. The database's directory is created if missing. Blocks; closes
-    the store on the way out.
+    ``db`` is a SQLite file (its directory is created if missing) or a PostgreSQL URL (logged
+    without its password). The ingestion worker runs beside it, looking for files other
+    processes attached every ``poll_interval`` seconds. Blocks; on the way out the app's pool is
+    drained and the store closed.
     """
     store = open_store(db, max_files_per_assistant=max_files_per_assistant)
     try:
-        logger.info(
+        announce(
             "backend on http://%s:%d/v1, database %s, %s",
             host,
             port,
-            db or default_db_path(),
+            database_label(db),
             f"{len(api_keys)} API key(s) required" if api_keys else "no API key required",
         )
         app = create_app(store, api_keys=api_keys, ingestor=Ingestor(store, poll_interval=poll_interval))

@@ -34,8 +34,8 @@ def serve_in_thread(
 ) -> Iterator[str]:
     """Serve the backend with uvicorn on 127.0.0.1, an ephemeral port, in a daemon thread.
 
-    Yields the base URL ``http://127.0.0.1:PORT/v1``. A path (or ``":memory:"``) opens a store
-    that is closed on exit; a :class:`Store` is left open. ``max_files_per_assistant`` applies
+    Yields the base URL ``http://127.0.0.1:PORT/v1``. A path, ``":memory:"`` or a PostgreSQL URL
+    opens a store that is closed on exit; a :class:`Store` is left open. ``max_files_per_assistant`` applies
     only to a store opened here. With ``ingest``, an ingestion worker runs in the server's loop.
     Uploads may be at most ``max_upload_bytes``.
     """

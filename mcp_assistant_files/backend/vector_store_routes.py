@@ -9,15 +9,15 @@ the pace openai-python's poll helpers then keep.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .routing import call, json_body, page_args
-from .store import Store
+from .routing import json_body, page_args
+from .store import AsyncStore
 from .vector_store_validation import (
     attributes_update,
     batch_files,
@@ -54,7 +54,7 @@ def _polled(found: dict[str, Any]) -> Response:
 def _route(
     method: str,
     path: str,
-    action: Callable[..., Any],
+    action: Callable[..., Awaitable[Any]],
     *,
     body: Callable[[object], object] | None = None,
     query: Callable[[Request], Mapping[str, Any]] | None = None,
@@ -67,13 +67,13 @@ def _route(
         args = [*request.path_params.values()]
         if body is not None:
             args.append(body(await json_body(request)))
-        found = await call(action, *args, **kwargs)
+        found = await action(*args, **kwargs)
         return _polled(found) if polled else JSONResponse(found)
 
     return Route(path, endpoint, methods=[method])
 
 
-def vector_store_routes(store: Store) -> list[Route]:
+def vector_store_routes(store: AsyncStore) -> list[Route]:
     """The routes of the vector-store API on ``store``."""
     return [
         _route("POST", _STORES, store.create_vector_store_from, body=vector_store_spec),

@@ -14,7 +14,8 @@ import anyio
 
 from .._version import __version__
 from ..backend import Ingestor, Store, StoreError, default_db_path, open_store, run_backend
-from ..backend.location import MEMORY
+from ..backend.location import DB_ENV_VAR, MEMORY
+from ..backend.store.pg_url import is_postgres_url, password_of
 from ..backend.vector_store_validation import FileAttach
 from ..logs import announce, configure_logging
 from ..server.http import HttpOptions, build_http_app
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return serve(args)
     if args.command == "backend":
         keys = backend_keys(args)
-        configure_logging(args.log_level, secrets=keys)
+        configure_logging(args.log_level, secrets=[*keys, *_db_secrets(args.db)])
         if args.api_key:
             logger.warning(
                 "--api-key puts the key on the command line, where every local user can read it (ps): "
@@ -146,7 +147,7 @@ def serve(args: argparse.Namespace) -> int:
     """``serve``: the MCP server on the chosen transport."""
     token = secret_from_environment(AUTH_TOKEN_ENV)
     api_key = secret_from_environment("OPENAI_API_KEY")
-    configure_logging(args.log_level, secrets=[s for s in (token, api_key) if s])
+    configure_logging(args.log_level, secrets=[*(s for s in (token, api_key) if s), *_db_secrets(args.db)])
     policy = _policy(args)
     upload_root = _upload_root(args.upload_root)
     http = args.transport != "stdio"
@@ -202,12 +203,20 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_secrets(db: str | None) -> list[str]:
+    """The password of a PostgreSQL ``--db`` (or ``$MCP_ASSISTANT_FILES_DB``): never logged."""
+    url = db or os.environ.get(DB_ENV_VAR) or ""
+    password = password_of(url) if is_postgres_url(url) else None
+    return [password] if password else []
+
+
 def _cursor_secret(db: str | None, *, http: bool) -> bytes:
     """The environment's secret; else one kept beside the database, so cursors survive restarts."""
     secret, random_secret = secret_from_env()
     if not random_secret:
         return secret
-    folder = Path(db).expanduser().parent if db and db != MEMORY else default_db_path().parent
+    beside_file = db is not None and db not in ("", MEMORY) and not is_postgres_url(db)
+    folder = Path(db).expanduser().parent if db is not None and beside_file else default_db_path().parent
     path = folder / "cursor-secret"
     try:
         secret = secret_from_file(path)

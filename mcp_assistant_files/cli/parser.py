@@ -50,7 +50,9 @@ def _bind_flags(parser: argparse.ArgumentParser, *, port: int, what: str) -> Non
 
 def _db_flag(parser: argparse.ArgumentParser, what: str = "local backend database") -> None:
     parser.add_argument(
-        "--db", help=f"{what}, or :memory: (default: $MCP_ASSISTANT_FILES_DB, else the user data directory)"
+        "--db",
+        help=f"{what}: a SQLite file, :memory:, or postgresql://USER:PASSWORD@HOST:PORT/DBNAME "
+        "(default: $MCP_ASSISTANT_FILES_DB, else a file in the user data directory)",
     )
 
 
@@ -158,11 +160,12 @@ def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = sub.add_parser(
         "backend",
         help="run the local assistant-files REST backend standalone",
-        description="Serve the v1 assistant-files, Files and Vector Store Files REST APIs on SQLite at "
-        "http://HOST:PORT/v1, with the worker that ingests vector-store files.",
+        description="Serve the v1 assistant-files, Files and Vector Store Files REST APIs on SQLite or "
+        "PostgreSQL at http://HOST:PORT/v1, with the worker that ingests vector-store files. Several "
+        "backend processes may share one PostgreSQL database.",
     )
     _bind_flags(p, port=8765, what="HTTP")
-    _db_flag(p, "database file")
+    _db_flag(p, "database")
     _repeated_flag(
         p, "--api-key", "KEY", "require this bearer key (visible in ps: prefer the file or the variable)"
     )

@@ -1,8 +1,8 @@
 """Which assistant-files API the server talks to: a base URL, or the embedded local backend.
 
 OpenAI switched the v1 Assistants API off, so with no base URL configured the server runs the
-embedded SQLite backend in-process (through ``httpx2.ASGITransport``, no socket) and is usable
-out of the box.
+embedded backend in-process (through ``httpx2.ASGITransport``, no socket) on SQLite, or on
+PostgreSQL when ``--db`` is a ``postgresql://`` URL, and is usable out of the box.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx2
+from starlette.applications import Starlette
 
-from ..backend import Ingestor, Store, create_app, default_db_path, open_store
+from ..backend import Ingestor, Store, create_app, open_store
+from ..backend.location import database_label
 from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient, AsyncOpenAIClient
 from ..client._base import DEFAULT_LIMITS
 
@@ -91,14 +93,15 @@ class Upstream:
     location: str
     http: httpx2.AsyncClient
     store: Store | None = None
+    app: Starlette | None = None
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        """While serving: the embedded backend's ingestion worker runs (files attached get processed)."""
-        if self.store is None:
+        """While serving: the embedded backend's lifespan runs (its ingestion worker; then its pool drains)."""
+        if self.app is None:
             yield
             return
-        async with Ingestor(self.store).running():
+        async with self.app.router.lifespan_context(self.app):
             yield
 
     async def aclose(self) -> None:
@@ -117,6 +120,7 @@ def open_upstream(
     *, base_url: str | None, db: str | None = None, max_retries: int = DEFAULT_MAX_RETRIES
 ) -> Upstream:
     """An upstream for ``base_url``, or the embedded backend on ``db`` when it is ``None``."""
+    app = None
     if base_url is not None:
         http = httpx2.AsyncClient(limits=DEFAULT_LIMITS)
         settings: dict[str, Any] = {"base_url": base_url}
@@ -124,7 +128,8 @@ def open_upstream(
     else:
         # No attachment cap here: the point of the local backend is to hold real collections.
         store = open_store(db or None, max_files_per_assistant=0)
-        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=create_app(store)))
+        app = create_app(store, ingestor=Ingestor(store))
+        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app))
         # api_key="" keeps OPENAI_API_KEY (meant for a real upstream) off the local backend.
         settings = {"base_url": LOCAL_BASE_URL, "api_key": ""}
     settings |= {"max_retries": max_retries, "http_client": http, "total_timeout": TOOL_CALL_BUDGET}
@@ -133,5 +138,5 @@ def open_upstream(
     if store is None:
         label = f"the upstream at {client.display_url}"
         return Upstream(client, openai, label, label, http)
-    where = f"the embedded local backend (database {db or default_db_path()})"
-    return Upstream(client, openai, "the embedded local backend", where, http, store)
+    where = f"the embedded local backend (database {database_label(db)})"
+    return Upstream(client, openai, "the embedded local backend", where, http, store, app)

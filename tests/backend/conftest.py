@@ -1,9 +1,11 @@
-"""Fixtures for the backend tests: an in-process app on a fresh in-memory store."""
+"""Fixtures for the backend tests: an in-process app on a fresh store, SQLite (in memory) and
+PostgreSQL (a schema of its own; skipped, saying how to run them, without a server)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx2
@@ -11,6 +13,7 @@ import pytest
 
 from mcp_assistant_files.backend import Ingestor, Store, create_app
 from tests.contract.schema import V1, VECTOR_STORES, Contract
+from tests.stores import KINDS, Kind, open_kind
 
 BASE_URL = "http://backend.test/v1"
 BETA = {"OpenAI-Beta": "assistants=v1"}
@@ -42,26 +45,41 @@ _OPERATIONS: list[tuple[str, str, str, Contract]] = [
 ]
 
 
+@pytest.fixture(params=KINDS)
+def kind(request: pytest.FixtureRequest) -> Kind:
+    """Which store the test runs on: ``sqlite`` and ``postgres``."""
+    value: Kind = request.param
+    return value
+
+
 @pytest.fixture
-def store() -> Iterator[Store]:
-    """A fresh in-memory store with the default cap."""
-    with Store.open(":memory:") as opened:
+def store(kind: Kind) -> Iterator[Store]:
+    """A fresh store with the default cap (SQLite in memory, or a PostgreSQL schema)."""
+    with open_kind(kind) as opened:
         yield opened
+
+
+@asynccontextmanager
+async def app_client(store: Store, **headers: str) -> AsyncIterator[httpx2.AsyncClient]:
+    """An HTTP client for ``create_app(store)`` over ``ASGITransport``, its lifespan run around it."""
+    app = create_app(store)
+    async with app.router.lifespan_context(app):
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as http:
+            yield http
 
 
 @pytest.fixture
 async def client(store: Store) -> AsyncIterator[httpx2.AsyncClient]:
     """An HTTP client for the app over ``ASGITransport``, sending the v1 beta header."""
-    transport = httpx2.ASGITransport(app=create_app(store))
-    async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL, headers=BETA) as http:
+    async with app_client(store, **BETA) as http:
         yield http
 
 
 @pytest.fixture
 async def http(store: Store) -> AsyncIterator[httpx2.AsyncClient]:
     """An HTTP client for the app over ``ASGITransport``, with no ``OpenAI-Beta`` header."""
-    transport = httpx2.ASGITransport(app=create_app(store))
-    async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as opened:
+    async with app_client(store) as opened:
         yield opened
 
 

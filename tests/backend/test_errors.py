@@ -8,6 +8,7 @@ import httpx2
 import pytest
 
 from mcp_assistant_files.backend import Store, create_app
+from mcp_assistant_files.backend.store import AsyncStore
 
 from .conftest import BASE_URL, BETA, check_contract, error_of, new_assistant, upload
 
@@ -197,10 +198,10 @@ async def test_api_keys_are_required_when_configured(store: Store, caplog: pytes
 async def test_unexpected_exception_is_a_500_envelope_with_request_id(
     store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def boom(*args: object, **kwargs: object) -> None:
+    async def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store, "list_assistants", boom)
+    monkeypatch.setattr(AsyncStore, "list_assistants", boom)
     transport = httpx2.ASGITransport(app=create_app(store))
     async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL, headers=BETA) as http:
         response = await http.get("/assistants")

@@ -18,7 +18,7 @@ import pytest
 
 from mcp_assistant_files.backend import Store, create_app
 
-from .conftest import BASE_URL, new_assistant
+from .conftest import BASE_URL, app_client, new_assistant
 
 HOLDER = """
 import sqlite3, sys
@@ -138,10 +138,9 @@ async def upload_chunked(http: httpx2.AsyncClient, size: int, sent: list[int]) -
 
 
 @pytest.mark.anyio
-async def test_chunked_upload_is_stored_in_bounded_memory(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "up.sqlite3") as store:
-        transport = httpx2.ASGITransport(app=create_app(store))
-        async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+async def test_chunked_upload_is_stored_in_bounded_memory(store: Store) -> None:
+    if True:
+        async with app_client(store) as http:
             sent = [0]
             response, peak = await upload_chunked(http, 48 * MiB, sent)
             assert response.status_code == 200, response.text
@@ -149,7 +148,7 @@ async def test_chunked_upload_is_stored_in_bounded_memory(tmp_path: Path) -> Non
             assert response.json()["bytes"] == sent[0] == 48 * MiB
             assert peak < 8 * MiB, f"the upload took {peak / MiB:.1f} MiB of memory"
             content = store.file_content(response.json()["id"])
-            assert b"".join(content.chunks) == b"0123456789abcdef" * (48 * MiB // 16)
+            assert b"".join(store.file_pieces(content)) == b"0123456789abcdef" * (48 * MiB // 16)
 
 
 @pytest.mark.anyio

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from mcp_assistant_files.backend import Store
+from mcp_assistant_files.backend.store import Database
 
 
 def vm_steps(store: Store, call: Callable[[], Any]) -> int:
@@ -25,6 +26,7 @@ def vm_steps(store: Store, call: Callable[[], Any]) -> int:
         steps += 1
         return 0
 
+    assert isinstance(store.db, Database), "SQLite's counter"
     store.db.set_progress_handler(count, 1)
     try:
         call()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from mcp_assistant_files.backend import Store
 from mcp_assistant_files.contract import VECTOR_STORE_FILE_STATUSES
+from tests.stores import run_sql
 
 from .conftest import ingest, new_vector_store, ok, upload
 from .test_pagination import WALKS, Direction, Listing, check_walks_match_the_model, ids
@@ -21,10 +22,11 @@ def store_with_statuses(store: Store, statuses: list[str]) -> tuple[str, list[st
     """A vector store whose files (oldest first) have ``statuses``, all with the same ``created_at``."""
     vector_store_id = store.create_vector_store("paging")["id"]
     file_ids = store.seed_vector_store_files(vector_store_id, len(statuses))
-    with store.db.write() as conn:
-        conn.executemany(
-            "UPDATE vector_store_files SET status = ? WHERE file_id = ?", zip(statuses, file_ids, strict=True)
-        )
+    run_sql(
+        store,
+        "UPDATE vector_store_files SET status = ? WHERE file_id = ?",
+        zip(statuses, file_ids, strict=True),
+    )
     return vector_store_id, file_ids
 
 

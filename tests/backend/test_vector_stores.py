@@ -6,6 +6,7 @@ import httpx2
 import pytest
 
 from mcp_assistant_files.backend import Store
+from tests.stores import run_sql
 
 from .conftest import error_of, ingest, new_vector_store, ok, upload
 
@@ -70,8 +71,7 @@ async def test_create_with_file_ids_attaches_and_counts_them(http: httpx2.AsyncC
 
 async def test_expired_store_says_so(http: httpx2.AsyncClient, store: Store) -> None:
     vector_store_id = await new_vector_store(http, expires_after={"anchor": "last_active_at", "days": 1})
-    with store.db.write() as conn:
-        conn.execute("UPDATE vector_stores SET last_active_at = last_active_at - 86400")
+    run_sql(store, "UPDATE vector_stores SET last_active_at = last_active_at - 86400")
     assert ok(await http.get(f"/vector_stores/{vector_store_id}"))["status"] == "expired"
 
 

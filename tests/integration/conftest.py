@@ -8,6 +8,8 @@ Modes:
   its blocking calls run in a worker thread so every test can be written once, as async.
 
 Every request the client sends is recorded by an httpx2 event hook, so tests can count them.
+Each mode runs on both stores (``tests.stores``: SQLite in memory, and PostgreSQL when a
+server is reachable).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pytest
 from mcp_assistant_files import AssistantsClient, AsyncAssistantsClient
 from mcp_assistant_files.backend import Store, create_app
 from mcp_assistant_files.backend.testing import serve_in_thread
+from tests.stores import KINDS, Kind, open_kind
 
 Mode = Literal["async-asgi", "async-http", "sync-http"]
 MODES: tuple[Mode, ...] = ("async-asgi", "async-http", "sync-http")
@@ -141,10 +144,12 @@ async def open_api(
                 client = AssistantsClient(base_url=base_url, http_client=http, **settings)
                 yield Api(mode, store, client, recorded)
             return
-        transport = (
-            httpx2.ASGITransport(app=create_app(store, api_keys=api_keys)) if mode == "async-asgi" else None
-        )
-        async with httpx2.AsyncClient(transport=transport, event_hooks={"request": [arecord]}) as ahttp:
+        app = create_app(store, api_keys=api_keys)
+        transport = httpx2.ASGITransport(app=app) if mode == "async-asgi" else None
+        async with (
+            app.router.lifespan_context(app),
+            httpx2.AsyncClient(transport=transport, event_hooks={"request": [arecord]}) as ahttp,
+        ):
             aclient = AsyncAssistantsClient(base_url=base_url, http_client=ahttp, **settings)
             yield Api(mode, store, aclient, recorded)
 
@@ -156,10 +161,11 @@ def mode(request: pytest.FixtureRequest) -> Mode:
     return value
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    """A fresh in-memory store with the default cap of 20 files per assistant."""
-    with Store.open(":memory:", max_files_per_assistant=20) as opened:
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A fresh store (each kind) with the default cap of 20 files per assistant."""
+    kind: Kind = request.param
+    with open_kind(kind, max_files_per_assistant=20) as opened:
         yield opened
 
 

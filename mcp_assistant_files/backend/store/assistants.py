@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import functools
 import json
-import sqlite3
 from collections.abc import Sequence
 from typing import Any, Unpack
 
-from ..db import new_id, next_timestamp
+from ..db import new_id
 from ..errors import NotFound
 from ..objects import assistant_object
 from ..pagination import PageArgs
 from ..validation import AssistantSpec
 from .attachments import AttachmentsMixin
-from .base import one, page_by_id
+from .base import next_timestamp, one, page_by_id
+from .sql import Conn
 
 __all__ = ["AssistantsMixin"]
 
@@ -24,7 +24,7 @@ _ASSISTANT_COLUMNS = "id, created_at, name, description, model, instructions, to
 class AssistantsMixin(AttachmentsMixin):
     """Assistants, each with the ``file_ids`` of its live attachments."""
 
-    def create_assistant(
+    async def create_assistant(
         self,
         name: str | None = None,
         model: str = "gpt-4",
@@ -45,17 +45,19 @@ class AssistantsMixin(AttachmentsMixin):
             metadata=dict(metadata or {}),
             file_ids=list(file_ids),
         )
-        return self.create_assistant_from(spec)
+        return await self.create_assistant_from(spec)
 
-    def create_assistant_from(self, spec: AssistantSpec) -> dict[str, Any]:
+    async def create_assistant_from(self, spec: AssistantSpec) -> dict[str, Any]:
         """Create an assistant from validated fields (what ``POST /v1/assistants`` calls)."""
         assistant_id = new_id("asst_")
-        with self.db.write() as conn:
-            conn.execute(
+
+        async def create(conn: Conn) -> dict[str, Any]:
+            await conn.serialize("assistants")
+            await conn.run(
                 f"INSERT INTO assistants ({_ASSISTANT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
                 (
                     assistant_id,
-                    next_timestamp(conn, "assistants"),
+                    await next_timestamp(conn, "assistants"),
                     spec.name,
                     spec.description,
                     spec.model,
@@ -65,32 +67,36 @@ class AssistantsMixin(AttachmentsMixin):
                 ),
             )
             for file_id in dict.fromkeys(spec.file_ids):
-                self._attach(conn, assistant_id, file_id)
-            return self._assistant(conn, assistant_id)
+                await self._attach(conn, assistant_id, file_id)
+            return await self._assistant(conn, assistant_id)
 
-    def get_assistant(self, assistant_id: str) -> dict[str, Any]:
+        return await self.runner.write(create)
+
+    async def get_assistant(self, assistant_id: str) -> dict[str, Any]:
         """The assistant object, with ``file_ids`` of its live attachments oldest first."""
-        with self.db.read() as conn:
-            return self._assistant(conn, assistant_id)
+        return await self.runner.read(lambda conn: self._assistant(conn, assistant_id))
 
-    def list_assistants(self, **args: Unpack[PageArgs]) -> dict[str, Any]:
+    async def list_assistants(self, **args: Unpack[PageArgs]) -> dict[str, Any]:
         """One page of assistants (see :mod:`..pagination` for the cursor semantics)."""
-        with self.db.read() as conn:
-            to_object = functools.partial(self._assistant_object, conn)
-            return page_by_id(conn, "assistants", _ASSISTANT_COLUMNS, to_object, args)
 
-    def _assistant(self, conn: sqlite3.Connection, assistant_id: str) -> dict[str, Any]:
-        row = one(
+        async def listing(conn: Conn) -> dict[str, Any]:
+            to_object = functools.partial(self._assistant_object, conn)
+            return await page_by_id(conn, "assistants", _ASSISTANT_COLUMNS, to_object, args)
+
+        return await self.runner.read(listing)
+
+    async def _assistant(self, conn: Conn, assistant_id: str) -> dict[str, Any]:
+        row = await one(
             conn,
             f"SELECT {_ASSISTANT_COLUMNS} FROM assistants WHERE id = ?",  # noqa: S608
             (assistant_id,),
             NotFound("assistant", assistant_id),
         )
-        return self._assistant_object(conn, row)
+        return await self._assistant_object(conn, row)
 
     @staticmethod
-    def _assistant_object(conn: sqlite3.Connection, row: Any) -> dict[str, Any]:
-        live = conn.execute(
+    async def _assistant_object(conn: Conn, row: Any) -> dict[str, Any]:
+        live = await conn.all(
             "SELECT file_id FROM attachments WHERE assistant_id = ? AND deleted_at IS NULL ORDER BY seq",
             (row[0],),
         )

@@ -9,18 +9,21 @@
   position, same ``created_at``. Each (assistant, file) pair thus has one position for ever and
   a cursor is never ambiguous; a re-attached file does not jump to the newest end.
 * **Idempotent attach.** Attaching an attached file returns the existing object unchanged.
+* **Races.** Every write locks the assistant's row first (``FOR UPDATE``), so on PostgreSQL
+  concurrent attaches from several processes count against the cap one at a time, and a
+  listing's rows commit in ``seq`` order; SQLite's write transactions are exclusive anyway.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any, Unpack
 
-from ..db import new_id, next_timestamp
+from ..db import new_id
 from ..errors import InvalidRequest, NotFound
 from ..objects import attachment_object, deleted_object
 from ..pagination import PageArgs, page
-from .base import StoreBase, one, seq_or_none
+from .base import StoreBase, next_timestamp, one, seq_or_none
+from .sql import Conn
 
 __all__ = ["AttachmentsMixin"]
 
@@ -30,16 +33,16 @@ class AttachmentsMixin(StoreBase):
 
     max_files_per_assistant: int
 
-    def attach(self, assistant_id: str, file_id: str) -> dict[str, Any]:
+    async def attach(self, assistant_id: str, file_id: str) -> dict[str, Any]:
         """Attach a file to an assistant; attaching an attached file returns it unchanged."""
-        with self.db.write() as conn:
-            return self._attach(conn, assistant_id, file_id)
+        return await self.runner.write(lambda conn: self._attach(conn, assistant_id, file_id))
 
-    def _attach(self, conn: sqlite3.Connection, assistant_id: str, file_id: str) -> dict[str, Any]:
-        self._require_assistant(conn, assistant_id)
-        purpose = conn.execute(
-            "SELECT purpose FROM files WHERE id = ? AND deleted_at IS NULL", (file_id,)
-        ).fetchone()
+    async def _attach(self, conn: Conn, assistant_id: str, file_id: str) -> dict[str, Any]:
+        await self._require_assistant(conn, assistant_id, lock=True)
+        # FOR SHARE: a concurrent deletion of the file waits for this attach, then detaches it too.
+        purpose = await conn.one(
+            "SELECT purpose FROM files WHERE id = ? AND deleted_at IS NULL FOR SHARE", (file_id,)
+        )
         if purpose is None:
             raise NotFound("file", file_id, param="file_id")
         if purpose[0] != "assistants":
@@ -48,30 +51,31 @@ class AttachmentsMixin(StoreBase):
                 "purpose 'assistants' can be attached to an assistant.",
                 param="file_id",
             )
-        row = conn.execute(
+        row = await conn.one(
             "SELECT seq, created_at, deleted_at FROM attachments WHERE assistant_id = ? AND file_id = ?",
             (assistant_id, file_id),
-        ).fetchone()
+        )
         if row is not None and row[2] is None:
             return attachment_object(assistant_id, file_id, row[1])
-        self._check_cap(conn, assistant_id)
+        await self._check_cap(conn, assistant_id)
         if row is not None:
-            conn.execute("UPDATE attachments SET deleted_at = NULL WHERE seq = ?", (row[0],))
+            await conn.run("UPDATE attachments SET deleted_at = NULL WHERE seq = ?", (row[0],))
             return attachment_object(assistant_id, file_id, row[1])
-        created_at = next_timestamp(conn, "attachments")
-        conn.execute(
+        created_at = await next_timestamp(conn, "attachments")
+        await conn.run(
             "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
             (assistant_id, file_id, created_at),
         )
         return attachment_object(assistant_id, file_id, created_at)
 
-    def _check_cap(self, conn: sqlite3.Connection, assistant_id: str) -> None:
+    async def _check_cap(self, conn: Conn, assistant_id: str) -> None:
         cap = self.max_files_per_assistant
         if not cap:
             return
-        (count,) = conn.execute(
+        row = await conn.one(
             "SELECT count(*) FROM attachments WHERE assistant_id = ? AND deleted_at IS NULL", (assistant_id,)
-        ).fetchone()
+        )
+        count = row[0] if row else 0
         if count >= cap:
             raise InvalidRequest(
                 f"Assistant '{assistant_id}' already has the maximum of {cap} files attached; "
@@ -81,49 +85,53 @@ class AttachmentsMixin(StoreBase):
                 code="max_files_exceeded",
             )
 
-    def seed_attachments(self, assistant_id: str, count: int, *, filename: str = "seed.txt") -> list[str]:
+    async def seed_attachments(
+        self, assistant_id: str, count: int, *, filename: str = "seed.txt"
+    ) -> list[str]:
         """Create ``count`` one-byte ``assistants`` files attached to ``assistant_id``, in one transaction.
 
         For demos, tests and benchmarks that need large listings: it bypasses the attachment cap.
         Returns the file ids in attachment order (oldest first).
         """
         file_ids = [new_id("file-") for _ in range(count)]
-        with self.db.write() as conn:
-            self._require_assistant(conn, assistant_id)
-            now = next_timestamp(conn, "files")
-            conn.executemany(
-                "INSERT INTO files (id, created_at, filename, purpose, bytes, data)"
-                " VALUES (?, ?, ?, 'assistants', 1, x'00')",
-                [(file_id, now, filename) for file_id in file_ids],
-            )
-            now = next_timestamp(conn, "attachments")
-            conn.executemany(
+
+        async def seed(conn: Conn) -> None:
+            await self._require_assistant(conn, assistant_id, lock=True)
+            await conn.serialize("files")
+            await conn.add_files(file_ids, filename, b"\x00")
+            now = await next_timestamp(conn, "attachments")
+            await conn.many(
                 "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
                 [(assistant_id, file_id, now) for file_id in file_ids],
             )
+
+        await self.runner.write(seed)
         return file_ids
 
-    def detach(self, assistant_id: str, file_id: str) -> dict[str, Any]:
+    async def detach(self, assistant_id: str, file_id: str) -> dict[str, Any]:
         """Detach a file; the file itself is kept. A file not attached is :class:`NotFound`."""
-        with self.db.write() as conn:
-            self._live_attachment(conn, assistant_id, file_id)
-            conn.execute(
+
+        async def detach(conn: Conn) -> None:
+            await self._live_attachment(conn, assistant_id, file_id, lock=True)
+            await conn.run(
                 "UPDATE attachments SET deleted_at = ?"
                 " WHERE assistant_id = ? AND file_id = ? AND deleted_at IS NULL",
-                (next_timestamp(conn, "attachments"), assistant_id, file_id),
+                (await next_timestamp(conn, "attachments"), assistant_id, file_id),
             )
+
+        await self.runner.write(detach)
         return deleted_object(file_id, "assistant.file.deleted")
 
-    def get_attachment(self, assistant_id: str, file_id: str) -> dict[str, Any]:
+    async def get_attachment(self, assistant_id: str, file_id: str) -> dict[str, Any]:
         """The assistant-file object of a live attachment."""
-        with self.db.read() as conn:
-            return self._live_attachment(conn, assistant_id, file_id)
+        return await self.runner.read(lambda conn: self._live_attachment(conn, assistant_id, file_id))
 
-    def list_attachments(self, assistant_id: str, **args: Unpack[PageArgs]) -> dict[str, Any]:
+    async def list_attachments(self, assistant_id: str, **args: Unpack[PageArgs]) -> dict[str, Any]:
         """One page of an assistant's live attachments (see :mod:`..pagination`)."""
-        with self.db.read() as conn:
-            self._require_assistant(conn, assistant_id)
-            return page(
+
+        async def listing(conn: Conn) -> dict[str, Any]:
+            await self._require_assistant(conn, assistant_id)
+            return await page(
                 conn,
                 select="SELECT file_id, created_at FROM attachments INDEXED BY attachments_live"
                 " WHERE assistant_id = ? AND deleted_at IS NULL",
@@ -138,19 +146,26 @@ class AttachmentsMixin(StoreBase):
                 **args,
             )
 
+        return await self.runner.read(listing)
+
     @staticmethod
-    def _require_assistant(conn: sqlite3.Connection, assistant_id: str) -> None:
-        one(
+    async def _require_assistant(conn: Conn, assistant_id: str, *, lock: bool = False) -> None:
+        """The assistant must exist; ``lock`` holds its row until the write ends (see the module)."""
+        await one(
             conn,
-            "SELECT 1 FROM assistants WHERE id = ?",
+            "SELECT 1 FROM assistants WHERE id = ? FOR UPDATE"
+            if lock
+            else "SELECT 1 FROM assistants WHERE id = ?",
             (assistant_id,),
             NotFound("assistant", assistant_id),
         )
 
-    def _live_attachment(self, conn: sqlite3.Connection, assistant_id: str, file_id: str) -> dict[str, Any]:
-        self._require_assistant(conn, assistant_id)
+    async def _live_attachment(
+        self, conn: Conn, assistant_id: str, file_id: str, *, lock: bool = False
+    ) -> dict[str, Any]:
+        await self._require_assistant(conn, assistant_id, lock=lock)
         message = f"No file found with id '{file_id}' attached to assistant '{assistant_id}'."
-        (created_at,) = one(
+        (created_at,) = await one(
             conn,
             "SELECT created_at FROM attachments WHERE assistant_id = ? AND file_id = ? AND deleted_at IS NULL",
             (assistant_id, file_id),

@@ -1,50 +1,65 @@
-"""What every part of the store shares: the database, change listeners, cursor positions."""
+"""What every part of the store shares: its runner, change listeners, cursor positions, timestamps."""
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from ...contract import MAX_PAGE_LIMIT
 from ..errors import NotFound
 from ..pagination import PageArgs, page
-from .database import Database
+from .sql import Conn, Row, Runner
 
-__all__ = ["StoreBase", "one", "page_by_id", "seq_or_none"]
+__all__ = ["Listeners", "StoreBase", "next_timestamp", "one", "page_by_id", "seq_or_none"]
 
 logger = logging.getLogger("mcp_assistant_files.backend")
 
 
-def seq_or_none(conn: sqlite3.Connection, sql: str, *params: object) -> int | None:
+async def next_timestamp(conn: Conn, table: str) -> int:
+    """Return now in whole seconds, but never earlier than the newest row of ``table``.
+
+    Must be called inside the write transaction (after locking the listing, see
+    :meth:`~.sql.Conn.serialize`), so a wall clock stepping back, or another machine's clock,
+    cannot make ``created_at`` disagree with ``seq`` order.
+    """
+    row = await conn.one(f"SELECT created_at FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
+    now = int(time.time())
+    return max(now, int(row[0])) if row else now
+
+
+async def seq_or_none(conn: Conn, sql: str, *params: object) -> int | None:
     """The ``seq`` the query selects, or ``None``: a cursor's position in a listing."""
-    row = conn.execute(sql, params).fetchone()
+    row = await conn.one(sql, params)
     return None if row is None else int(row[0])
 
 
-def one(conn: sqlite3.Connection, sql: str, params: Sequence[object], missing: NotFound) -> Any:
+async def one(conn: Conn, sql: str, params: Sequence[object], missing: NotFound) -> Row:
     """The first row the query selects; ``missing`` is raised when there is none."""
-    row = conn.execute(sql, params).fetchone()
+    row = await conn.one(sql, params)
     if row is None:
         raise missing
     return row
 
 
-def page_by_id(
-    conn: sqlite3.Connection,
+async def page_by_id(
+    conn: Conn,
     table: str,
     columns: str,
-    to_object: Callable[[Any], dict[str, Any]],
+    to_object: Callable[[Any], Any],
     args: PageArgs,
     *,
-    where: str = "1",
+    where: str = "1 = 1",
     params: Sequence[object] = (),
     max_limit: int = MAX_PAGE_LIMIT,
 ) -> dict[str, Any]:
-    """One page of ``table``'s rows matching ``where``; a cursor may be the ``id`` of any row."""
-    return page(
+    """One page of ``table``'s rows matching ``where``; a cursor may be the ``id`` of any row.
+
+    ``to_object`` may return an object or a coroutine giving one (objects that need more queries).
+    """
+    return await page(
         conn,
         select=f"SELECT {columns} FROM {table} WHERE {where}",  # noqa: S608
         params=params,
@@ -55,28 +70,24 @@ def page_by_id(
     )
 
 
-class StoreBase:
-    """The state the store's parts share; see :class:`Store` for the whole."""
+class Listeners:
+    """Callbacks run after each write that leaves files to ingest (shared by a store's views)."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        """The database's connections (see :class:`Database`)."""
+    def __init__(self) -> None:
         self._listeners: list[Callable[[], None]] = []
-        self._listeners_lock = threading.Lock()
+        self._lock = threading.Lock()
 
-    def add_pending_listener(self, listener: Callable[[], None]) -> None:
-        """Call ``listener()`` (in the writing thread) after each write that leaves files to ingest."""
-        with self._listeners_lock:
+    def add(self, listener: Callable[[], None]) -> None:
+        with self._lock:
             self._listeners.append(listener)
 
-    def remove_pending_listener(self, listener: Callable[[], None]) -> None:
-        """Stop calling ``listener``; unknown listeners are ignored."""
-        with self._listeners_lock:
+    def remove(self, listener: Callable[[], None]) -> None:
+        with self._lock:
             if listener in self._listeners:
                 self._listeners.remove(listener)
 
-    def _notify_pending(self) -> None:
-        with self._listeners_lock:
+    def notify(self) -> None:
+        with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:
             try:
@@ -84,3 +95,26 @@ class StoreBase:
             except Exception:
                 # The write is committed; a listener's failure must not turn it into an error.
                 logger.exception("a pending-files listener failed")
+
+
+class StoreBase:
+    """The state the store's parts share; see :class:`AsyncStore` for the whole."""
+
+    def __init__(self, runner: Runner, listeners: Listeners, *, max_files_per_assistant: int = 20) -> None:
+        if max_files_per_assistant < 0:
+            raise ValueError("max_files_per_assistant must be >= 0 (0 means unlimited)")
+        self.runner = runner
+        """Where and how transactions run (see :mod:`.sql`)."""
+        self.listeners = listeners
+        self.max_files_per_assistant = max_files_per_assistant
+
+    def add_pending_listener(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` (in the writing thread) after each write that leaves files to ingest."""
+        self.listeners.add(listener)
+
+    def remove_pending_listener(self, listener: Callable[[], None]) -> None:
+        """Stop calling ``listener``; unknown listeners are ignored."""
+        self.listeners.remove(listener)
+
+    def _notify_pending(self) -> None:
+        self.listeners.notify()
