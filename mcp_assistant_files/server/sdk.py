@@ -51,6 +51,7 @@ from mcp_types import (
     INVALID_PARAMS,
     CallToolRequestParams,
     CallToolResult,
+    ContentBlock,
     GetPromptRequestParams,
     ListToolsResult,
     PaginatedRequestParams,
@@ -63,7 +64,9 @@ from ..redaction import redact
 from ..service.arguments import describe_invalid, unknown_arguments
 from ..service.declaration import ToolFailure, ToolSpec
 from ..service.progress import Reporter, reporting_to
+from ..service.resources import Linked
 from ..service.scopes import missing_scope
+from .resources import resource_links
 from .schemas import flatten_input, flatten_output
 
 __all__ = [
@@ -89,10 +92,16 @@ def reply_result(result: BaseModel) -> CallToolResult:
     The spec says a tool returning ``structuredContent`` SHOULD also return it serialised in a
     text block; clients that read text only (mcpo, the OpenAI Agents SDK by default) then still
     see every field, ``next_step`` included. A field without a value is absent, never null.
+
+    A listing also links to the resource of each object it lists (``resource_link`` blocks after
+    the text), so a host can fetch details lazily.
     """
     structured = result.model_dump(mode="json", exclude_none=True)
     text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+    content: list[ContentBlock] = [TextContent(type="text", text=text)]
+    if isinstance(result, Linked):
+        content += resource_links(result.resource_links())
+    return CallToolResult(content=content, structured_content=structured)
 
 
 def error_result(text: str) -> CallToolResult:

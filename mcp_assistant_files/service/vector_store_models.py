@@ -19,6 +19,7 @@ from ..contract import (
     VectorStoreFileStatus,
 )
 from .fields import AlreadyDetached, Deleted, NextStep, PreviousCursor
+from .resources import VECTOR_STORE_FILE, Link
 
 __all__ = [
     "Attribute",
@@ -218,6 +219,17 @@ class VectorStoreFileListing(BaseModel):
     ] = None
     previous_cursor: PreviousCursor = None
     next_step: NextStep
+
+    def resource_links(self) -> list[Link]:
+        """A link to each file's resource (``vector-store-files://...``)."""
+        return [
+            Link(
+                VECTOR_STORE_FILE.uri(vector_store_id=f.vector_store_id, file_id=f.id),
+                name=f.id,
+                description=f"File {f.id} of vector store {f.vector_store_id} ({f.status.replace('_', ' ')}).",
+            )
+            for f in self.files
+        ]
 
 
 class DetachedVectorStoreFile(BaseModel):

@@ -7,6 +7,7 @@ import anyio
 import httpx2
 import pytest
 from mcp import MCPError
+from mcp_types import ResourceTemplateReference
 
 from mcp_assistant_files.service.catalog import all_specs
 
@@ -115,3 +116,27 @@ async def test_configured_scopes_apply_per_verb_and_family(oauth_fleet: OAuthFle
     assert read_names == READ_TOOLS
     assert upload_names == {"upload_file"}
     assert not uploaded.is_error, text_of(uploaded)
+
+
+async def test_reading_a_resource_or_completing_an_id_needs_the_read_scope(oauth_fleet: OAuthFleet) -> None:
+    served, seeded = oauth_fleet.ready("main"), oauth_fleet.seeds["main"]
+    file_id = seeded.file_ids[0]
+    uri = f"assistant-files://assistants/{seeded.assistant_id}/files/{file_id}"
+    template = "assistant-files://assistants/{assistant_id}/files/{file_id}"
+    reader = oauth_fleet.token("main", scopes=["files:read"])
+    writer = oauth_fleet.token("main", scopes=["files:write"])
+    with anyio.fail_after(30):
+        async with connect(served, "streamable-http", headers=bearer(reader)) as client:
+            read = await client.read_resource(uri)
+        async with connect(served, "streamable-http", headers=bearer(writer)) as client:
+            with pytest.raises(MCPError) as refused_read:
+                await client.read_resource(uri)
+            with pytest.raises(MCPError) as refused_completion:
+                await client.complete(
+                    ResourceTemplateReference(uri=template),
+                    {"name": "file_id", "value": ""},
+                    context_arguments={"assistant_id": seeded.assistant_id},
+                )
+    assert file_id in read.contents[0].text  # type: ignore[union-attr]
+    for refused in (refused_read.value, refused_completion.value):
+        assert "needs the OAuth scope files:read, which this access token was not granted" in str(refused)
