@@ -1,5 +1,6 @@
-"""A backend's connections to PostgreSQL: killed ones are replaced, shutdown drains them, and an
-upload streams through them in bounded memory (a real process, its peak RSS read from /proc).
+"""A backend's connections to PostgreSQL: killed ones are replaced, shutdown drains them, an
+upload streams through them in bounded memory (a real process, its peak RSS read from /proc),
+and the password may stay out of the URL (libpq's ``PGPASSWORD`` or password file).
 
 Each backend runs with ``PGAPPNAME`` set to a fresh name, so ``pg_stat_activity`` tells its
 connections from everyone else's (the test's own connections name themselves ``pytest``). Needs a reachable PostgreSQL (``$DATABASE_URL``), but never
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 import psycopg
@@ -23,6 +25,7 @@ from mcp_assistant_files.backend import Store
 from tests.stores import KINDS, Kind, database, postgres_marks, postgres_url
 
 from .processes import free_port, running
+from .test_postgres_outages import own_role
 
 pytestmark = pytest.mark.slow
 
@@ -192,3 +195,30 @@ def test_a_large_chunked_upload_does_not_grow_the_backend_process_by_its_size(
         assert response.status_code == 200, response.text
         assert response.json()["bytes"] == size
         assert grown < size / 4, f"the backend's peak RSS grew by {grown / MiB:.1f} MiB for {size // MiB} MiB"
+
+
+@pytest.mark.parametrize("source", ["PGPASSWORD", "PGPASSFILE"])
+def test_the_password_may_come_from_the_environment_or_a_file_and_is_never_logged(
+    pg_url: str, source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with own_role(pg_url) as with_password:
+        parts = urlsplit(with_password)
+        password, host = parts.password, parts.netloc.rpartition("@")[2]
+        assert password and parts.username and parts.hostname and parts.port
+        bare = urlunsplit((parts.scheme, f"{parts.username}@{host}", parts.path, parts.query, ""))
+        if source == "PGPASSWORD":
+            monkeypatch.setenv("PGPASSWORD", password)
+        else:
+            passfile = tmp_path / "pgpass"
+            passfile.write_text(f"{parts.hostname}:{parts.port}:*:{parts.username}:{password}\n")
+            passfile.chmod(0o600)
+            monkeypatch.setenv("PGPASSFILE", str(passfile))
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        log = tmp_path / "b.log"
+        with running(
+            [*backend_args(bare, port), "--log-level", "DEBUG"], ready_url=f"{base}/healthz", log=log
+        ):
+            created = httpx2.post(f"{base}/v1/assistants", json={}, headers=BETA)
+            assert created.status_code == 200, created.text
+        assert password not in log.read_text()
