@@ -20,7 +20,16 @@ from ..client import NOT_GIVEN, AssistantFile, AssistantFilesError, AsyncAssista
 from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, Order
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
-from .fields import cursor_field, id_field, limit_field, order_field
+from .fields import (
+    AlreadyDetached,
+    Deleted,
+    NextStep,
+    PreviousCursor,
+    cursor_field,
+    id_field,
+    limit_field,
+    order_field,
+)
 from .messages import Subject, describe_error, is_already_attached, is_missing_attachment
 from .paging import page_of
 
@@ -31,7 +40,6 @@ FileId = Annotated[str, id_field("The file's id, such as file-abc123.")]
 Limit = Annotated[int, limit_field("files")]
 OrderArg = Annotated[Order, order_field("attachment time")]
 Cursor = Annotated[str | None, cursor_field("list_assistant_files", "assistant_id and order")]
-NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
 
 T = TypeVar("T")
 
@@ -72,10 +80,7 @@ class FileListing(BaseModel):
             description="Pass as `cursor` (same assistant_id and order) for the next page; absent at the end."
         ),
     ] = None
-    previous_cursor: Annotated[
-        str | None,
-        Field(description="Pass as `cursor` for the page before this one; absent on the first page."),
-    ] = None
+    previous_cursor: PreviousCursor = None
     next_step: NextStep
 
 
@@ -84,16 +89,8 @@ class DetachedFile(BaseModel):
 
     id: Annotated[str, Field(description="The file that was detached.")]
     assistant_id: Annotated[str, Field(description="The assistant it was detached from.")]
-    deleted: Annotated[
-        bool, Field(description="True: the file is no longer attached (the file itself is kept).")
-    ]
-    already_detached: Annotated[
-        bool,
-        Field(
-            description="True when there was nothing to detach: the file was not attached, or an earlier "
-            "attempt of this same call had detached it."
-        ),
-    ]
+    deleted: Deleted
+    already_detached: AlreadyDetached
     next_step: NextStep
 
 

@@ -21,7 +21,7 @@ from ..client import NOT_GIVEN, AssistantFilesError
 from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, FilePurpose, Order
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, ToolSpec, tool
-from .fields import PATH_PATTERN, cursor_field, limit_field, order_field
+from .fields import PATH_PATTERN, NextStep, cursor_field, limit_field, order_field
 from .messages import Subject, describe_error
 from .paging import page_of
 
@@ -30,7 +30,6 @@ __all__ = ["MAX_UPLOAD_BYTES", "FilesTools", "UploadedFile", "UploadedFileListin
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 """OpenAI's limit for one file."""
 
-NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
 PurposeFilter = Annotated[
     Literal["", FilePurpose] | None,
     Field(description='Only files uploaded for this purpose (e.g. assistants). Omit (or send "") for all.'),
