@@ -192,7 +192,9 @@ def _rps(s: dict[str, Any]) -> str:
 
 
 def _by_store_row(op: str, by_kind: dict[str, dict[str, Any]], why: str) -> Row:
-    what = f"backend `{op}` over HTTP, `wrk` 2x5 connections, SQLite vs PostgreSQL (10k attachments; --quick 1k)"
+    what = (
+        f"backend `{op}` over HTTP, `wrk` 2x5 connections, SQLite vs PostgreSQL (10k attachments; --quick 1k)"
+    )
     lite = by_kind["sqlite"]
     measured = f"SQLite {_rps(lite)}, backend CPU {lite['cpu_sqlite']:.0f}%"
     if "postgres" not in by_kind:
