@@ -19,7 +19,7 @@ import pytest
 from mcp_assistant_files.backend import Store, create_app
 from tests.stores import Kind, open_kind
 
-from .conftest import BASE_URL, app_client, new_assistant
+from .conftest import app_client, client_of, new_assistant
 
 HOLDER = """
 import sqlite3, sys
@@ -156,8 +156,7 @@ async def test_chunked_upload_is_stored_in_bounded_memory(store: Store) -> None:
 @pytest.mark.anyio
 async def test_chunked_upload_over_the_limit_stops_early_with_413(kind: Kind, tmp_path: Path) -> None:
     with open_kind(kind, tmp_path) as store:
-        transport = httpx2.ASGITransport(app=create_app(store, max_upload_bytes=4 * MiB))
-        async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+        async with client_of(create_app(store, max_upload_bytes=4 * MiB)) as http:
             sent = [0]
             response, peak = await upload_chunked(http, 64 * MiB, sent)
             assert response.status_code == 413, response.text

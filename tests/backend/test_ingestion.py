@@ -17,7 +17,7 @@ from mcp_assistant_files.backend.text import decode
 from mcp_assistant_files.backend.vector_store_validation import FileAttach, file_attach
 from tests.stores import Kind, database
 
-from .conftest import BASE_URL, ok
+from .conftest import client_of, ok
 
 pytestmark = pytest.mark.anyio
 
@@ -38,7 +38,7 @@ async def until_completed(store: Store, vector_store_id: str, file_id: str) -> d
 async def test_an_attach_over_http_wakes_the_worker_at_once(store: Store) -> None:
     async with (
         Ingestor(store, poll_interval=NEVER).running(),
-        httpx2.AsyncClient(transport=httpx2.ASGITransport(app=create_app(store)), base_url=BASE_URL) as http,
+        client_of(create_app(store)) as http,
     ):
         file_id = ok(
             await http.post("/files", files={"file": ("a.txt", b"woken")}, data={"purpose": "assistants"})
