@@ -468,6 +468,7 @@ def test_nginx_balances_two_replicas_and_streams_mcp_unbuffered() -> None:
     assert "proxy_buffering off;" in mcp_location
     assert "proxy_http_version 1.1;" in conf
     assert "location = /healthz" in conf
+    assert "location ^~ /.well-known/oauth-protected-resource {" in conf  # OAuth discovery (RFC 9728)
 
 
 # -- live: each manifest's command answers over stdio ----------------------------------------
