@@ -1,7 +1,8 @@
 """``python -m benchmarks [--quick] [--only GROUP ...] [--out DIR]`` from the repository root.
 
 Groups: client (ours vs raw httpx2), foreign (httpx 0.28, openai 1.20 in their own venvs), mcp
-(per-call overhead, cold start, RSS), load (50 concurrent HTTP clients), backend (local store).
+(per-call overhead, cold start, RSS), load (50 concurrent HTTP clients), backend (local store),
+postgres (1M-row listings, driver, SQLite vs PostgreSQL and 1 vs 2 backends under wrk; needs $DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from . import report
 from .harness import Row
 
-GROUPS = ("client", "foreign", "mcp", "load", "backend")
+GROUPS = ("client", "foreign", "mcp", "load", "backend", "postgres")
 UPSTREAM_FILES = 10_000
 
 log = logging.getLogger("benchmarks")
@@ -54,6 +55,11 @@ def run(groups: list[str], quick: bool) -> list[Row]:
 
         log.warning("backend rows")
         rows += backend_rows(quick)
+    if "postgres" in groups:
+        from .postgres_rows import postgres_rows
+
+        log.warning("postgres rows")
+        rows += postgres_rows(quick)
     return rows
 
 
