@@ -109,7 +109,11 @@ ci_pg_start() {
     t0=$(date +%s%N)
     if _ci_pg_reachable; then
         _ci_pg_log "reusing the server already answering on 127.0.0.1:$CI_PG_PORT"
-        _ci_pg_export; return 0
+        _ci_pg_export
+        # Another checkout's cluster: $CI_PG_DIR/url marks a server the tests may stop and start,
+        # so it is written only for this checkout's own cluster.
+        [ -d "$CI_PG_DIR/data" ] || rm -f "$CI_PG_DIR/url"
+        return 0
     fi
     bindir="$(_ci_pg_bindir)"
     if [ -z "$bindir" ] || [ -z "$(_ci_pg_psql)" ]; then

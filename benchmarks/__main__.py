@@ -4,7 +4,8 @@ Groups: client (ours vs raw httpx2), foreign (httpx 0.28, openai 1.20 in their o
 (one tool call per transport, cold start, RSS), load (50 concurrent HTTP clients, CPU per call,
 the concurrency curve and the pool sweep), then the groups that need no upstream (``LOCAL``):
 embedded (one retrieve on the embedded backend, layer by layer), backend (list pages as the
-listing grows), standalone (the standalone backend under ``wrk``).
+listing grows), standalone (the standalone backend under ``wrk``), postgres (1M-row listings,
+driver, SQLite vs PostgreSQL and 1 vs 2 backends under wrk; needs $DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from .harness import Row
 
 # Groups that need nothing but ``quick``: group -> module ``benchmarks.<module>`` whose function
 # of the same name, ``<module>(quick) -> list[Row]``, gives its rows. One more group is one line.
-LOCAL = {"embedded": "embedded_rows", "backend": "backend_rows", "standalone": "standalone_rows"}
+LOCAL = {
+    "embedded": "embedded_rows",
+    "backend": "backend_rows",
+    "standalone": "standalone_rows",
+    "postgres": "postgres_rows",
+}
 GROUPS = ("client", "foreign", "mcp", "load", *LOCAL)
 UPSTREAM_FILES = 10_000
 

@@ -15,6 +15,7 @@ from mcp_assistant_files import __version__
 from mcp_assistant_files.cli import build_parser
 from mcp_assistant_files.service.catalog import all_specs
 from mcp_assistant_files.service.declaration import Hints
+from mcp_assistant_files.service.resources import RESOURCES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -132,3 +133,9 @@ def test_the_readme_tool_table_is_the_tool_registry() -> None:
         return ", ".join(word for word, on in effects if on)
 
     assert _documented_tools() == [(spec.name, described(spec.hints)) for spec in all_specs()]
+
+
+def test_the_readme_resource_table_is_the_resource_declarations() -> None:
+    section = README.split("## Resources and completions", 1)[1].split("\n## ")[0]
+    rows = re.findall(r"(?m)^\| `([a-z_]+)` \| `([^`]+)` \|", section)
+    assert rows == [(spec.name, spec.uri_template) for spec in RESOURCES]

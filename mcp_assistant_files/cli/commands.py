@@ -19,8 +19,7 @@ from ..backend.store.pg_url import is_postgres_url, password_of
 from ..backend.vector_store_validation import FileAttach
 from ..logs import announce, configure_logging
 from ..server.http import HttpOptions, build_http_app
-from ..server.registry import build_server
-from ..server.security import is_loopback
+from ..server.registry import build_server, served
 from ..server.serving import ConnectionLimits, run_http
 from ..server.stdio import run_stdio
 from ..service.assistant_files import AssistantFilesTools
@@ -30,16 +29,12 @@ from ..service.declaration import FAMILIES, ToolPolicy
 from ..service.files import FilesTools
 from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url
 from ..service.vector_store_files import VectorStoreFilesTools
+from .access import AUTH_TOKEN_ENV, UsageError, http_access, secret_from_environment
 
 __all__ = ["AUTH_TOKEN_ENV", "UsageError", "run"]
 
-AUTH_TOKEN_ENV = "MCP_ASSISTANT_FILES_AUTH_TOKEN"  # noqa: S105 - the variable's name
 BACKEND_KEYS_ENV = "MCP_ASSISTANT_FILES_BACKEND_API_KEYS"
 logger = logging.getLogger("mcp_assistant_files")
-
-
-class UsageError(Exception):
-    """A command line that cannot work; the message says how to fix it."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,20 +105,6 @@ def _upload_root(value: str | None) -> Path | None:
     return root.resolve()
 
 
-def secret_from_environment(name: str) -> str | None:
-    """The variable's value without surrounding whitespace; unset or empty is ``None``.
-
-    A value of only whitespace is refused: it would lock every client out (or, for a token,
-    look like one while protecting nothing).
-    """
-    value = os.environ.get(name)
-    if not value:
-        return None
-    if not value.strip():
-        raise UsageError(f"{name} is set but blank: set it to a real value, or unset it")
-    return value.strip()
-
-
 def backend_keys(args: argparse.Namespace) -> list[str]:
     """The backend's API keys: ``--api-key``, ``--api-key-file`` (one per line) and the variable."""
     keys = [key.strip() for key in args.api_key]
@@ -145,17 +126,13 @@ def backend_keys(args: argparse.Namespace) -> list[str]:
 
 def serve(args: argparse.Namespace) -> int:
     """``serve``: the MCP server on the chosen transport."""
-    token = secret_from_environment(AUTH_TOKEN_ENV)
+    http = args.transport != "stdio"
+    access = http_access(args, http=http)
+    token = access.token
     api_key = secret_from_environment("OPENAI_API_KEY")
     configure_logging(args.log_level, secrets=[*(s for s in (token, api_key) if s), *_db_secrets(args.db)])
     policy = _policy(args)
     upload_root = _upload_root(args.upload_root)
-    http = args.transport != "stdio"
-    if http and not is_loopback(args.host) and not token and not args.insecure_no_auth:
-        raise UsageError(
-            f"binding {args.host} exposes the server beyond this machine: set {AUTH_TOKEN_ENV} to a bearer "
-            "token clients must send, or pass --insecure-no-auth if something in front of it authenticates"
-        )
     bounds = {
         "--header-timeout": args.header_timeout,
         "--max-connections": args.max_connections,
@@ -175,14 +152,15 @@ def serve(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     announce("mcp-assistant-files %s: upstream is %s", __version__, upstream.location)
     codec, label = CursorCodec(secret), upstream.label
-    server = build_server(
+    families = (
         AssistantFilesTools(client=upstream.client, codec=codec, policy=policy, upstream_label=label),
         VectorStoreFilesTools(client=upstream.openai, codec=codec, policy=policy, upstream_label=label),
         FilesTools(
             client=upstream.openai, codec=codec, policy=policy, upstream_label=label, upload_root=upload_root
         ),
-        redact=[s for s in (token,) if s],
     )
+    oauth = access.resource_server(spec for _, spec in served(families))
+    server = build_server(*families, redact=[s for s in (token,) if s], needs=oauth.needs if oauth else None)
     if not http:
         anyio.run(run_stdio, server, upstream)
         return 0
@@ -193,6 +171,7 @@ def serve(args: argparse.Namespace) -> int:
         stateless=args.stateless,
         json_response=args.json_response,
         auth_token=token,
+        oauth=oauth,
         allowed_hosts=args.allowed_host,
         allowed_origins=args.allowed_origin,
         limits=ConnectionLimits(header_timeout=args.header_timeout, max_connections=args.max_connections),
@@ -202,6 +181,14 @@ def serve(args: argparse.Namespace) -> int:
     app = build_http_app(server, upstream, options)
     path = "/sse" if args.transport == "sse" else "/mcp"
     announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, args.port, path)
+    if oauth is not None:
+        announce(
+            "OAuth: access tokens of %s for %s, scopes %s%s",
+            oauth.issuer,
+            oauth.audience,
+            " ".join(oauth.scopes_supported),
+            f" (and {AUTH_TOKEN_ENV}, with every scope)" if token else "",
+        )
     run_http(app, host=args.host, port=args.port, limits=options.limits, log_level=args.log_level)
     return 0
 

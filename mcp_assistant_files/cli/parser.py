@@ -13,6 +13,7 @@ from ..server.http import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from ..server.serving import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 from ..service.declaration import FAMILIES
+from ..service.scopes import READ_SCOPE, WRITE_SCOPE
 
 __all__ = ["build_parser"]
 
@@ -23,7 +24,8 @@ environment:
   OPENAI_ORG_ID, OPENAI_PROJECT_ID    sent as OpenAI-Organization / OpenAI-Project
   MCP_ASSISTANT_FILES_DB              local backend database (same as --db)
   MCP_ASSISTANT_FILES_CURSOR_SECRET   secret signing list cursors; replicas must share it
-  MCP_ASSISTANT_FILES_AUTH_TOKEN      bearer token required on HTTP transports
+  MCP_ASSISTANT_FILES_AUTH_TOKEN      bearer token required on HTTP transports (with --auth-issuer:
+                                      accepted besides OAuth access tokens, with every scope)
 """
 
 
@@ -128,8 +130,9 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument(
         "--insecure-no-auth",
         action="store_true",
-        help="allow a non-loopback HTTP bind without MCP_ASSISTANT_FILES_AUTH_TOKEN",
+        help="allow a non-loopback HTTP bind without MCP_ASSISTANT_FILES_AUTH_TOKEN or --auth-issuer",
     )
+    _oauth_flags(p)
     p.add_argument(
         "--max-retries",
         type=_count,
@@ -146,6 +149,28 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     _http_limit_flags(p)
     _log_level_flag(p)
+
+
+def _oauth_flags(parser: argparse.ArgumentParser) -> None:
+    oauth = parser.add_argument_group(
+        "OAuth (HTTP transports)", "accept OAuth 2.1 access tokens (JWTs) of an authorization server"
+    )
+    urls = (
+        ("--auth-issuer", "the authorization server (its tokens' iss); turns OAuth on"),
+        ("--auth-audience", "this server's canonical URL, which tokens' aud must name, e.g. "
+         "https://mcp.example.com/mcp (required with --auth-issuer)"),
+        ("--auth-jwks-url", "the issuer's signing keys (default: the jwks_uri of its metadata)"),
+    )  # fmt: skip
+    for flag, help in urls:
+        oauth.add_argument(flag, metavar="URL", help=help)
+    for verb, scope in (("read", READ_SCOPE), ("write", WRITE_SCOPE)):
+        oauth.add_argument(
+            f"--auth-{verb}-scope",
+            action="append",
+            default=[],
+            metavar="[FAMILY=]SCOPE",
+            help=f"scope the {verb} tools need, for every family or FAMILY's (default: {scope}; repeatable)",
+        )
 
 
 def _http_limit_flags(parser: argparse.ArgumentParser) -> None:

@@ -2,8 +2,11 @@
 
 1. :class:`~.security.HttpGuard`: ``Host`` and ``Origin`` against the allowlist on every bind
    address (the SDK does it on loopback only, and after routing), CORS for allowed origins;
-2. :class:`~mcp_assistant_files.bearer.BearerAuth`: ``MCP_ASSISTANT_FILES_AUTH_TOKEN``, compared
-   in constant time, on everything but ``/healthz`` and preflights (answered in 1.);
+2. authentication, on everything but ``/healthz`` and preflights (answered in 1.): with OAuth
+   (``--auth-issuer``), :class:`~.oauth.OAuthLayer` (access tokens, and the static token if set;
+   401/403/503; the metadata at ``/.well-known/oauth-protected-resource...`` is public); else
+   :class:`~mcp_assistant_files.bearer.BearerAuth`: ``MCP_ASSISTANT_FILES_AUTH_TOKEN``, compared
+   in constant time;
 3. :class:`~.disconnect.CancelOnDisconnect`: a client that hangs up cancels its call;
 4. :class:`~.sessions.SessionTable` (stateful streamable HTTP): a bounded session table in which
    the least recently active idle session gives way to a new one;
@@ -32,6 +35,7 @@ from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
 from .disconnect import CancelOnDisconnect
+from .oauth import METADATA_PATH, ResourceServer, protect
 from .security import Allowlist, HttpGuard
 from .serving import ConnectionLimits
 from .sessions import SessionTable
@@ -62,6 +66,7 @@ class HttpOptions:
     stateless: bool = False
     json_response: bool = False
     auth_token: str | None = None
+    oauth: ResourceServer | None = None
     allowed_hosts: Sequence[str] = field(default_factory=tuple)
     allowed_origins: Sequence[str] = field(default_factory=tuple)
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
@@ -89,6 +94,10 @@ def _unauthorized(token_sent: bool) -> Response:
 
 def _not_health(path: str) -> bool:
     return path != HEALTH_PATH
+
+
+def _public(path: str) -> bool:
+    return path == HEALTH_PATH or path.startswith(METADATA_PATH)
 
 
 def require_bearer_token(app: Starlette, token: str) -> None:
@@ -137,7 +146,16 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
             idle_timeout=options.session_idle_timeout,
         )
     app.add_middleware(CancelOnDisconnect, path=MCP_PATH)
-    if options.auth_token:
+    if options.oauth is not None:
+        protect(
+            app,
+            options.oauth,
+            name=server.name,
+            static_token=options.auth_token,
+            mcp_path=MCP_PATH,
+            public=_public,
+        )
+    elif options.auth_token:
         require_bearer_token(app, options.auth_token)
     app.add_middleware(HttpGuard, allowlist=options.allowlist, exempt=[HEALTH_PATH])
     return app

@@ -2,12 +2,16 @@
 
 They go through the same ASGI app a client's request takes, after the checks that client's
 request already passed (Host, Origin, token), so the SDK handles them as it would the client's
-own ``DELETE`` or ``notifications/cancelled``: its public behaviour, not its internals.
+own ``DELETE`` or ``notifications/cancelled``: its public behaviour, not its internals. With
+OAuth they carry the principal (``user``, ``auth``) of the client they act for, since the SDK
+serves a session only to the principal that opened it.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 import anyio
 from starlette.types import ASGIApp, Message, Scope
@@ -18,12 +22,19 @@ INNER_TIMEOUT = 10.0  # seconds; the SDK answers these at once, this only bounds
 
 
 async def request_itself(
-    app: ASGIApp, like: Scope, method: str, headers: dict[str, str], body: object = None
+    app: ASGIApp,
+    like: Scope,
+    method: str,
+    headers: dict[str, str],
+    body: object = None,
+    *,
+    acting_for: Mapping[str, Any] | None = None,
 ) -> int | None:
     """Send ``method`` with ``headers`` (and ``body`` as JSON) to ``app`` at ``like``'s path; its status.
 
-    ``like`` is the client request that led to this one: its server, Host and protocol version
-    are reused. ``None`` if no answer came within :data:`INNER_TIMEOUT`.
+    ``like`` is the client request that led to this one: its server, Host, protocol version and
+    principal are reused, the principal unless ``acting_for`` gives another client's (the scope's
+    ``user`` and ``auth``). ``None`` if no answer came within :data:`INNER_TIMEOUT`.
     """
     payload = b"" if body is None else json.dumps(body).encode()
     ours = {name.lower() for name in headers}
@@ -38,6 +49,7 @@ async def request_itself(
         "query_string": b"",
         "headers": [*kept, *((k.lower().encode(), v.encode()) for k, v in headers.items())],
         "state": {},
+        **(acting_for or {}),
     }
     if body is not None:
         scope["headers"].append((b"content-length", str(len(payload)).encode()))

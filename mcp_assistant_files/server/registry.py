@@ -1,17 +1,32 @@
-"""The MCP server: every declared tool the policy allows, registered through ``sdk.make_tool``."""
+"""The MCP server: every declared tool the policy allows, registered through ``sdk.make_tool``;
+with OAuth, each callable only with the scope its family and verb need (``service.scopes``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
+from mcp.server.caching import CacheableMethod, CacheHint
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 
 from .._version import __version__
-from ..service.declaration import ToolFamily
-from .sdk import advertise_only_what_exists, make_tool
+from ..service.declaration import ToolFamily, ToolSpec
+from .resources import add_resources
+from .sdk import advertise_only_what_exists, make_tool, serve_tools_by_scope
 
-__all__ = ["INSTRUCTIONS", "build_server"]
+__all__ = ["CACHE_HINTS", "INSTRUCTIONS", "build_server", "served"]
+
+_FIVE_MINUTES_MS = 5 * 60 * 1000
+CACHE_HINTS: dict[CacheableMethod, CacheHint] = {
+    # Fixed for the life of the process, and the same for every caller: shared caches may keep them.
+    "server/discover": CacheHint(_FIVE_MINUTES_MS, "public"),
+    "tools/list": CacheHint(_FIVE_MINUTES_MS, "public"),
+    "resources/list": CacheHint(_FIVE_MINUTES_MS, "public"),
+    "resources/templates/list": CacheHint(_FIVE_MINUTES_MS, "public"),
+    # Upstream data, read with the server's key, that changes (a file's processing status): never cached.
+    "resources/read": CacheHint(0, "private"),
+}
+"""Cache hints (protocol revision 2026-07-28: ``ttlMs``/``cacheScope``) of each cacheable result."""
 
 INSTRUCTIONS = """\
 Manage the files an assistant searches.
@@ -22,21 +37,35 @@ returned; omit cursor (or send "") to start from the first page. Every result sa
 """
 
 
-def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer:
+def served(families: Sequence[ToolFamily]) -> Iterator[tuple[ToolFamily, ToolSpec]]:
+    """Each tool the server registers, with its family: what the policy allows and the family offers."""
+    for family in families:
+        for spec in family.specs():
+            if family.policy.allows(spec) and family.offers(spec):
+                yield family, spec
+
+
+def build_server(
+    *families: ToolFamily, redact: Sequence[str] = (), needs: Mapping[str, str] | None = None
+) -> MCPServer:
     """The MCP server exposing the tools each family's ``policy`` allows.
 
     ``redact`` lists secrets (besides each upstream key) that must never appear in a result.
-    Capabilities follow what is registered: tools now; resources or prompts once some exist.
+    With ``needs`` (tool -> scope), a request sees and calls only the tools its access token
+    has the scope for, and reads a family's resources only with the scope its reading tools need.
+    Capabilities follow what is registered: tools; the resource template of each family with a
+    registered tool, and completions of their ids; prompts once some exist.
     """
     tools: list[Tool] = []
     guides = []
-    for family in families:
+    families_served: list[ToolFamily] = []
+    for family, spec in served(families):
         secrets = (*redact, family.client.api_key or "")
-        for spec in family.specs():
-            if family.policy.allows(spec) and family.offers(spec):
-                tools.append(make_tool(spec, getattr(family, spec.method), secrets=secrets))
-                if family.instructions not in guides:
-                    guides.append(family.instructions)
+        tools.append(make_tool(spec, getattr(family, spec.method), secrets=secrets))
+        if family.instructions not in guides:
+            guides.append(family.instructions)
+        if family not in families_served:
+            families_served.append(family)
     server = MCPServer(
         "mcp-assistant-files",
         title="Assistant files",
@@ -46,5 +75,21 @@ def build_server(*families: ToolFamily, redact: Sequence[str] = ()) -> MCPServer
         version=__version__,
         log_level="WARNING",
         tools=tools,
+        cache_hints=CACHE_HINTS,
+    )
+    if needs is not None:
+        serve_tools_by_scope(server, needs)
+    add_resources(
+        server, families_served, redact, read_scopes=None if needs is None else read_scopes(families, needs)
     )
     return advertise_only_what_exists(server)
+
+
+def read_scopes(families: Sequence[ToolFamily], needs: Mapping[str, str]) -> dict[str, str]:
+    """Family -> the scope its reading tools need (what reading its resources needs too)."""
+    return {
+        spec.family: needs[spec.name]
+        for family in families
+        for spec in family.specs()
+        if spec.hints.read_only and spec.name in needs
+    }

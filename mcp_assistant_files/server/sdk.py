@@ -21,6 +21,14 @@ nothing of it: the capability then disappears and its methods answer -32601 (met
 as the 2026-07-28 revision says; registering a resource or a template (``MCPServer.resource``,
 ``add_resource``, ``add_template``), even after the server was built, turns ``resources`` on.
 
+``serve_tools_by_scope`` makes tools/list show, and tools/call run, only the tools the request's
+access token has the scope for. The token comes from ``get_access_token()``: the SDK's
+``AuthContextMiddleware`` sets it (a context variable) for the HTTP request, and the SDK runs each
+message's handler in the context of the request that carried it, so the handler sees the token
+of *its* request, even in a stateful session opened with another one. Both handlers in the
+low-level table are wrapped (``tools/list`` filters the SDK's listing; ``tools/call`` refuses
+with an ``isError`` result naming the scope), as ``prompts/get`` is above.
+
 And ``serve_streams`` runs the server over a stream pair of our own (``MCPServer`` only offers
 its stdio loop, which drops requests in flight at end of input), through the low-level server
 that ``MCPServer`` wraps.
@@ -32,19 +40,33 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from mcp import MCPError
+from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import INVALID_PARAMS, CallToolResult, GetPromptRequestParams, TextContent, ToolAnnotations
+from mcp_types import (
+    INVALID_PARAMS,
+    CallToolRequestParams,
+    CallToolResult,
+    ContentBlock,
+    GetPromptRequestParams,
+    ListToolsResult,
+    PaginatedRequestParams,
+    TextContent,
+    ToolAnnotations,
+)
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..redaction import redact
 from ..service.arguments import describe_invalid, unknown_arguments
 from ..service.declaration import ToolFailure, ToolSpec
 from ..service.progress import Reporter, reporting_to
+from ..service.resources import Linked
+from ..service.scopes import missing_scope
+from .resources import resource_links
 from .schemas import flatten_input, flatten_output
 
 __all__ = [
@@ -52,9 +74,11 @@ __all__ = [
     "StrictTool",
     "advertise_only_what_exists",
     "error_result",
+    "granted_scopes",
     "make_tool",
     "reply_result",
     "serve_streams",
+    "serve_tools_by_scope",
 ]
 
 logger = logging.getLogger("mcp_assistant_files.server")
@@ -68,10 +92,16 @@ def reply_result(result: BaseModel) -> CallToolResult:
     The spec says a tool returning ``structuredContent`` SHOULD also return it serialised in a
     text block; clients that read text only (mcpo, the OpenAI Agents SDK by default) then still
     see every field, ``next_step`` included. A field without a value is absent, never null.
+
+    A listing also links to the resource of each object it lists (``resource_link`` blocks after
+    the text), so a host can fetch details lazily.
     """
     structured = result.model_dump(mode="json", exclude_none=True)
     text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=structured)
+    content: list[ContentBlock] = [TextContent(type="text", text=text)]
+    if isinstance(result, Linked):
+        content += resource_links(result.resource_links())
+    return CallToolResult(content=content, structured_content=structured)
 
 
 def error_result(text: str) -> CallToolResult:
@@ -227,6 +257,41 @@ def advertise_only_what_exists(server: MCPServer) -> MCPServer:
 
     lowlevel.add_request_handler("prompts/get", GetPromptRequestParams, get_known_prompt)
     lowlevel._request_handlers = _ServedHandlers(lowlevel._request_handlers, has)
+    return server
+
+
+def granted_scopes() -> frozenset[str]:
+    """The scopes of the access token the current request came with (none without a token)."""
+    token = get_access_token()
+    return frozenset(token.scopes) if token is not None else frozenset()
+
+
+def serve_tools_by_scope(server: MCPServer, needs: Mapping[str, str]) -> MCPServer:
+    """Make ``server`` list and run a tool only for a token granted the scope ``needs`` names for it.
+
+    A tool ``needs`` does not name is not restricted (and unknown to the server anyway).
+    """
+    lowlevel = server._lowlevel_server
+    list_tools = lowlevel.get_request_handler("tools/list")
+    call_tool = lowlevel.get_request_handler("tools/call")
+    assert list_tools is not None, "MCPServer no longer registers tools/list"
+    assert call_tool is not None, "MCPServer no longer registers tools/call"
+
+    def allowed(name: str) -> bool:
+        return name not in needs or needs[name] in granted_scopes()
+
+    async def list_granted(ctx: Any, params: PaginatedRequestParams) -> Any:
+        listed = await list_tools.handler(ctx, params)
+        assert isinstance(listed, ListToolsResult)
+        return listed.model_copy(update={"tools": [tool for tool in listed.tools if allowed(tool.name)]})
+
+    async def call_granted(ctx: Any, params: CallToolRequestParams) -> Any:
+        if not allowed(params.name):
+            return error_result(missing_scope(params.name, needs[params.name]))
+        return await call_tool.handler(ctx, params)
+
+    lowlevel.add_request_handler("tools/list", PaginatedRequestParams, list_granted)
+    lowlevel.add_request_handler("tools/call", CallToolRequestParams, call_granted)
     return server
 
 

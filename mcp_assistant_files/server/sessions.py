@@ -7,7 +7,10 @@ flight (an open ``GET`` stream counts) and when the last one ended. When a new s
 exceed the bound it ends the least recently active *idle* session first, with the ``DELETE`` its
 client could have sent; so a client can always connect, and a session in use is never taken.
 The SDK gets the same limit (a backstop: it answers 503 only when every session is in use) and
-ends idle sessions itself; the table forgets them at the same idle timeout.
+ends idle sessions itself; the table forgets them at the same idle timeout. With OAuth the SDK
+serves a session only to the principal that opened it, so the table keeps that principal (the
+scope's ``user`` and ``auth``, set by the authentication layer outside) and ends the session
+on its behalf.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.datastructures import Headers
@@ -29,12 +33,14 @@ __all__ = ["SESSION_HEADER", "SessionTable"]
 logger = logging.getLogger("mcp_assistant_files.http")
 
 SESSION_HEADER = "mcp-session-id"
+PRINCIPAL_KEYS = ("user", "auth")  # what Starlette's AuthenticationMiddleware puts in the scope
 
 
 @dataclass
 class _Activity:
     in_flight: int
     last_active: float
+    principal: dict[str, Any] = field(default_factory=dict)
 
 
 class SessionTable:
@@ -84,7 +90,8 @@ class SessionTable:
                 for name, value in message.get("headers", []):
                     if name.lower() == SESSION_HEADER.encode():
                         opened.append(value.decode())
-                        self.sessions[value.decode()] = _Activity(1, self.clock())
+                        principal = {key: scope[key] for key in PRINCIPAL_KEYS if key in scope}
+                        self.sessions[value.decode()] = _Activity(1, self.clock(), principal)
             await send(message)
 
         try:
@@ -141,7 +148,9 @@ class SessionTable:
             activity = self.sessions.pop(idle)
             self.ending += 1
             try:
-                status = await request_itself(self.app, scope, "DELETE", {SESSION_HEADER: idle})
+                status = await request_itself(
+                    self.app, scope, "DELETE", {SESSION_HEADER: idle}, acting_for=activity.principal
+                )
             finally:
                 self.ending -= 1
             logger.info(

@@ -8,7 +8,7 @@ the way. The server registers the methods declared with ``@tool``. This module n
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -17,12 +17,22 @@ from typing import Annotated, TypeVar
 from pydantic import BaseModel, Field
 
 from ..client import NOT_GIVEN, AssistantFile, AssistantFilesError, AsyncAssistantsClient, AsyncCursorPage
-from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, Order
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Order
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
-from .fields import cursor_field, id_field, limit_field, order_field
-from .messages import Subject, describe_error, is_already_attached, is_missing_attachment
+from .fields import (
+    AlreadyDetached,
+    Deleted,
+    NextStep,
+    PreviousCursor,
+    cursor_field,
+    id_field,
+    limit_field,
+    order_field,
+)
+from .messages import Subject, describe_error, is_already_attached, is_missing_attachment, is_request_error
 from .paging import page_of
+from .resources import ASSISTANT_FILE, NO_SUGGESTIONS, Link, Suggestions, suggest, suggest_from
 
 __all__ = ["AssistantFilesTools", "AttachedFile", "DetachedFile", "FileListing"]
 
@@ -31,7 +41,6 @@ FileId = Annotated[str, id_field("The file's id, such as file-abc123.")]
 Limit = Annotated[int, limit_field("files")]
 OrderArg = Annotated[Order, order_field("attachment time")]
 Cursor = Annotated[str | None, cursor_field("list_assistant_files", "assistant_id and order")]
-NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
 
 T = TypeVar("T")
 
@@ -72,11 +81,19 @@ class FileListing(BaseModel):
             description="Pass as `cursor` (same assistant_id and order) for the next page; absent at the end."
         ),
     ] = None
-    previous_cursor: Annotated[
-        str | None,
-        Field(description="Pass as `cursor` for the page before this one; absent on the first page."),
-    ] = None
+    previous_cursor: PreviousCursor = None
     next_step: NextStep
+
+    def resource_links(self) -> list[Link]:
+        """A link to each file's resource (``assistant-files://...``)."""
+        return [
+            Link(
+                ASSISTANT_FILE.uri(assistant_id=f.assistant_id, file_id=f.id),
+                name=f.id,
+                description=f"File {f.id} attached to assistant {f.assistant_id}.",
+            )
+            for f in self.files
+        ]
 
 
 class DetachedFile(BaseModel):
@@ -84,16 +101,8 @@ class DetachedFile(BaseModel):
 
     id: Annotated[str, Field(description="The file that was detached.")]
     assistant_id: Annotated[str, Field(description="The assistant it was detached from.")]
-    deleted: Annotated[
-        bool, Field(description="True: the file is no longer attached (the file itself is kept).")
-    ]
-    already_detached: Annotated[
-        bool,
-        Field(
-            description="True when there was nothing to detach: the file was not attached, or an earlier "
-            "attempt of this same call had detached it."
-        ),
-    ]
+    deleted: Deleted
+    already_detached: AlreadyDetached
     next_step: NextStep
 
 
@@ -107,10 +116,41 @@ class AssistantFilesTools(ToolFamily):
         "attach_assistant_file and detach_assistant_file change them (both idempotent; detach keeps the file)."
     )
 
+    resource = ASSISTANT_FILE
+
     client: AsyncAssistantsClient
     codec: CursorCodec
     policy: ToolPolicy = field(default_factory=ToolPolicy)
     upstream_label: str = ""
+
+    async def read_file(self, assistant_id: str, file_id: str) -> AttachedFile:
+        """One attachment, for the ``assistant-files://`` resource."""
+        found = await self._upstream(
+            partial(self.client.files.retrieve, file_id, assistant_id=assistant_id),
+            "get",
+            assistant_id,
+            file_id,
+        )
+        return AttachedFile.of(found)
+
+    async def complete(self, variable: str, prefix: str, known: Mapping[str, str]) -> Suggestions:
+        """Assistant ids from ``--allow-assistant`` (the v1 contract lists no assistants); file ids from the upstream."""
+        if variable == "assistant_id":
+            return suggest_from(self.policy.allowed_assistants, prefix)
+        assistant_id = known.get("assistant_id")
+        if variable != "file_id" or not assistant_id:
+            return NO_SUGGESTIONS
+
+        async def fetch(after: str | None) -> AsyncCursorPage[AssistantFile]:
+            listing = partial(
+                self.client.files.list,
+                assistant_id,
+                limit=MAX_PAGE_LIMIT,
+                after=NOT_GIVEN if after is None else after,
+            )
+            return await self._upstream(listing, "list", assistant_id, None)
+
+        return await suggest(fetch, prefix, lambda item: item.id)
 
     @tool(
         "list_assistant_files",
@@ -299,7 +339,8 @@ class AssistantFilesTools(ToolFamily):
                 raise _AlreadyAttached from None
             raise ToolFailure(
                 describe_error(err, subject=subject, file_id=file_id, action=action,
-                               upstream=self.upstream_label, retries=self.client.max_retries)
+                               upstream=self.upstream_label, retries=self.client.max_retries),
+                invalid_request=is_request_error(err),
             ) from None  # fmt: skip
 
 

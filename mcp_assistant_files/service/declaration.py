@@ -14,9 +14,14 @@ from __future__ import annotations
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import ClassVar, Literal, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .resources import ResourceSpec, Suggestions
 
 __all__ = [
     "FAMILIES",
@@ -34,7 +39,16 @@ FAMILIES: tuple[Family, ...] = typing.get_args(Family)
 
 
 class ToolFailure(Exception):
-    """A failure to report to the agent as an ``isError`` result; the message is its whole text."""
+    """A failure to report to the agent as an ``isError`` result; the message is its whole text.
+
+    ``invalid_request`` tells a failure the request caused (an unknown id, a refused cursor or
+    argument) from one it did not (the upstream is down, slow or refuses the key): resource
+    reads and completions answer the first as invalid params and the second as an internal error.
+    """
+
+    def __init__(self, message: str, *, invalid_request: bool = True) -> None:
+        super().__init__(message)
+        self.invalid_request = invalid_request
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +128,14 @@ class ToolFamily:
     family: ClassVar[Family]
     instructions: ClassVar[str]
     """How the family's tools work together, for the server's instructions to the model."""
+    resource: ClassVar[ResourceSpec]
+    """The resource template of the objects this family handles (read by its ``resource.method``)."""
     client: _Upstream
     policy: ToolPolicy
+
+    async def complete(self, variable: str, prefix: str, known: Mapping[str, str]) -> Suggestions:
+        """Ids for ``variable`` of this family's template starting with ``prefix`` (``known``: the others)."""
+        raise NotImplementedError
 
     def offers(self, spec: ToolSpec) -> bool:
         """Whether this family, as configured, can serve ``spec`` (all of its tools by default)."""

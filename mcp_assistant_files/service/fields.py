@@ -1,4 +1,4 @@
-"""Argument fields every tool family shares: ids, page size, order, cursor.
+"""Fields every tool family shares: arguments (ids, page size, order, cursor) and results.
 
 Each function returns the pydantic ``Field`` for an ``Annotated`` argument type, carrying the
 description and the limits the tool schema publishes, so hosts can check arguments before
@@ -12,7 +12,7 @@ tool not strict-compatible (or moves them into the description when strict is fo
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 from pydantic import Field
 
@@ -25,6 +25,10 @@ __all__ = [
     "ID_PATTERN",
     "PATH_PATTERN",
     "PATTERN_MEANINGS",
+    "AlreadyDetached",
+    "Deleted",
+    "NextStep",
+    "PreviousCursor",
     "cursor_field",
     "id_field",
     "limit_field",
@@ -74,3 +78,21 @@ def cursor_field(tool: str, same: str) -> Any:
         ),
         pattern=CURSOR_PATTERN,
     )
+
+
+# Result fields: the same words in every family's results.
+NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
+PreviousCursor = Annotated[
+    str | None,
+    Field(description="Pass as `cursor` for the page before this one; absent on the first page."),
+]
+Deleted = Annotated[
+    bool, Field(description="True: the file is no longer attached (the file itself is kept).")
+]
+AlreadyDetached = Annotated[
+    bool,
+    Field(
+        description="True when there was nothing to detach: the file was not attached, or an earlier "
+        "attempt of this same call had detached it."
+    ),
+]

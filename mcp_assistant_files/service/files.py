@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -17,20 +17,20 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from ..client import NOT_GIVEN, AssistantFilesError
-from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, FilePurpose, Order
+from ..client import NOT_GIVEN, AssistantFilesError, NotFoundError
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, FilePurpose, Order
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, ToolSpec, tool
-from .fields import PATH_PATTERN, cursor_field, limit_field, order_field
-from .messages import Subject, describe_error
+from .fields import PATH_PATTERN, NextStep, cursor_field, limit_field, order_field
+from .messages import Subject, describe_error, is_request_error
 from .paging import page_of
+from .resources import NO_SUGGESTIONS, UPLOADED_FILE, Link, Suggestions, suggest
 
 __all__ = ["MAX_UPLOAD_BYTES", "FilesTools", "UploadedFile", "UploadedFileListing"]
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 """OpenAI's limit for one file."""
 
-NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
 PurposeFilter = Annotated[
     Literal["", FilePurpose] | None,
     Field(description='Only files uploaded for this purpose (e.g. assistants). Omit (or send "") for all.'),
@@ -95,6 +95,19 @@ class UploadedFileListing(BaseModel):
     ] = None
     next_step: NextStep
 
+    def resource_links(self) -> list[Link]:
+        """A link to each file's resource (``files://files/...``)."""
+        return [
+            Link(
+                UPLOADED_FILE.uri(file_id=f.id),
+                name=f.id,
+                title=f.filename,
+                description=f"Uploaded file {f.filename} ({f.purpose}).",
+                size=f.bytes,
+            )
+            for f in self.files
+        ]
+
 
 @dataclass
 class FilesTools(ToolFamily):
@@ -106,12 +119,44 @@ class FilesTools(ToolFamily):
         "server's upload folder; attach the result to a vector store."
     )
 
+    resource = UPLOADED_FILE
+
     client: Any
     codec: CursorCodec
     policy: ToolPolicy = field(default_factory=ToolPolicy)
     upstream_label: str = ""
     upload_root: Path | None = None
     """The only folder ``upload_file`` reads from; ``None``: the tool is not offered."""
+
+    async def read_file(self, file_id: str) -> UploadedFile:
+        """One uploaded file, for the ``files://`` resource."""
+        try:
+            found = await self.client.files.retrieve(file_id)
+        except NotFoundError:
+            raise ToolFailure(
+                f"File {file_id!r} was not found at {self.upstream_label or 'the upstream API'}: "
+                "call list_files to see the uploaded files."
+            ) from None
+        except (AssistantFilesError, ValueError) as err:
+            raise ToolFailure(
+                describe_error(err, subject=_SUBJECT, file_id=file_id, action="get",
+                               upstream=self.upstream_label, retries=self.client.max_retries),
+                invalid_request=is_request_error(err),
+            ) from None  # fmt: skip
+        return UploadedFile.of(found)
+
+    async def complete(self, variable: str, prefix: str, known: Mapping[str, str]) -> Suggestions:
+        """Uploaded file ids, from the upstream."""
+        if variable != "file_id":
+            return NO_SUGGESTIONS
+
+        async def fetch(after: str | None) -> Any:
+            listing = partial(
+                self.client.files.list, limit=MAX_PAGE_LIMIT, after=NOT_GIVEN if after is None else after
+            )
+            return await self._upstream(listing, "list")
+
+        return await suggest(fetch, prefix, lambda item: item.id)
 
     def offers(self, spec: ToolSpec) -> bool:
         """``upload_file`` only with an upload folder."""
@@ -239,5 +284,6 @@ class FilesTools(ToolFamily):
         except (AssistantFilesError, ValueError) as err:
             raise ToolFailure(
                 describe_error(err, subject=_SUBJECT, file_id=None, action=action,
-                               upstream=self.upstream_label, retries=self.client.max_retries)
+                               upstream=self.upstream_label, retries=self.client.max_retries),
+                invalid_request=is_request_error(err),
             ) from None  # fmt: skip

@@ -21,7 +21,7 @@ from ..client import (
     RateLimitError,
 )
 
-__all__ = ["Subject", "describe_error", "is_already_attached", "is_missing_attachment"]
+__all__ = ["Subject", "describe_error", "is_already_attached", "is_missing_attachment", "is_request_error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +175,8 @@ def is_already_attached(err: Exception) -> bool:
         and "already" in err.upstream_message.lower()
         and "attached" in err.upstream_message.lower()
     )
+
+
+def is_request_error(err: Exception) -> bool:
+    """Whether the request caused ``err`` (an unknown id, a refused argument), not the upstream's state."""
+    return isinstance(err, (ValueError, NotFoundError, BadRequestError))

@@ -10,7 +10,7 @@ it returns the current status and says how to check again. This module never imp
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Annotated, Any, Literal, TypeVar
@@ -19,13 +19,21 @@ import anyio
 from pydantic import Field
 
 from ..client import NOT_GIVEN, AssistantFilesError
-from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_ATTRIBUTES, Order, VectorStoreFileStatus
+from ..contract import (
+    DEFAULT_ORDER,
+    DEFAULT_PAGE_LIMIT,
+    MAX_ATTRIBUTES,
+    MAX_PAGE_LIMIT,
+    Order,
+    VectorStoreFileStatus,
+)
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
 from .fields import cursor_field, id_field, limit_field, order_field
-from .messages import Subject, describe_error, is_missing_attachment
+from .messages import Subject, describe_error, is_missing_attachment, is_request_error
 from .paging import page_of
 from .progress import report_progress
+from .resources import NO_SUGGESTIONS, VECTOR_STORE_FILE, Suggestions, suggest
 from .vector_store_models import (
     Attribute,
     Attributes,
@@ -94,6 +102,8 @@ class VectorStoreFilesTools(ToolFamily):
         "(filter by status to find failed files); attach_vector_store_file waits until the file is processed "
         "and says why one failed; update_vector_store_file_attributes and detach_vector_store_file (keeps the file)."
     )
+
+    resource = VECTOR_STORE_FILE
 
     client: Any
     codec: CursorCodec
@@ -345,6 +355,46 @@ class VectorStoreFilesTools(ToolFamily):
             else f"The upstream did not detach file {deleted.id}: call detach_vector_store_file again.",
         )
 
+    async def read_file(self, vector_store_id: str, file_id: str) -> VectorStoreFileView:
+        """One vector store file, for the ``vector-store-files://`` resource."""
+        found = await self._upstream(
+            partial(self.client.vector_stores.files.retrieve, file_id, vector_store_id=vector_store_id),
+            self._subject(vector_store_id),
+            "get",
+            file_id,
+        )
+        return VectorStoreFileView.of(found)
+
+    async def complete(self, variable: str, prefix: str, known: Mapping[str, str]) -> Suggestions:
+        """Vector store ids (within ``--allow-vector-store``) and a store's file ids, from the upstream."""
+        if variable == "vector_store_id":
+            allowed = self.policy.allowed_vector_stores
+
+            async def stores(after: str | None) -> Any:
+                listing = partial(self.client.vector_stores.list, limit=MAX_PAGE_LIMIT, after=_given(after))
+                return await self._upstream(
+                    listing, Subject("list_vector_stores", "vector-store"), "list", None
+                )
+
+            return await suggest(
+                stores, prefix, lambda item: item.id, keep=lambda i: not allowed or i in allowed
+            )
+        vector_store_id = known.get("vector_store_id")
+        if variable != "file_id" or not vector_store_id:
+            return NO_SUGGESTIONS
+        subject = self._subject(vector_store_id)
+
+        async def files(after: str | None) -> Any:
+            listing = partial(
+                self.client.vector_stores.files.list,
+                vector_store_id,
+                limit=MAX_PAGE_LIMIT,
+                after=_given(after),
+            )
+            return await self._upstream(listing, subject, "list", None)
+
+        return await suggest(files, prefix, lambda item: item.id)
+
     async def _wait(self, view: VectorStoreFileView, subject: Subject, started: float) -> VectorStoreFileView:
         """Poll until the file is processed or the budget is spent, reporting progress after each look.
 
@@ -404,7 +454,8 @@ class VectorStoreFilesTools(ToolFamily):
                 raise _NotAttached from None
             raise ToolFailure(
                 describe_error(err, subject=subject, file_id=file_id, action=action,
-                               upstream=self.upstream_label, retries=self.client.max_retries)
+                               upstream=self.upstream_label, retries=self.client.max_retries),
+                invalid_request=is_request_error(err),
             ) from None  # fmt: skip
 
 

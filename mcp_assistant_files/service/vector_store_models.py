@@ -18,6 +18,8 @@ from ..contract import (
     Order,
     VectorStoreFileStatus,
 )
+from .fields import AlreadyDetached, Deleted, NextStep, PreviousCursor
+from .resources import VECTOR_STORE_FILE, Link
 
 __all__ = [
     "Attribute",
@@ -34,7 +36,6 @@ __all__ = [
     "VectorStoreView",
 ]
 
-NextStep = Annotated[str, Field(description="What to do next, in one sentence.")]
 Status = VectorStoreFileStatus
 
 # One single-typed branch each (a ``type`` array is less portable: MCP Inspector --strict warns).
@@ -147,10 +148,7 @@ class VectorStoreListing(BaseModel):
     next_cursor: Annotated[
         str | None, Field(description="Pass as `cursor` (same order) for the next page; absent at the end.")
     ] = None
-    previous_cursor: Annotated[
-        str | None,
-        Field(description="Pass as `cursor` for the page before this one; absent on the first page."),
-    ] = None
+    previous_cursor: PreviousCursor = None
     next_step: NextStep
 
 
@@ -219,11 +217,19 @@ class VectorStoreFileListing(BaseModel):
             description="Pass as `cursor` (same vector_store_id, order and filter) for the next page; absent at the end."
         ),
     ] = None
-    previous_cursor: Annotated[
-        str | None,
-        Field(description="Pass as `cursor` for the page before this one; absent on the first page."),
-    ] = None
+    previous_cursor: PreviousCursor = None
     next_step: NextStep
+
+    def resource_links(self) -> list[Link]:
+        """A link to each file's resource (``vector-store-files://...``)."""
+        return [
+            Link(
+                VECTOR_STORE_FILE.uri(vector_store_id=f.vector_store_id, file_id=f.id),
+                name=f.id,
+                description=f"File {f.id} of vector store {f.vector_store_id} ({f.status.replace('_', ' ')}).",
+            )
+            for f in self.files
+        ]
 
 
 class DetachedVectorStoreFile(BaseModel):
@@ -231,14 +237,6 @@ class DetachedVectorStoreFile(BaseModel):
 
     id: Annotated[str, Field(description="The file that was detached.")]
     vector_store_id: Annotated[str, Field(description="The vector store it was detached from.")]
-    deleted: Annotated[
-        bool, Field(description="True: the file is no longer attached (the file itself is kept).")
-    ]
-    already_detached: Annotated[
-        bool,
-        Field(
-            description="True when there was nothing to detach: the file was not attached, or an earlier "
-            "attempt of this same call had detached it."
-        ),
-    ]
+    deleted: Deleted
+    already_detached: AlreadyDetached
     next_step: NextStep

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from starlette.applications import Starlette
 
 from mcp_assistant_files.backend import Ingestor, Store, create_app
 from tests.contract.schema import V1, VECTOR_STORES, Contract
@@ -62,10 +63,19 @@ def store(kind: Kind) -> Iterator[Store]:
 @asynccontextmanager
 async def app_client(store: Store, **headers: str) -> AsyncIterator[httpx2.AsyncClient]:
     """An HTTP client for ``create_app(store)`` over ``ASGITransport``, its lifespan run around it."""
-    app = create_app(store)
+    async with client_of(create_app(store), headers=headers) as http:
+        yield http
+
+
+@asynccontextmanager
+async def client_of(
+    app: Starlette, *, base_url: str = BASE_URL, headers: dict[str, str] | None = None
+) -> AsyncIterator[httpx2.AsyncClient]:
+    """An HTTP client for ``app`` over ``ASGITransport``, its lifespan run around it (the lifespan
+    closes the app's PostgreSQL pool before the test's event loop ends)."""
     async with app.router.lifespan_context(app):
         transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as http:
+        async with httpx2.AsyncClient(transport=transport, base_url=base_url, headers=headers) as http:
             yield http
 
 

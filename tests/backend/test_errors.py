@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractAsyncContextManager
 
 import httpx2
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from mcp_assistant_files.backend import Store, create_app
 from mcp_assistant_files.backend.store import AsyncStore
 
-from .conftest import BASE_URL, BETA, check_contract, error_of, new_assistant, upload
+from .conftest import BETA, check_contract, client_of, error_of, new_assistant, upload
 
 pytestmark = pytest.mark.anyio
 
@@ -175,14 +176,13 @@ async def test_attachment_cap_is_enforced_with_a_clear_message(client: httpx2.As
     ).status_code == 200
 
 
-async def _keyed_client(store: Store) -> httpx2.AsyncClient:
-    transport = httpx2.ASGITransport(app=create_app(store, api_keys=["sk-one", "sk-two"]))
-    return httpx2.AsyncClient(transport=transport, base_url=BASE_URL, headers=BETA)
+def _keyed_client(store: Store) -> AbstractAsyncContextManager[httpx2.AsyncClient]:
+    return client_of(create_app(store, api_keys=["sk-one", "sk-two"]), headers=BETA)
 
 
 async def test_api_keys_are_required_when_configured(store: Store, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    async with await _keyed_client(store) as http:
+    async with _keyed_client(store) as http:
         missing = await http.get("/assistants")
         assert error_of(missing, 401)["code"] is None
         wrong = await http.get("/assistants", headers={"Authorization": "Bearer sk-three"})
@@ -202,8 +202,7 @@ async def test_unexpected_exception_is_a_500_envelope_with_request_id(
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(AsyncStore, "list_assistants", boom)
-    transport = httpx2.ASGITransport(app=create_app(store))
-    async with httpx2.AsyncClient(transport=transport, base_url=BASE_URL, headers=BETA) as http:
+    async with client_of(create_app(store), headers=BETA) as http:
         response = await http.get("/assistants")
     error = error_of(response, 500)
     assert error["type"] == "server_error"

@@ -8,7 +8,7 @@ import pytest
 from mcp_assistant_files.backend import Store, create_app
 from mcp_assistant_files.backend.text import decode
 
-from .conftest import error_of, ingest, new_assistant, new_vector_store, ok, upload
+from .conftest import client_of, error_of, ingest, new_assistant, new_vector_store, ok, upload
 
 pytestmark = pytest.mark.anyio
 
@@ -120,8 +120,7 @@ async def test_non_multipart_uploads_are_refused(http: httpx2.AsyncClient) -> No
 
 
 async def test_uploads_over_the_limit_announced_by_content_length_are_413(store: Store) -> None:
-    transport = httpx2.ASGITransport(app=create_app(store, max_upload_bytes=10))
-    async with httpx2.AsyncClient(transport=transport, base_url="http://t/v1") as small:
+    async with client_of(create_app(store, max_upload_bytes=10), base_url="http://t/v1") as small:
         fits = await small.post("/files", data={"purpose": "assistants"}, files={"file": ("a", b"x" * 10)})
         assert fits.status_code == 200
         over = await small.post("/files", data={"purpose": "assistants"}, files={"file": ("a", b"x" * 11)})

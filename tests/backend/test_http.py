@@ -9,16 +9,16 @@ import anyio
 import httpx2
 import pytest
 
-from mcp_assistant_files.backend import Store
 from mcp_assistant_files.backend.testing import serve_in_thread
+from tests.stores import Kind, database, open_kind
 
 from .conftest import BETA, check_contract
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_contract_round_trip_over_loopback(tmp_path: Path) -> None:
-    with serve_in_thread(tmp_path / "b.sqlite3") as base_url:
+async def test_contract_round_trip_over_loopback(kind: Kind, tmp_path: Path) -> None:
+    with database(kind, tmp_path) as db, serve_in_thread(db) as base_url:
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
         async with httpx2.AsyncClient(base_url=base_url, headers=BETA) as http:
             assistant_id = (await http.post("/assistants", json={"name": "smoke"})).json()["id"]
@@ -41,8 +41,8 @@ async def test_contract_round_trip_over_loopback(tmp_path: Path) -> None:
             assert health.json() == {"status": "ok"}
 
 
-async def test_server_requires_keys_and_leaves_a_given_store_open() -> None:
-    with Store.open(":memory:") as store:
+async def test_server_requires_keys_and_leaves_a_given_store_open(kind: Kind) -> None:
+    with open_kind(kind) as store:
         with serve_in_thread(store, api_keys=["sk-test"]) as base_url:
             async with httpx2.AsyncClient(base_url=base_url, headers=BETA) as http:
                 assert (await http.get("/assistants")).status_code == 401
@@ -56,9 +56,9 @@ def test_two_servers_get_different_ports() -> None:
         assert first != second
 
 
-async def test_vector_store_session_over_loopback_with_chunked_uploads(tmp_path: Path) -> None:
+async def test_vector_store_session_over_loopback_with_chunked_uploads(kind: Kind, tmp_path: Path) -> None:
     limit = 1024 * 1024
-    with serve_in_thread(tmp_path / "vs.sqlite3", max_upload_bytes=limit) as base_url:
+    with database(kind, tmp_path) as db, serve_in_thread(db, max_upload_bytes=limit) as base_url:
         async with httpx2.AsyncClient(base_url=base_url) as http:
 
             async def body(size: int) -> AsyncIterator[bytes]:

@@ -15,8 +15,9 @@ from mcp_assistant_files.backend import Ingestor, Store, create_app
 from mcp_assistant_files.backend.testing import serve_in_thread
 from mcp_assistant_files.backend.text import decode
 from mcp_assistant_files.backend.vector_store_validation import FileAttach, file_attach
+from tests.stores import Kind, database
 
-from .conftest import BASE_URL, ok
+from .conftest import client_of, ok
 
 pytestmark = pytest.mark.anyio
 
@@ -37,7 +38,7 @@ async def until_completed(store: Store, vector_store_id: str, file_id: str) -> d
 async def test_an_attach_over_http_wakes_the_worker_at_once(store: Store) -> None:
     async with (
         Ingestor(store, poll_interval=NEVER).running(),
-        httpx2.AsyncClient(transport=httpx2.ASGITransport(app=create_app(store)), base_url=BASE_URL) as http,
+        client_of(create_app(store)) as http,
     ):
         file_id = ok(
             await http.post("/files", files={"file": ("a.txt", b"woken")}, data={"purpose": "assistants"})
@@ -57,9 +58,8 @@ async def test_attaches_from_this_thread_and_other_threads_wake_it(store: Store)
         await until_completed(store, vector_store_id, second)
 
 
-async def test_files_another_process_attached_are_found_by_polling(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite3"
-    with Store.open(path) as worker_side, Store.open(path) as other_process:
+async def test_files_another_process_attached_are_found_by_polling(kind: Kind, tmp_path: Path) -> None:
+    with database(kind, tmp_path) as path, Store.open(path) as worker_side, Store.open(path) as other_process:
         vector_store_id = other_process.create_vector_store()["id"]
         file_id = other_process.create_file("a.txt", b"polled", "assistants")["id"]
         async with Ingestor(worker_side, poll_interval=0.01).running():
@@ -116,8 +116,8 @@ def test_a_poll_interval_must_be_positive(store: Store) -> None:
         Ingestor(store, poll_interval=0)
 
 
-async def test_the_standalone_server_runs_the_worker(tmp_path: Path) -> None:
-    with serve_in_thread(tmp_path / "served.sqlite3") as base_url:
+async def test_the_standalone_server_runs_the_worker(kind: Kind, tmp_path: Path) -> None:
+    with database(kind, tmp_path) as db, serve_in_thread(db) as base_url:
         async with httpx2.AsyncClient(base_url=base_url) as http:
             file_id = ok(
                 await http.post(

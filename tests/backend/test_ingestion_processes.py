@@ -1,5 +1,5 @@
-"""Ingestion across processes: a worker killed with SIGKILL mid-file leaves nothing stuck (the
-next process finishes it), and two processes ingesting one database never corrupt a row."""
+"""Ingestion across processes, on each store: a worker killed with SIGKILL mid-file leaves nothing
+stuck (the next process finishes it), and two processes ingesting one database never corrupt a row."""
 
 from __future__ import annotations
 
@@ -7,13 +7,16 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from mcp_assistant_files.backend import Store
 from mcp_assistant_files.backend.vector_store_validation import FileAttach, FileBatchSpec
+from tests.stores import KINDS, Kind, database
 
 WORKER = """
 import logging, sys
@@ -25,25 +28,44 @@ with Store.open(sys.argv[1]) as store:
 """
 
 
-def worker(path: Path) -> subprocess.Popen[str]:
+@contextmanager
+def writes_held(kind: Kind, path: str) -> Iterator[None]:
+    """No other connection can record an ingestion until this exits (reads go on)."""
+    if kind == "sqlite":
+        with closing(sqlite3.connect(path, isolation_level=None)) as lite:
+            lite.execute("BEGIN IMMEDIATE")
+            yield
+            lite.execute("ROLLBACK")
+        return
+    with psycopg.connect(path) as conn:
+        conn.execute("LOCK TABLE vector_store_files IN EXCLUSIVE MODE")
+        yield
+        conn.rollback()
+
+
+def worker(path: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", WORKER, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_file_leaves_it_for_the_next_process(tmp_path: Path) -> None:
-    path = tmp_path / "killed.sqlite3"
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_worker_killed_mid_file_leaves_it_for_the_next_process(kind: Kind, tmp_path: Path) -> None:
+    with database(kind, tmp_path) as path:
+        killed_mid_file_then_finished(kind, path)
+
+
+def killed_mid_file_then_finished(kind: Kind, path: str) -> None:
     text = b"a line of text to ingest\n" * 40_000
     with Store.open(path) as store:
         vector_store_id = store.create_vector_store("kill")["id"]
         file_id = store.create_file("big.txt", text, "assistants")["id"]
         store.attach_vector_store_file(vector_store_id, FileAttach(file_id))
 
-    # Holding SQLite's write lock, this process makes sure the worker cannot record anything:
-    # once it says it is ingesting, it is killed in the middle of the file.
-    with closing(sqlite3.connect(path, isolation_level=None)) as lock, worker(path) as doomed:
-        lock.execute("BEGIN IMMEDIATE")
+    # Holding the database's write lock, this process makes sure the worker cannot record
+    # anything: once it says it is ingesting, it is killed in the middle of the file.
+    with writes_held(kind, path), worker(path) as doomed:
         assert doomed.stderr is not None
         for line in doomed.stderr:
             if f"ingesting {file_id}" in line:
@@ -52,7 +74,6 @@ def test_a_worker_killed_mid_file_leaves_it_for_the_next_process(tmp_path: Path)
             pytest.fail(f"the worker never started ingesting (exit {doomed.wait()})")
         doomed.send_signal(signal.SIGKILL)
         assert doomed.wait(timeout=30) == -signal.SIGKILL
-        lock.execute("ROLLBACK")
 
     with Store.open(path) as store:
         assert store.get_vector_store_file(vector_store_id, file_id)["status"] == "in_progress"
@@ -65,8 +86,16 @@ def test_a_worker_killed_mid_file_leaves_it_for_the_next_process(tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_two_processes_ingesting_one_database_agree_with_the_files(tmp_path: Path) -> None:
-    path = tmp_path / "shared.sqlite3"
+@pytest.mark.parametrize("kind", KINDS)
+def test_two_processes_ingesting_one_database_agree_with_the_files(kind: Kind, tmp_path: Path) -> None:
+    with database(kind, tmp_path) as path:
+        two_workers_agree(path)
+        if kind == "sqlite":
+            with closing(sqlite3.connect(path)) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def two_workers_agree(path: str) -> None:
     contents = {"text": b"plain text\n" * 50, "binary": bytes(range(256)), "empty": b""}
     expected: dict[str, tuple[str, str | None]] = {
         "text": ("completed", None),
@@ -106,5 +135,3 @@ def test_two_processes_ingesting_one_database_agree_with_the_files(tmp_path: Pat
             assert found["usage_bytes"] == (len(contents[kind]) if kind == "text" else 0)
         counts = store.get_vector_store(vector_store_id)["file_counts"]
         assert counts["in_progress"] == 0 and counts["total"] == len(files)
-    with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

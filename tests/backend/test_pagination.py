@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mcp_assistant_files.backend import InvalidRequest, Store
+from tests.stores import KINDS, Kind, open_kind
 
 from .conftest import new_assistant, upload
 
@@ -31,8 +32,8 @@ def ids(page: dict[str, Any]) -> list[str]:
 
 
 @pytest.fixture
-def unlimited() -> Iterator[Store]:
-    with Store.open(":memory:", max_files_per_assistant=0) as opened:
+def unlimited(kind: Kind) -> Iterator[Store]:
+    with open_kind(kind, max_files_per_assistant=0) as opened:
         yield opened
 
 
@@ -192,12 +193,18 @@ def check_walks_match_the_model(
     assert [f for f in seen if f in stayed] == stayed, "nothing that stayed attached is skipped"
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @settings(max_examples=120, deadline=None)
 @given(count=st.integers(0, 25), **WALKS)
 def test_walks_match_the_model(
-    count: int, limit: int, order: Literal["asc", "desc"], direction: Direction, data: st.DataObject
+    kind: Kind,
+    count: int,
+    limit: int,
+    order: Literal["asc", "desc"],
+    direction: Direction,
+    data: st.DataObject,
 ) -> None:
-    with Store.open(":memory:", max_files_per_assistant=0) as store:
+    with open_kind(kind, max_files_per_assistant=0) as store:
         assistant_id, model = attached(store, count)
         listing = Listing(
             model,

@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from mcp_assistant_files.backend import Store, create_app
 from tests.contract.schema import contract, validate
+from tests.stores import Kind, open_kind
 
 from .conftest import BETA
 
@@ -36,8 +37,8 @@ LABELS = sorted(operations())
 
 
 @pytest.fixture
-def seeded() -> Iterator[tuple[Store, str, str]]:
-    with Store.open(":memory:", max_files_per_assistant=0) as store:
+def seeded(kind: Kind) -> Iterator[tuple[Store, str, str]]:
+    with open_kind(kind, max_files_per_assistant=0) as store:
         assistant_id = store.create_assistant(name="schemathesis")["id"]
         file_id = store.create_file("real.txt", b"real", "assistants")["id"]
         store.attach(assistant_id, file_id)

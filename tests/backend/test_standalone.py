@@ -13,6 +13,8 @@ import httpx2
 import pytest
 
 import mcp_assistant_files.backend as backend
+from mcp_assistant_files.backend import Store
+from tests.stores import KINDS, Kind, database
 
 RUN = """
 import sys
@@ -47,10 +49,20 @@ def free_port() -> int:
 
 
 @pytest.mark.slow
-def test_run_backend_serves_the_database_named_by_the_environment(tmp_path: Path) -> None:
-    db = tmp_path / "nested" / "dir" / "backend.sqlite3"
+@pytest.mark.parametrize("kind", KINDS)
+def test_run_backend_serves_the_database_named_by_the_environment(kind: Kind, tmp_path: Path) -> None:
+    with database(kind, tmp_path, name="nested/dir/backend.sqlite3") as db:
+        serve_the_database_named_by_the_environment(db)
+        if kind == "sqlite":
+            assert Path(db).exists()
+        else:
+            with Store.open(db) as store:
+                assert [a["name"] for a in store.list_assistants()["data"]] == ["standalone"]
+
+
+def serve_the_database_named_by_the_environment(db: str) -> None:
     port = free_port()
-    env = {**os.environ, "MCP_ASSISTANT_FILES_DB": str(db)}
+    env = {**os.environ, "MCP_ASSISTANT_FILES_DB": db}
     proc = subprocess.Popen([sys.executable, "-c", RUN, str(port)], env=env, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 20
@@ -67,7 +79,6 @@ def test_run_backend_serves_the_database_named_by_the_environment(tmp_path: Path
             created = http.post("/v1/assistants", json={"name": "standalone"}, headers=headers)
             assert created.status_code == 200
             assert http.get("/v1/assistants", headers={"OpenAI-Beta": "assistants=v1"}).status_code == 401
-        assert db.exists()
     finally:
         proc.terminate()
         _, stderr = proc.communicate(timeout=10)

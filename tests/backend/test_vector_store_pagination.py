@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from mcp_assistant_files.backend import Store
 from mcp_assistant_files.contract import VECTOR_STORE_FILE_STATUSES
-from tests.stores import run_sql
+from tests.stores import KINDS, Kind, open_kind, run_sql
 
 from .conftest import ingest, new_vector_store, ok, upload
 from .test_pagination import WALKS, Direction, Listing, check_walks_match_the_model, ids
@@ -30,9 +30,9 @@ def store_with_statuses(store: Store, statuses: list[str]) -> tuple[str, list[st
     return vector_store_id, file_ids
 
 
-def test_equal_created_at_lists_in_attach_order_both_ways_with_filter() -> None:
+def test_equal_created_at_lists_in_attach_order_both_ways_with_filter(kind: Kind) -> None:
     statuses = ["completed", "failed"] * 10
-    with Store.open(":memory:") as store:
+    with open_kind(kind) as store:
         vector_store_id, f = store_with_statuses(store, statuses)
         listing = functools.partial(store.list_vector_store_files, vector_store_id)
         assert len({item["created_at"] for item in listing(limit=100)["data"]}) == 1
@@ -66,6 +66,7 @@ async def test_batch_listing_pages_over_http(http: httpx2.AsyncClient, store: St
     assert seen == files[1::2]
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @settings(max_examples=100, deadline=None)
 @given(
     statuses=st.lists(st.sampled_from(VECTOR_STORE_FILE_STATUSES), max_size=25),
@@ -73,6 +74,7 @@ async def test_batch_listing_pages_over_http(http: httpx2.AsyncClient, store: St
     **WALKS,
 )
 def test_filtered_walks_match_the_model(
+    kind: Kind,
     statuses: list[str],
     status_filter: Literal["in_progress", "completed", "failed", "cancelled"] | None,
     limit: int,
@@ -80,7 +82,7 @@ def test_filtered_walks_match_the_model(
     direction: Direction,
     data: st.DataObject,
 ) -> None:
-    with Store.open(":memory:") as store:
+    with open_kind(kind) as store:
         vector_store_id, file_ids = store_with_statuses(store, statuses)
         listing = Listing(
             file_ids,

@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from mcp_assistant_files.backend import Ingestor, Store, create_app
 from mcp_assistant_files.backend.vector_store_validation import FileAttach, FileBatchSpec
 from tests.contract.schema import VECTOR_STORES
+from tests.stores import Kind, open_kind
 
 from .test_schemathesis import operations
 
@@ -54,8 +55,8 @@ class World:
 
 
 @pytest.fixture
-def world() -> Iterator[World]:
-    with Store.open(":memory:") as store:
+def world(kind: Kind) -> Iterator[World]:
+    with open_kind(kind) as store:
         file_id = store.create_file("real.txt", b"real text", "assistants")["id"]
         pending = store.create_file("pending.txt", b"pending", "assistants")["id"]
         vector_store_id = store.create_vector_store("schemathesis", file_ids=[file_id])["id"]

@@ -3,6 +3,8 @@
 ``--strict`` reports every construct some host rejects or silently drops (type arrays such as
 ``["string", "null"]``, untyped or boolean schemas, remote ``$ref`` ...) on stderr, and puts
 them in the JSON envelope's ``schemaFindings``; errors exit 6. Both protocol eras are listed.
+(``--strict`` applies to ``tools/list`` only.) The Inspector also lists the files, and reads
+the first one through its ``resource_link``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from mcp_assistant_files.backend import Store
 from mcp_assistant_files.service.catalog import all_specs
 
 from ..transports.serving import CLEAN_ENV
@@ -22,10 +25,8 @@ from .toolchain import bin_path, node_env
 PROGRAM = Path(sys.executable).with_name("mcp-assistant-files")
 
 
-@pytest.mark.parametrize("era", ["legacy", "modern"])
-def test_inspector_strict_tools_list_has_no_finding(
-    era: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def inspect(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``inspector --cli`` against ``serve`` on ``tmp_path``'s database, with ``args``."""
     inspector = bin_path("inspector")
     bin_path("node")
     env = node_env(
@@ -36,7 +37,7 @@ def test_inspector_strict_tools_list_has_no_finding(
     )
     for name in CLEAN_ENV:
         env.pop(name, None)
-    done = subprocess.run(
+    return subprocess.run(
         [
             str(inspector),
             "--cli",
@@ -46,13 +47,9 @@ def test_inspector_strict_tools_list_has_no_finding(
             str(tmp_path / "db.sqlite3"),
             "--upload-root",
             str(tmp_path),
-            "--method",
-            "tools/list",
-            "--strict",
+            *args,
             "--format",
             "json",
-            "--protocol-era",
-            era,
         ],
         capture_output=True,
         text=True,
@@ -60,6 +57,13 @@ def test_inspector_strict_tools_list_has_no_finding(
         timeout=120,
         check=False,
     )
+
+
+@pytest.mark.parametrize("era", ["legacy", "modern"])
+def test_inspector_strict_tools_list_has_no_finding(
+    era: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    done = inspect(tmp_path, "--method", "tools/list", "--strict", "--protocol-era", era)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     envelope = json.loads(done.stdout)
@@ -73,3 +77,18 @@ def test_inspector_strict_tools_list_has_no_finding(
             f"\nInspector {era} era: tools/list --strict exit {done.returncode}, {len(tools)} tools, "
             "0 schema findings (0 errors, 0 warnings)"
         )
+
+
+def test_inspector_reads_a_listed_file_through_its_resource_link(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.sqlite3", max_files_per_assistant=0) as store:
+        store.seed_attachments(store.create_assistant()["id"], 2)
+    listed = inspect(tmp_path, "--method", "tools/call", "--tool-name", "list_files")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    result = json.loads(listed.stdout)["result"]
+    links = [c for c in result["content"] if c["type"] == "resource_link"]
+    assert [link["name"] for link in links] == [f["id"] for f in result["structuredContent"]["files"]]
+    read = inspect(tmp_path, "--method", "resources/read", "--uri", links[0]["uri"])
+    assert read.returncode == 0, read.stdout + read.stderr
+    [contents] = json.loads(read.stdout)["result"]["contents"]
+    assert contents["mimeType"] == "application/json"
+    assert json.loads(contents["text"]) == result["structuredContent"]["files"][0]

@@ -3,7 +3,8 @@
 The script compiles every tool schema with Ajv (2020-12, strict), walks 250 attachments by
 cursor, calls every tool, validates every argument object and result against the tool's
 schemas, and checks that an invalid cursor and an unknown argument are each refused with one
-sentence. See the script's header for the details.
+sentence; it reads a listing's first resource_link and completes each template's file_id. See
+the script's header for the details.
 """
 
 from __future__ import annotations
@@ -107,8 +108,14 @@ def test_the_typescript_sdk_client_walks_validates_and_gets_one_sentence_errors(
         )
         lines.append(
             f"TypeScript SDK over {name}: {report['tools']} tools, {report['schemasCompiled']} schemas compiled, "
-            f"{report['argumentsValidated']} argument objects and {report['resultsValidated']} results valid; {walks}"
+            f"{report['argumentsValidated']} argument objects and {report['resultsValidated']} results valid; {walks}; "
+            f"{report['linksChecked']} resource links, {report['linksRead']} read; {report['templates']} templates, "
+            "file_id completions: "
+            + ", ".join(
+                f"{t} {c['values']}{'+' if c['hasMore'] else ''}" for t, c in report["completions"].items()
+            )
         )
+        assert report["linksRead"] == 3 and report["templates"] == 3
         assert set(report["walks"]) == set(expected)
     lines += [f"  {what}: {text}" for what, text in result["transports"]["stdio"]["errors"].items()]
     with capsys.disabled():

@@ -1,5 +1,5 @@
 """``OpenAIClient`` uploads over a real socket to the local backend (uvicorn): the multipart body
-is framed right whether its length is known (a path) or not (a pipe, sent chunked)."""
+is framed right whether its length is known (a path) or not (a pipe, sent chunked); on each store."""
 
 from __future__ import annotations
 
@@ -14,13 +14,16 @@ import pytest
 from mcp_assistant_files import AsyncOpenAIClient, OpenAIClient
 from mcp_assistant_files.backend.testing import serve_in_thread
 from tests.client.harness import KINDS, Kind
+from tests.stores import KINDS as STORES
+from tests.stores import database
 
 DATA = os.urandom(300 * 1024)
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    with serve_in_thread(":memory:") as url:
+@pytest.fixture(scope="module", params=STORES)
+def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The backend on each store (SQLite in memory, a PostgreSQL schema)."""
+    with database(request.param) as db, serve_in_thread(db) as url:
         yield url
 
 

@@ -94,6 +94,13 @@ def kubernetes_objects() -> list[dict[str, Any]]:
     return [doc for path in sorted(KUBERNETES.glob("*.yaml")) for doc in load_yaml_documents(path)]
 
 
+def postgres_objects() -> list[dict[str, Any]]:
+    """The PostgreSQL variant of the example upstream (``manifests/kubernetes/postgres/``)."""
+    return [
+        doc for path in sorted((KUBERNETES / "postgres").glob("*.yaml")) for doc in load_yaml_documents(path)
+    ]
+
+
 def kubernetes_object(kind: str, name: str) -> dict[str, Any]:
     for obj in kubernetes_objects():
         if obj["kind"] == kind and obj["metadata"]["name"] == name:
@@ -156,12 +163,12 @@ def command_lines() -> list[tuple[str, list[str]]]:
     """Every invocation of the CLI a manifest makes or shows, as (where, arguments)."""
     lines = [(name, argv) for name, (argv, _env) in stdio_launches().items()]
     lines.append(("Dockerfile CMD", json.loads(dockerfile_instruction("CMD"))))
-    for obj in kubernetes_objects():
+    for obj in [*kubernetes_objects(), *postgres_objects()]:
         if obj["kind"] == "Deployment":
             for container in obj["spec"]["template"]["spec"]["containers"]:
                 lines.append((f"kubernetes {obj['metadata']['name']}", container["args"]))
     shown = re.compile(rf"{PROGRAM}\s+((?:serve|backend|demo)\b[^&|;`\n]*)")
-    for path in [MANIFESTS / "Dockerfile", MANIFESTS / "nginx.conf", *KUBERNETES.glob("*")]:
+    for path in [MANIFESTS / "Dockerfile", MANIFESTS / "nginx.conf", *KUBERNETES.rglob("*.*")]:
         for match in shown.finditer(path.read_text(encoding="utf-8")):
             lines.append((path.name, shlex.split(match.group(1).replace("\\", " "))))
     return lines
@@ -174,7 +181,7 @@ def referenced_env_vars() -> set[str]:
         names.update(env)
     (package,) = load_json("server.json")["packages"]
     names.update(variable["name"] for variable in package["environmentVariables"])
-    for obj in kubernetes_objects():
+    for obj in [*kubernetes_objects(), *postgres_objects()]:
         if obj["kind"] == "Deployment":
             for container in obj["spec"]["template"]["spec"]["containers"]:
                 names.update(variable["name"] for variable in container.get("env", []))
@@ -461,6 +468,7 @@ def test_nginx_balances_two_replicas_and_streams_mcp_unbuffered() -> None:
     assert "proxy_buffering off;" in mcp_location
     assert "proxy_http_version 1.1;" in conf
     assert "location = /healthz" in conf
+    assert "location ^~ /.well-known/oauth-protected-resource {" in conf  # OAuth discovery (RFC 9728)
 
 
 # -- live: each manifest's command answers over stdio ----------------------------------------
@@ -477,3 +485,32 @@ def test_manifest_command_answers_initialize_and_lists_the_tools(manifest: str, 
     env["MCP_ASSISTANT_FILES_DB"] = str(tmp_path / "assistant-files.sqlite3")
     expected = TOOLS & set(READ_ONLY_TOOLS) if "--read-only" in args else TOOLS
     assert anyio.run(tool_names_over_stdio, str(script), args, env) == expected
+
+
+def test_kubernetes_postgres_upstream_runs_several_backends_on_the_database_and_no_volume() -> None:
+    objects = {(obj["kind"], obj["metadata"]["name"]): obj for obj in postgres_objects()}
+    sqlite_upstream = kubernetes_object("Deployment", "mcp-assistant-files-upstream")
+    upstream = objects[("Deployment", "mcp-assistant-files-upstream")]
+    assert upstream["spec"]["replicas"] >= 2
+    assert upstream["spec"]["strategy"]["type"] == "RollingUpdate"
+    pod = upstream["spec"]["template"]["spec"]
+    assert all("persistentVolumeClaim" not in volume for volume in pod.get("volumes", []))
+    assert ("PersistentVolumeClaim", "mcp-assistant-files-upstream") not in objects
+    (container,) = pod["containers"]
+    assert container["args"][0] == "backend"
+    assert "--db" not in container["args"], "the database comes from the Secret, not the command line"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    secret = objects[("Secret", "mcp-assistant-files-db")]
+    env = {variable["name"]: variable for variable in container["env"]}
+    for name in ("MCP_ASSISTANT_FILES_DB", "PGPASSWORD"):
+        reference = env[name]["valueFrom"]["secretKeyRef"]
+        assert (reference["name"], reference["key"]) == ("mcp-assistant-files-db", name)
+        assert name in secret["stringData"]
+    url = urlsplit(secret["stringData"]["MCP_ASSISTANT_FILES_DB"])
+    assert url.scheme == "postgresql" and url.password is None, "the password stays out of the URL"
+    assert "sslmode=verify-full" in url.query
+    # It replaces the SQLite upstream under the same names, so the MCP replicas reach it unchanged.
+    service = objects[("Service", "mcp-assistant-files-upstream")]
+    assert service["spec"] == kubernetes_object("Service", "mcp-assistant-files-upstream")["spec"]
+    assert upstream["spec"]["selector"] == sqlite_upstream["spec"]["selector"]

@@ -17,7 +17,7 @@ import httpx2
 __all__ = ["CLI", "cpu_seconds", "free_port", "rss_kib", "running"]
 
 CLI = str(Path(sys.executable).parent / "mcp-assistant-files")
-START_TIMEOUT = 30.0
+START_TIMEOUT = 120.0  # a hang guard: imports on two busy cores can take tens of seconds
 _DROPPED = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_PROJECT_ID", "OPENAI_ORG_ID",
             "MCP_ASSISTANT_FILES_AUTH_TOKEN", "MCP_ASSISTANT_FILES_DB")  # fmt: skip
 

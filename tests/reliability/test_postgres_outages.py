@@ -155,17 +155,15 @@ def test_a_backend_answers_503_while_postgres_is_down_then_serves_again(tmp_path
             beta = {"OpenAI-Beta": "assistants=v1"}
             pg_ctl("stop")
             try:
-                started = time.monotonic()
                 health = wait_for(f"{base}/healthz", 503, 20.0)
+                # A hang would end in httpx2's ReadTimeout here: answered is what is asserted.
                 listing = httpx2.get(files, headers=beta, timeout=30.0)
-                took = time.monotonic() - started
             finally:
                 pg_ctl("start")
             assert health.status_code == 503 and health.json()["status"] == "unavailable"
             assert listing.status_code == 503, listing.text
             assert listing.json()["error"]["type"] == "server_error"
             assert "unavailable" in listing.json()["error"]["message"]
-            assert took < 25.0, "answered, not hung"
             assert wait_for(f"{base}/healthz", 200, 30.0).status_code == 200
             assert httpx2.get(files, headers=beta).status_code == 200
             for response in (health, listing):

@@ -24,7 +24,7 @@ from mcp_assistant_files.backend import Store
 from tests.backend.test_concurrency import CHURN
 from tests.stores import KINDS, database
 
-from .test_replicas_behind_nginx import NGINX, free_port, nginx_config, running
+from .harness import NGINX, free_port, nginx_config, running
 
 pytestmark = [
     pytest.mark.slow,

@@ -1,4 +1,7 @@
-"""The server advertises and serves only what it has: tools now; resources and prompts once registered.
+"""The server advertises and serves only what it has: prompts and resources once registered.
+
+A server with tool families has their resource templates (``test_resources.py``); a server
+without (``build_server()``) shows that a feature with nothing in it is neither advertised nor served.
 
 The 2026-07-28 revision: a method behind a capability the server did not advertise answers
 -32601 (method not found); an unknown prompt name or resource URI answers -32602.
@@ -41,7 +44,9 @@ async def error_code(call: Call, client: Client) -> int:
 
 
 def server_of(world: World) -> MCPServer:
-    return build_server(world.service())
+    """A server with no family: no tool, no template."""
+    del world
+    return build_server()
 
 
 def test_every_feature_method_the_client_can_send_is_checked() -> None:
@@ -52,12 +57,24 @@ def test_every_feature_method_the_client_can_send_is_checked() -> None:
     assert sendable == set(CALLS)
 
 
-async def test_a_server_with_tools_only_advertises_tools_only(world: World, mode: str) -> None:
+async def test_a_server_without_templates_advertises_no_resources_prompts_or_completions(
+    world: World, mode: str
+) -> None:
     async with Client(server_of(world), mode=mode) as client:
         capabilities = client.server_capabilities
         assert capabilities is not None
-        assert capabilities.tools is not None
         assert (capabilities.prompts, capabilities.resources, capabilities.completions) == (None, None, None)
+
+
+async def test_a_server_with_tools_advertises_their_templates_and_completions_but_no_prompts(
+    world: World, mode: str
+) -> None:
+    async with Client(build_server(world.service()), mode=mode) as client:
+        capabilities = client.server_capabilities
+        assert capabilities is not None
+        assert capabilities.tools is not None and capabilities.resources is not None
+        assert capabilities.completions is not None and capabilities.prompts is None
+        assert await error_code(CALLS["prompts/list"], client) == METHOD_NOT_FOUND
 
 
 async def test_methods_of_features_not_advertised_answer_method_not_found(world: World, mode: str) -> None:

@@ -17,11 +17,13 @@ from typing import Annotated, Any
 import pytest
 from mcp import Client, MCPError
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.resources import ResourceTemplate
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp_types import INVALID_PARAMS
 from pydantic import BaseModel, Field
 
+from mcp_assistant_files.server.resources import JSON
 from mcp_assistant_files.server.sdk import FEATURE_METHODS, StrictTool, advertise_only_what_exists, make_tool
 from mcp_assistant_files.service.declaration import Hints, ToolSpec
 
@@ -128,3 +130,18 @@ def test_the_sdk_still_has_what_advertise_only_what_exists_replaces_and_reads() 
     advertise_only_what_exists(server)
     assert lowlevel.get_request_handler("prompts/list") is None
     assert "resources/list" not in lowlevel._request_handlers
+
+
+def test_the_sdk_still_has_what_server_resources_overrides_and_registers_into() -> None:
+    """``server/resources.py``: ``JsonTemplate.create_resource``, the manager's table, ``add_request_handler``."""
+    assert list(inspect.signature(ResourceTemplate.create_resource).parameters) == [
+        "self",
+        "uri",
+        "params",
+        "context",
+    ]
+    server = MCPServer("probe")
+    assert server._resource_manager._templates == {}
+    assert server._lowlevel_server.get_request_handler("completion/complete") is None
+    assert callable(server._lowlevel_server.add_request_handler)
+    assert JSON == "application/json"

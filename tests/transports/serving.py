@@ -34,7 +34,9 @@ __all__ = [
     "stop_all",
 ]
 
-START_TIMEOUT = 60.0  # generous: the fleet starts a dozen servers at once on few cores
+# A hang guard, not a speed limit: the fleet starts two dozen servers at once, and on two busy
+# cores their imports alone took over 60 s (seen here: a server still importing `client` at 25 s).
+START_TIMEOUT = 240.0
 STOP_TIMEOUT = 10.0
 # Variables the server reads: tests set them explicitly, never inherit them.
 CLEAN_ENV = (
@@ -144,12 +146,14 @@ def spawn(
     env: Mapping[str, str] | None = None,
     host: str = "127.0.0.1",
     open_files: int | None = None,
+    port: int | None = None,
 ) -> Served:
     """Start ``serve --transport TRANSPORT --host HOST --port <free> ARGS`` without waiting for it.
 
-    ``open_files`` sets the process's open-file limit (soft and hard), as ``ulimit -n`` would.
+    ``open_files`` sets the process's open-file limit (soft and hard), as ``ulimit -n`` would;
+    ``port`` is a port chosen beforehand (when ``ARGS`` must name the server's own URL).
     """
-    port = free_port()
+    port = port or free_port()
     stderr_path = tmp / f"serve-{port}.stderr"
     command = serve_command(["--transport", transport, "--host", host, "--port", str(port), *args])
     if open_files is not None:  # set in the child, then exec: no preexec_fn in a threaded process

@@ -75,10 +75,12 @@ class SilentUpstream:
 
 @dataclass
 class CountingProxy:
-    """Forwards each connection to ``target_port`` on 127.0.0.1 and counts the connections."""
+    """Forwards each connection to ``target_port`` on 127.0.0.1, counts the connections and keeps
+    every byte sent towards the target (``forwarded``)."""
 
     target_port: int
     connections: int = 0
+    forwarded: bytearray = field(default_factory=bytearray)
 
     async def handle(self, client: SocketStream) -> None:
         """Pipe bytes both ways until either side closes."""
@@ -92,6 +94,8 @@ class CountingProxy:
             async def pipe(source: SocketStream, sink: SocketStream) -> None:
                 try:
                     async for chunk in source:
+                        if sink is upstream:
+                            self.forwarded += chunk
                         await sink.send(chunk)
                 except (anyio.BrokenResourceError, anyio.ClosedResourceError):
                     pass

@@ -1,5 +1,10 @@
 """The store's SQL on PostgreSQL, through psycopg 3 and its pools.
 
+psycopg rather than asyncpg, on a measurement (``python -m benchmarks --only postgres``): the
+same wall time per query within noise, asyncpg ~16 % less client CPU; psycopg has blocking and
+async connections behind one API (the blocking :class:`~.Store` drives this very code), libpq's
+URLs, TLS and password files, any anyio backend, and ``COPY`` (README, "PostgreSQL").
+
 One :class:`PgConn` serves both flavours of psycopg connection: on an ``AsyncConnection`` its
 coroutines really wait (the event loop serves others meanwhile); on a blocking ``Connection``
 they never suspend, so the blocking :class:`~.Store` drives them (:func:`.sql.drive`).

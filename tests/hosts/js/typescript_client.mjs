@@ -13,7 +13,10 @@
 // - every tool is called once with its required arguments (from the samples), in listed order;
 // - every argument object sent is valid against the tool's inputSchema, every result against its
 //   outputSchema, and its text block is the same JSON as its structuredContent;
-// - an invalid cursor and an unknown argument are each refused with one sentence (isError).
+// - an invalid cursor and an unknown argument are each refused with one sentence (isError);
+// - each listing's first page has one resource_link per item, and the first link reads (resources/read)
+//   as that item's JSON; every resource template's file_id completes (completion/complete) to at
+//   most 100 ids, with hasMore when it stopped there.
 // Prints one line per check, then a JSON summary line; exits 1 if anything failed.
 import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -74,7 +77,18 @@ async function listAllTools(client) {
 }
 
 async function exercise(name, spec) {
-  const report = { tools: 0, schemasCompiled: 0, argumentsValidated: 0, resultsValidated: 0, walks: {}, errors: {} };
+  const report = {
+    tools: 0,
+    schemasCompiled: 0,
+    argumentsValidated: 0,
+    resultsValidated: 0,
+    walks: {},
+    errors: {},
+    linksChecked: 0,
+    linksRead: 0,
+    templates: 0,
+    completions: {},
+  };
   summary.transports[name] = report;
   const client = new Client({ name: "mcp-assistant-files-ts-host", version: "1.0.0" });
   await client.connect(makeTransport(name, spec));
@@ -150,7 +164,23 @@ async function exercise(name, spec) {
         pages++;
         healthy = checkResult(tool, result, `${tool.name} page ${pages}`);
         if (!healthy) break;
-        seen.push(...result.structuredContent[items].map((item) => item.id ?? JSON.stringify(item)));
+        const listed = result.structuredContent[items];
+        seen.push(...listed.map((item) => item.id ?? JSON.stringify(item)));
+        const links = (result.content ?? []).filter((c) => c.type === "resource_link");
+        if (pages === 1 && links.length > 0) {
+          check(
+            JSON.stringify(links.map((link) => link.name)) === JSON.stringify(listed.map((item) => item.id)),
+            `${name}: ${tool.name} links each listed item (${links.length} resource_link blocks)`,
+          );
+          report.linksChecked += links.length;
+          const read = await client.readResource({ uri: links[0].uri });
+          const [contents] = read.contents;
+          check(
+            contents.mimeType === "application/json" && JSON.stringify(JSON.parse(contents.text)) === JSON.stringify(listed[0]),
+            `${name}: ${tool.name}'s first link reads as the listed item (${links[0].uri})`,
+          );
+          report.linksRead++;
+        }
         cursor = result.structuredContent.next_cursor;
       } while (cursor && pages < MAX_PAGES);
       report.walks[tool.name] = { items: seen.length, unique: new Set(seen).size, pages };
@@ -178,6 +208,22 @@ async function exercise(name, spec) {
       check(
         oneSentence(text) && text.includes("unknown_argument"),
         `${name}: ${tool.name} names it in one sentence: ${text}`,
+      );
+    }
+
+    const { resourceTemplates } = await client.listResourceTemplates();
+    report.templates = resourceTemplates.length;
+    check(resourceTemplates.length === 3, `${name}: resources/templates/list returned ${resourceTemplates.length} templates`);
+    for (const template of resourceTemplates) {
+      const { completion } = await client.complete({
+        ref: { type: "ref/resource", uri: template.uriTemplate },
+        argument: { name: "file_id", value: "" },
+        context: { arguments: { assistant_id: spec.samples.assistant_id, vector_store_id: spec.samples.vector_store_id } },
+      });
+      report.completions[template.name] = { values: completion.values.length, hasMore: completion.hasMore ?? false };
+      check(
+        completion.values.length > 0 && completion.values.length <= 100 && (completion.values.length < 100 || completion.hasMore === true),
+        `${name}: ${template.name}'s file_id completes to ${completion.values.length} ids (hasMore ${completion.hasMore})`,
       );
     }
   } catch (err) {
