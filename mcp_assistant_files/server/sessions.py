@@ -82,23 +82,31 @@ class SessionTable:
         """A request that may open a session: make room first, then note the session it opens."""
         await self._make_room(scope)
         self.opening += 1
+        counted = True  # in ``opening``, until the session it opens is in the table
         opened: list[str] = []
         completed = False
 
         async def noting(message: Message) -> None:
+            nonlocal counted
             if message["type"] == "http.response.start" and message["status"] < 400:
                 for name, value in message.get("headers", []):
                     if name.lower() == SESSION_HEADER.encode():
                         opened.append(value.decode())
                         principal = {key: scope[key] for key in PRINCIPAL_KEYS if key in scope}
                         self.sessions[value.decode()] = _Activity(1, self.clock(), principal)
+                        # Counted by the table from now on: the client may open the next session
+                        # before this call returns, and must not be counted twice (which ended one
+                        # session too many to make room).
+                        self.opening -= 1
+                        counted = False
             await send(message)
 
         try:
             await self.app(scope, receive, noting)
             completed = True
         finally:
-            self.opening -= 1
+            if counted:
+                self.opening -= 1
             for session in opened:  # the SDK drops a session whose opening request did not complete
                 self._release(session, forget=not completed)
 
