@@ -1,4 +1,4 @@
-"""Start ``mcp-assistant-files`` subprocesses on loopback ports and always stop them."""
+"""Start ``mcp-assistant-files`` subprocesses on loopback ports and always stop them; drive writes at them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import httpx2
 
-__all__ = ["CLI", "cpu_seconds", "free_port", "rss_kib", "running"]
+from mcp_assistant_files import APIError, AssistantsClient
+
+__all__ = ["CLI", "attach_loop", "cpu_seconds", "free_port", "rss_kib", "running"]
 
 CLI = str(Path(sys.executable).parent / "mcp-assistant-files")
 START_TIMEOUT = 120.0  # a hang guard: imports on two busy cores can take tens of seconds
@@ -75,3 +78,18 @@ def running(args: Sequence[str], *, ready_url: str, log: Path) -> Iterator[subpr
             yield proc
         finally:
             _stop(proc)
+
+
+def attach_loop(
+    base_url: str, assistant_id: str, mine: list[str], answered: list[str], stop: threading.Event
+) -> None:
+    """Attach ``mine`` one by one until ``stop``, noting in ``answered`` each attach the backend answered."""
+    with AssistantsClient(base_url=base_url, api_key="", max_retries=0, timeout=5.0) as client:
+        for file_id in mine:
+            if stop.is_set():
+                return
+            try:
+                client.files.create(assistant_id, file_id=file_id)
+            except APIError:
+                return  # the backend is gone
+            answered.append(file_id)

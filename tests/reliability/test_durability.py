@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from mcp_assistant_files import APIError, AssistantsClient
 from mcp_assistant_files.backend import Store
 from tests.backend.test_concurrency import WORKER, prepare, script
 
-from .processes import free_port, running
+from .processes import attach_loop, free_port, running
 
 # Attaches forever (bounded by a count), one file at a time; prints each id once its attach returned.
 ATTACHER = """
@@ -171,21 +170,12 @@ def test_kill_9_of_the_backend_process_keeps_every_attach_it_answered(tmp_path: 
     answered: list[str] = []
     stop = threading.Event()
 
-    def attach_loop(base_url: str, mine: list[str]) -> None:
-        with AssistantsClient(base_url=base_url, api_key="", max_retries=0, timeout=5.0) as client:
-            for file_id in mine:
-                if stop.is_set():
-                    return
-                try:
-                    client.files.create(assistant_id, file_id=file_id)
-                except APIError:
-                    return  # the backend is gone
-                answered.append(file_id)
-
     with running(args, ready_url=f"http://127.0.0.1:{port}/healthz", log=tmp_path / "backend.log") as backend:
         threads = [
             threading.Thread(
-                target=attach_loop, args=(f"http://127.0.0.1:{port}/v1", files[i::4]), daemon=True
+                target=attach_loop,
+                args=(f"http://127.0.0.1:{port}/v1", assistant_id, files[i::4], answered, stop),
+                daemon=True,
             )
             for i in range(4)
         ]

@@ -21,11 +21,10 @@ import httpx2
 import psycopg
 import pytest
 
-from mcp_assistant_files import APIError, AssistantsClient
 from mcp_assistant_files.backend import Store
 from tests.stores import database, pg_ctl, postgres_url, server_control_reason
 
-from .processes import free_port, running
+from .processes import attach_loop, free_port, running
 
 pytestmark = [
     pytest.mark.slow,
@@ -48,20 +47,6 @@ def backend_args(url: str, port: int) -> list[str]:
         "--log-level",
         "INFO",
     ]
-
-
-def attach_loop(
-    base_url: str, assistant_id: str, mine: list[str], answered: list[str], stop: threading.Event
-) -> None:
-    with AssistantsClient(base_url=base_url, api_key="", max_retries=0, timeout=5.0) as client:
-        for file_id in mine:
-            if stop.is_set():
-                return
-            try:
-                client.files.create(assistant_id, file_id=file_id)
-            except APIError:
-                return  # the backend is gone
-            answered.append(file_id)
 
 
 def test_attaches_two_backends_answered_survive_kill_9_of_both_and_a_postgres_crash(tmp_path: Path) -> None:
