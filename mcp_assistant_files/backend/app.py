@@ -29,7 +29,7 @@ from starlette.convertors import register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ..bearer import BearerAuth
@@ -37,6 +37,7 @@ from .errors import DatabaseUnavailable, InvalidRequest, StoreError
 from .file_routes import MAX_UPLOAD_BYTES, file_routes
 from .ingestion import Ingestor
 from .middleware import RawPathRouting, RequestId, SegmentConvertor, error_response
+from .responses import JSONResponse
 from .routing import Handler, json_body, merge_methods, page_args
 from .store import AsyncStore, Store
 from .validation import assistant_spec, attach_file_id

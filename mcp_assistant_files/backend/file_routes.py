@@ -16,11 +16,12 @@ from urllib.parse import quote
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from ..contract import DEFAULT_FILES_PAGE_LIMIT, MAX_FILES_PAGE_LIMIT
 from .errors import InvalidRequest, PayloadTooLarge
+from .responses import JSONResponse
 from .routing import page_args
 from .store import AsyncStore
 from .validation import check_purpose

@@ -12,8 +12,9 @@ import secrets
 from urllib.parse import quote, unquote
 
 from starlette.convertors import Convertor
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .responses import JSONResponse
 
 __all__ = ["RawPathRouting", "RequestId", "SegmentConvertor", "error_response"]
 

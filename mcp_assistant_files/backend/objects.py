@@ -16,6 +16,7 @@ __all__ = [
     "VECTOR_STORE_FILE_COLUMNS",
     "assistant_object",
     "attachment_object",
+    "attachment_objects",
     "batch_object",
     "deleted_object",
     "file_counts",
@@ -40,6 +41,13 @@ _DAY = 86_400
 def attachment_object(assistant_id: str, file_id: str, created_at: int) -> dict[str, Any]:
     """An ``assistant.file`` object (its id is the file's id)."""
     return {"id": file_id, "object": "assistant.file", "created_at": created_at, "assistant_id": assistant_id}
+
+
+async def attachment_objects(assistant_id: str, rows: list[Sequence[Any]]) -> list[dict[str, Any]]:
+    """:func:`attachment_object` of each ``(file_id, created_at)`` row, for a list page."""
+    return [
+        {"id": f, "object": "assistant.file", "created_at": c, "assistant_id": assistant_id} for f, c in rows
+    ]
 
 
 def file_object(row: Sequence[Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Order
 from .errors import InvalidRequest
@@ -25,7 +25,7 @@ from .errors import InvalidRequest
 if TYPE_CHECKING:
     from .store.sql import Conn
 
-__all__ = ["PageArgs", "PageQuery", "check_page_args", "page", "page_dict"]
+__all__ = ["PageArgs", "PageQuery", "ToObjects", "check_page_args", "each", "page", "page_dict"]
 
 
 def check_page_args(limit: object, order: object, *, max_limit: int = MAX_PAGE_LIMIT) -> tuple[int, Order]:
@@ -72,16 +72,31 @@ class PageQuery:
         """``ORDER BY ... LIMIT ?`` fetching one extra row to learn ``has_more``."""
         return f" ORDER BY seq {'ASC' if self.fetch_ascending else 'DESC'} LIMIT ?", [self.limit + 1]
 
-    async def finish(self, rows: Sequence[Any], to_object: Callable[[Any], Any]) -> dict[str, Any]:
-        """Build the page from the fetched rows (``limit + 1`` at most); ``to_object`` may be async."""
+    async def finish(self, rows: Sequence[Any], to_objects: ToObjects) -> dict[str, Any]:
+        """Build the page from the fetched rows (``limit + 1`` at most)."""
         kept = list(rows[: self.limit])
         if self.backward:
             kept.reverse()
-        data = []
-        for row in kept:
-            item = to_object(row)
-            data.append(await item if inspect.isawaitable(item) else item)
-        return page_dict(data, has_more=len(rows) > self.limit)
+        return page_dict(await to_objects(kept) if kept else [], has_more=len(rows) > self.limit)
+
+
+ToObjects = Callable[[list[Any]], Awaitable[list[dict[str, Any]]]]
+"""The objects of a page's rows, in order (one call per page: per-row calls cost 1 us a row)."""
+
+
+def each(to_object: Callable[[Any], dict[str, Any] | Awaitable[dict[str, Any]]]) -> ToObjects:
+    """:data:`ToObjects` calling ``to_object`` on each row; it may be async (objects needing queries)."""
+
+    async def to_objects(rows: list[Any]) -> list[dict[str, Any]]:
+        first = to_object(rows[0])
+        if inspect.isawaitable(first):  # then every row's is
+            return [
+                await first,
+                *[await cast("Awaitable[dict[str, Any]]", to_object(row)) for row in rows[1:]],
+            ]
+        return [first, *[cast("dict[str, Any]", to_object(row)) for row in rows[1:]]]
+
+    return to_objects
 
 
 def page_dict(data: list[dict[str, Any]], *, has_more: bool) -> dict[str, Any]:
@@ -110,7 +125,7 @@ async def page(
     select: str,
     params: Sequence[object],
     seq_of: Callable[[str], Awaitable[int | None]],
-    to_object: Callable[[Any], Any],
+    to_objects: ToObjects,
     limit: object = DEFAULT_PAGE_LIMIT,
     order: object = DEFAULT_ORDER,
     after: str | None = None,
@@ -140,4 +155,4 @@ async def page(
     where, where_params = query.where()
     tail, tail_params = query.tail()
     rows = await conn.all(select + where + tail, [*params, *where_params, *tail_params])
-    return await query.finish(rows, to_object)
+    return await query.finish(rows, to_objects)

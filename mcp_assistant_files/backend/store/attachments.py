@@ -16,11 +16,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Unpack
 
 from ..db import new_id
 from ..errors import InvalidRequest, NotFound
-from ..objects import attachment_object, deleted_object
+from ..objects import attachment_object, attachment_objects, deleted_object
 from ..pagination import PageArgs, page
 from .base import StoreBase, next_timestamp, one, seq_or_none
 from .sql import Conn
@@ -142,7 +143,7 @@ class AttachmentsMixin(StoreBase):
                     assistant_id,
                     cursor,
                 ),
-                to_object=lambda row: attachment_object(assistant_id, row[0], row[1]),
+                to_objects=functools.partial(attachment_objects, assistant_id),
                 **args,
             )
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ...contract import MAX_PAGE_LIMIT
 from ..errors import NotFound
-from ..pagination import PageArgs, page
+from ..pagination import PageArgs, ToObjects, page
 from .sql import Conn, Row, Runner
 
 __all__ = ["Listeners", "StoreBase", "next_timestamp", "one", "page_by_id", "seq_or_none"]
@@ -48,7 +48,7 @@ async def page_by_id(
     conn: Conn,
     table: str,
     columns: str,
-    to_object: Callable[[Any], Any],
+    to_objects: ToObjects,
     args: PageArgs,
     *,
     where: str = "1 = 1",
@@ -57,14 +57,14 @@ async def page_by_id(
 ) -> dict[str, Any]:
     """One page of ``table``'s rows matching ``where``; a cursor may be the ``id`` of any row.
 
-    ``to_object`` may return an object or a coroutine giving one (objects that need more queries).
+    ``to_objects`` makes the page's objects from its rows (:func:`..pagination.each` for one a row).
     """
     return await page(
         conn,
         select=f"SELECT {columns} FROM {table} WHERE {where}",  # noqa: S608
         params=params,
         seq_of=lambda cursor: seq_or_none(conn, f"SELECT seq FROM {table} WHERE id = ?", cursor),  # noqa: S608
-        to_object=to_object,
+        to_objects=to_objects,
         max_limit=max_limit,
         **args,
     )

@@ -17,6 +17,7 @@ from ...contract import DEFAULT_FILES_PAGE_LIMIT, DEFAULT_ORDER, MAX_FILES_PAGE_
 from ..db import new_id
 from ..errors import NotFound
 from ..objects import FILE_COLUMNS, deleted_object, file_object
+from ..pagination import each
 from ..validation import check_purpose
 from .base import StoreBase, next_timestamp, one, page_by_id
 from .sql import CHUNK_BYTES, Conn
@@ -77,7 +78,7 @@ class FilesMixin(StoreBase):
                 conn,
                 "files",
                 FILE_COLUMNS,
-                file_object,
+                each(file_object),
                 {"limit": limit, "order": order, "after": after},
                 where="deleted_at IS NULL AND (CAST(? AS TEXT) IS NULL OR purpose = ?)",
                 params=(purpose, purpose),

@@ -112,8 +112,14 @@ CREATE INDEX vector_store_files_of_file ON vector_store_files (file_id);
 CREATE INDEX attachments_of_file ON attachments (file_id);
 """
 
+_V3 = """
+DROP INDEX attachments_live;
+CREATE INDEX attachments_live ON attachments (assistant_id, seq) INCLUDE (file_id, created_at)
+    WHERE deleted_at IS NULL;
+"""
+
 #: Statements of each schema version, as SQLite's (:data:`..schema.MIGRATIONS`), in order.
-PG_MIGRATIONS: Final = (_V1, _V2)
+PG_MIGRATIONS: Final = (_V1, _V2, _V3)
 assert len(PG_MIGRATIONS) == SCHEMA_VERSION, "both stores have every schema version"
 
 

@@ -25,7 +25,7 @@ from typing import Any, Unpack
 from ...contract import MAX_FILES_PER_VECTOR_STORE, VECTOR_STORE_FILE_PURPOSES, VectorStoreFileStatus
 from ..errors import InvalidRequest, NotFound
 from ..objects import VECTOR_STORE_FILE_COLUMNS, deleted_object, vector_store_file_object
-from ..pagination import PageArgs, page
+from ..pagination import PageArgs, each, page
 from ..text import pages
 from ..vector_store_validation import Attributes, Chunking, FileAttach
 from .base import StoreBase, next_timestamp, one, seq_or_none
@@ -261,6 +261,6 @@ class VectorStoreFilesMixin(StoreBase):
                 vector_store_id,
                 cursor,
             ),
-            to_object=vector_store_file_object,
+            to_objects=each(vector_store_file_object),
             **args,
         )

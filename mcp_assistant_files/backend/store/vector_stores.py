@@ -20,7 +20,7 @@ from typing import Any, Unpack
 from ..db import new_id
 from ..errors import NotFound
 from ..objects import VECTOR_STORE_COLUMNS, deleted_object, vector_store_object
-from ..pagination import PageArgs
+from ..pagination import PageArgs, each
 from ..text import decode
 from ..vector_store_validation import Chunking, VectorStoreSpec, vector_store_spec
 from .base import next_timestamp, one, page_by_id
@@ -74,9 +74,9 @@ class VectorStoresMixin(VectorStoreFilesMixin):
         """One page of vector stores (see :mod:`..pagination`)."""
 
         async def listing(conn: Conn) -> dict[str, Any]:
-            to_object = functools.partial(self._vector_store_object, conn)
+            to_objects = each(functools.partial(self._vector_store_object, conn))
             return await page_by_id(
-                conn, "vector_stores", VECTOR_STORE_COLUMNS, to_object, args, where="deleted_at IS NULL"
+                conn, "vector_stores", VECTOR_STORE_COLUMNS, to_objects, args, where="deleted_at IS NULL"
             )
 
         return await self.runner.read(listing)
