@@ -11,7 +11,7 @@ the wire; both are restored on exit. A line that is not a JSON-RPC message, or i
 parse error (-32700, null id), and the session goes on.
 
 Only pipes, sockets and terminals can be read this way; :func:`native_pipes_possible` tells
-whether both standard streams are such (a regular file redirected to stdin is not).
+whether both standard streams are such (a regular file or ``/dev/null`` on stdin is not).
 """
 
 from __future__ import annotations
@@ -36,13 +36,17 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 
 
 def native_pipes_possible() -> bool:
-    """Whether stdin and stdout are pipes, sockets or terminals (what asyncio can watch)."""
+    """Whether stdin and stdout are pipes, sockets or terminals (what asyncio can watch).
+
+    Other character devices are not: epoll cannot watch ``/dev/null``, and a server reading it
+    natively waited for ever instead of ending at its (immediate) end of input.
+    """
     for fd in (0, 1):
         try:
             mode = os.fstat(fd).st_mode
         except OSError:
             return False
-        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or (stat.S_ISCHR(mode) and os.isatty(fd))):
             return False
     return True
 

@@ -12,7 +12,7 @@ from mcp.server.mcpserver.tools import Tool
 from .._version import __version__
 from ..service.declaration import ToolFamily, ToolSpec
 from .resources import add_resources
-from .sdk import advertise_only_what_exists, make_tool, serve_tools_by_scope
+from .sdk import advertise_only_what_exists, make_tool, new_mcp_server, serve_tools_by_scope
 
 __all__ = ["CACHE_HINTS", "INSTRUCTIONS", "build_server", "served"]
 
@@ -66,7 +66,7 @@ def build_server(
             guides.append(family.instructions)
         if family not in families_served:
             families_served.append(family)
-    server = MCPServer(
+    server = new_mcp_server(
         "mcp-assistant-files",
         title="Assistant files",
         description="List, get, attach and detach the files an assistant searches: vector stores, uploaded files "

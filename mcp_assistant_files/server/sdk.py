@@ -29,6 +29,11 @@ of *its* request, even in a stateful session opened with another one. Both handl
 low-level table are wrapped (``tools/list`` filters the SDK's listing; ``tools/call`` refuses
 with an ``isError`` result naming the scope), as ``prompts/get`` is above.
 
+``new_mcp_server`` builds ``MCPServer`` without its ``configure_logging`` call, which imports
+``rich`` (0.04 s of start-up) to hand ``logging.basicConfig`` a handler that it discards once the
+root logger has one (ours, :func:`..logs.configure_logging`), and that would otherwise take over
+the root logger of an application embedding the server.
+
 And ``serve_streams`` runs the server over a stream pair of our own (``MCPServer`` only offers
 its stdio loop, which drops requests in flight at end of input), through the low-level server
 that ``MCPServer`` wraps.
@@ -46,6 +51,7 @@ from typing import Any
 from mcp import MCPError
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import server as mcpserver_module
 from mcp.server.mcpserver.tools import Tool
 from mcp_types import (
     INVALID_PARAMS,
@@ -76,6 +82,7 @@ __all__ = [
     "error_result",
     "granted_scopes",
     "make_tool",
+    "new_mcp_server",
     "reply_result",
     "serve_streams",
     "serve_tools_by_scope",
@@ -188,6 +195,16 @@ def make_tool(spec: ToolSpec, handler: Handler, *, secrets: Sequence[str]) -> St
     # Read by ``Tool.output_schema`` (a cached property): set before anything reads it.
     made.fn_metadata.output_schema = flatten_output(TypeAdapter(spec.result).json_schema())
     return made
+
+
+def new_mcp_server(*args: Any, **kwargs: Any) -> MCPServer:
+    """``MCPServer(*args, **kwargs)`` leaving logging as it is (see the module)."""
+    configure = getattr(mcpserver_module, "configure_logging")  # noqa: B009  # not in the module's exports
+    setattr(mcpserver_module, "configure_logging", lambda *_, **__: None)  # noqa: B010
+    try:
+        return MCPServer(*args, **kwargs)
+    finally:
+        setattr(mcpserver_module, "configure_logging", configure)  # noqa: B010
 
 
 FEATURE_METHODS: dict[str, tuple[str, ...]] = {

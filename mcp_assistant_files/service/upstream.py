@@ -11,17 +11,20 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx2
-from starlette.applications import Starlette
 
-from ..backend import Ingestor, Store, create_app, open_store
-from ..backend.location import database_label
 from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient, AsyncOpenAIClient
 from ..client._base import DEFAULT_CONNECTIONS, pool_limits
 from .in_process import InProcessTransport
+from .pool import upstream_pool
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from ..backend import Store
 
 __all__ = [
     "LOCAL_BASE_URL",
@@ -130,10 +133,13 @@ def open_upstream(
     """
     app = None
     if base_url is not None:
-        http = httpx2.AsyncClient(limits=pool_limits(connections))
+        limits = pool_limits(connections)
+        http = httpx2.AsyncClient(transport=upstream_pool(limits), limits=limits)
         settings: dict[str, Any] = {"base_url": base_url}
         store = None
     else:
+        from ..backend import Ingestor, create_app, open_store  # only here: see the backend package
+
         # No attachment cap here: the point of the local backend is to hold real collections.
         store = open_store(db or None, max_files_per_assistant=0)
         app = create_app(store, ingestor=Ingestor(store))
@@ -146,5 +152,7 @@ def open_upstream(
     if store is None:
         label = f"the upstream at {client.display_url}"
         return Upstream(client, openai, label, label, http)
+    from ..backend.location import database_label
+
     where = f"the embedded local backend (database {database_label(db)})"
     return Upstream(client, openai, "the embedded local backend", where, http, store, app)

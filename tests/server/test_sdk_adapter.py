@@ -11,6 +11,7 @@ resource managers; it is needed while a bare ``MCPServer`` advertises features i
 from __future__ import annotations
 
 import inspect
+import logging
 from functools import cached_property
 from typing import Annotated, Any
 
@@ -24,7 +25,13 @@ from mcp_types import INVALID_PARAMS
 from pydantic import BaseModel, Field
 
 from mcp_assistant_files.server.resources import JSON
-from mcp_assistant_files.server.sdk import FEATURE_METHODS, StrictTool, advertise_only_what_exists, make_tool
+from mcp_assistant_files.server.sdk import (
+    FEATURE_METHODS,
+    StrictTool,
+    advertise_only_what_exists,
+    make_tool,
+    new_mcp_server,
+)
 from mcp_assistant_files.service.declaration import Hints, ToolSpec
 
 pytestmark = pytest.mark.anyio
@@ -145,3 +152,21 @@ def test_the_sdk_still_has_what_server_resources_overrides_and_registers_into() 
     assert server._lowlevel_server.get_request_handler("completion/complete") is None
     assert callable(server._lowlevel_server.add_request_handler)
     assert JSON == "application/json"
+
+
+def test_mcpserver_still_sets_up_logging_and_new_mcp_server_leaves_it_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``MCPServer()`` calls its module's ``configure_logging``; ``new_mcp_server`` skips only that."""
+    from mcp.server.mcpserver import server as module
+
+    calls: list[object] = []
+    monkeypatch.setattr(module, "configure_logging", lambda *args, **kwargs: calls.append(args or kwargs))
+    MCPServer("plain", log_level="WARNING")
+    assert calls, "the SDK no longer calls configure_logging: new_mcp_server can build MCPServer directly"
+    calls.clear()
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    server = new_mcp_server("ours", log_level="WARNING", tools=[make_tool(SPEC, echo, secrets=())])
+    assert (calls, root.handlers) == ([], handlers)
+    assert [tool.name for tool in server._tool_manager.list_tools()] == ["echo"]

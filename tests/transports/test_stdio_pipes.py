@@ -73,3 +73,21 @@ def test_garbage_lines_get_parse_errors_not_a_crash(tmp_path: Path) -> None:
     answers = serve(tmp_path, lines(INIT) + b"not json\n\n{\n" + lines(LIST))
     assert [a.get("id") for a in answers if "result" in a] == [1, 2]
     assert sum(1 for a in answers if a.get("error", {}).get("code") == -32700) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stdout", ["pipe", "devnull"])
+def test_stdin_from_dev_null_ends_the_server_at_once(tmp_path: Path, stdout: str) -> None:
+    """``serve < /dev/null``: end of input at once, so the server stops (it used to wait for ever)."""
+    command = [sys.executable, "-m", "mcp_assistant_files", "serve", "--db", str(tmp_path / "db.sqlite3")]
+    done = subprocess.run(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if stdout == "pipe" else subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert not done.stdout

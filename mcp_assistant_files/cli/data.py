@@ -1,0 +1,109 @@
+"""The data commands (``assistants``, ``files``, ``vector-stores``) on the local backend's database."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from ..backend import Ingestor, Store, StoreError, open_store
+from ..backend.vector_store_validation import FileAttach
+from ..logs import configure_logging
+from .access import UsageError
+
+__all__ = ["data_command", "printable"]
+
+
+def _open_store(db: str | None) -> Store:
+    return open_store(db or None, max_files_per_assistant=0)
+
+
+def _out(*fields: object) -> None:
+    """One line of tab-separated fields, each with its control characters escaped.
+
+    A file name is the uploader's choice: one holding ANSI escapes or a newline must not clear
+    the screen or forge a row.
+    """
+    sys.stdout.write("\t".join(printable(str(f)) for f in fields) + "\n")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character (C0, DEL, C1, line and paragraph separators) escaped."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def data_command(args: argparse.Namespace) -> int:
+    """``assistants``, ``files`` and ``vector-stores`` commands on the local backend's database."""
+    configure_logging("WARNING")
+    try:
+        with _open_store(args.db) as store:
+            _data(store, args)
+    except StoreError as err:
+        raise UsageError(str(err)) from None
+    return 0
+
+
+def _data(store: Store, args: argparse.Namespace) -> None:
+    """The data commands on an open store."""
+    if args.command == "assistants" and args.action == "create":
+        _out(store.create_assistant(name=args.name, model=args.model)["id"])
+    elif args.command == "assistants":
+        for a in store.list_assistants(limit=100, order="asc")["data"]:
+            _out(a["id"], a.get("name") or "", f"{len(a.get('file_ids', []))} file(s)")
+    elif args.command == "vector-stores":
+        _vector_stores(store, args)
+    elif args.action == "upload":
+        _upload(store, args)
+    else:
+        for f in store.list_files()["data"]:
+            _out(f["id"], f["bytes"], f["purpose"], f["filename"])
+
+
+def _vector_stores(store: Store, args: argparse.Namespace) -> None:
+    if args.action == "create":
+        created = store.create_vector_store(args.name, file_ids=args.file)
+        # No worker runs in this process: ingest here, so the store is ready when we return.
+        Ingestor(store).process_pending()
+        _out(created["id"])
+        return
+    after: str | None = None
+    while True:
+        listing = store.list_vector_stores(limit=100, order="asc", after=after)
+        for vs in listing["data"]:
+            total = vs["file_counts"]["total"]
+            counts = ", ".join(
+                f"{n} {status}" for status, n in vs["file_counts"].items() if n and status != "total"
+            )
+            _out(vs["id"], vs["name"], vs["status"], f"{total} file(s){f' ({counts})' if counts else ''}")
+        if not listing["has_more"]:
+            return
+        after = listing["last_id"]
+
+
+def _upload(store: Store, args: argparse.Namespace) -> None:
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise UsageError(f"not a file: {', '.join(missing)}")
+    if args.attach:
+        store.get_assistant(args.attach)
+    if args.vector_store:
+        store.get_vector_store(args.vector_store)
+    for number, path in enumerate(paths, 1):
+        with path.open("rb") as source:
+            created = store.create_file_from(path.name, source, path.stat().st_size, "assistants")
+        if args.attach:
+            store.attach(args.attach, created["id"])
+        if args.vector_store:
+            store.attach_vector_store_file(args.vector_store, FileAttach(created["id"]))
+        _out(created["id"], path.name)
+        if sys.stderr.isatty() and len(paths) > 1:
+            sys.stderr.write(f"\ruploaded {number}/{len(paths)}")
+    if sys.stderr.isatty() and len(paths) > 1:
+        sys.stderr.write("\n")
+    if args.vector_store:
+        Ingestor(store).process_pending()
