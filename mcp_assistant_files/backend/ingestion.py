@@ -29,6 +29,7 @@ import random
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import anyio
 import anyio.from_thread
@@ -36,8 +37,10 @@ import anyio.lowlevel
 import anyio.to_thread
 
 from .errors import DatabaseUnavailable
-from .store import PendingFile, Store
 from .text import ParsedText, Unreadable, decode
+
+if TYPE_CHECKING:  # only annotations here: the command line reads DEFAULT_POLL_INTERVAL without the store
+    from .store import PendingFile, Store
 
 __all__ = ["DEFAULT_POLL_INTERVAL", "Ingestor"]
 

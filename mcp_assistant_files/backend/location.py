@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import platformdirs
 
 from .errors import DatabaseUnavailable
-from .store import Store, is_postgres_url
-from .store.database import MEMORY
-from .store.pg_url import redacted
+from .pg_url import is_postgres_url, redacted
+
+if TYPE_CHECKING:  # the store (its SQL, both engines) is imported only to open one
+    from .store import Store
 
 __all__ = [
     "DB_ENV_VAR",
@@ -27,6 +28,9 @@ __all__ = [
     "open_store",
     "prepare_db_path",
 ]
+
+MEMORY: Final = ":memory:"
+"""A private in-memory SQLite database, gone when the store closes."""
 
 DB_ENV_VAR: Final = "MCP_ASSISTANT_FILES_DB"
 """Environment variable naming the database file, overriding the per-user default."""
@@ -75,6 +79,8 @@ def open_store(db: str | os.PathLike[str] | None, *, max_files_per_assistant: in
         DatabaseUnavailable: the folder cannot be created, the file opened or written, or the
             PostgreSQL server reached.
     """
+    from .store import Store
+
     where = database_label(db)
     try:
         return Store.open(prepare_db_path(db), max_files_per_assistant=max_files_per_assistant)

@@ -13,7 +13,7 @@ import anyio
 from .._version import __version__
 from ..backend.errors import StoreError
 from ..backend.location import DB_ENV_VAR, MEMORY, default_db_path
-from ..backend.store.pg_url import is_postgres_url, password_of
+from ..backend.pg_url import is_postgres_url, password_of
 from ..logs import announce, configure_logging
 from ..server.registry import build_server, served
 from ..server.stdio import run_stdio

@@ -9,8 +9,12 @@ from ..backend.ingestion import DEFAULT_POLL_INTERVAL
 from ..client import DEFAULT_MAX_RETRIES
 from ..client._base import DEFAULT_CONNECTIONS
 from ..contract import DEFAULT_PAGE_LIMIT
-from ..server.http import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
-from ..server.serving import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
+from ..server.bounds import (
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_SESSIONS,
+    DEFAULT_SESSION_IDLE_TIMEOUT,
+)
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 from ..service.declaration import FAMILIES
 from ..service.scopes import READ_SCOPE, WRITE_SCOPE

@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
+from .bounds import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from .disconnect import CancelOnDisconnect
 from .oauth import METADATA_PATH, ResourceServer, protect
 from .security import Allowlist, HttpGuard
@@ -52,8 +53,6 @@ __all__ = [
 HttpTransport = Literal["sse", "streamable-http"]
 HEALTH_PATH = "/healthz"
 MCP_PATH = "/mcp"
-DEFAULT_SESSION_IDLE_TIMEOUT = 600.0
-DEFAULT_MAX_SESSIONS = 1000
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from .bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
+
 __all__ = [
     "DEFAULT_HEADER_TIMEOUT",
     "DEFAULT_MAX_CONNECTIONS",
@@ -45,8 +47,6 @@ __all__ = [
 
 logger = logging.getLogger("mcp_assistant_files.http")
 
-DEFAULT_HEADER_TIMEOUT = 30.0
-DEFAULT_MAX_CONNECTIONS = 512
 BACKLOG = 256  # uvicorn's 2048 is also asyncio's accept batch: that many tracebacks per turn at the fd limit
 FD_RESERVE = 200  # descriptors kept for everything but client connections: upstream pool (100), SQLite, logs
 _REQUEST_TIMEOUT = b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"

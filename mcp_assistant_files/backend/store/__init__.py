@@ -21,12 +21,12 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ..errors import DatabaseUnavailable
+from ..pg_url import is_postgres_url
 from .assistants import AssistantsMixin
 from .base import Listeners
 from .batches import BatchesMixin
 from .database import Database
 from .files import CHUNK_BYTES, FileContent
-from .pg_url import is_postgres_url
 from .queue import Claims, NoClaims, PendingFile, QueueMixin
 from .sql import Runner, drive
 from .sqlite import SqliteRunner

@@ -14,14 +14,11 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Final
 
 from ..db import connect, connect_reader
+from ..location import MEMORY
 
 __all__ = ["READERS", "Database"]
-
-MEMORY: Final = ":memory:"
-"""A private in-memory database, gone when the store closes."""
 
 #: Read connections kept open at most; a reader beyond that waits for one to be returned.
 READERS = 8

@@ -20,8 +20,8 @@ import psycopg
 import psycopg_pool
 
 from ..errors import DatabaseUnavailable
+from ..pg_url import redacted
 from .pg_schema import migrate
-from .pg_url import redacted
 from .postgres import AsyncDriver, PgConn, PgRunner, blocking_connect, sleep_blocking
 from .sql import Row
 
