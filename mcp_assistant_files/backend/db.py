@@ -6,10 +6,14 @@ import os
 import secrets
 import sqlite3
 import string
+from typing import Final
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["BUSY_TIMEOUT_MS", "connect", "connect_reader", "new_id"]
+__all__ = ["BUSY_TIMEOUT_MS", "MEMORY", "connect", "connect_reader", "new_id"]
+
+MEMORY: Final = ":memory:"
+"""A private in-memory SQLite database, gone when the store closes."""
 
 #: How long a connection waits for another process's transaction before giving up.
 BUSY_TIMEOUT_MS = 30_000

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 import platformdirs
 
+from .db import MEMORY
 from .errors import DatabaseUnavailable
 from .pg_url import is_postgres_url, redacted
 
@@ -28,9 +29,6 @@ __all__ = [
     "open_store",
     "prepare_db_path",
 ]
-
-MEMORY: Final = ":memory:"
-"""A private in-memory SQLite database, gone when the store closes."""
 
 DB_ENV_VAR: Final = "MCP_ASSISTANT_FILES_DB"
 """Environment variable naming the database file, overriding the per-user default."""

@@ -4,18 +4,24 @@ Making httpx2's pool imports httpcore2 and loads the CA bundle into an SSL conte
 0.1 s, half of what the server added to a bare ``MCPServer``'s start-up before the first
 ``tools/list`` (``benchmarks/RESULTS.md``, ``startup``). A host that starts the server to list
 its tools never needs it; the first tool call makes it, in a worker thread so the event loop
-keeps answering meanwhile, once however many calls arrive together.
+keeps answering meanwhile, once however many calls arrive together. A pool that cannot be made
+(``SSL_CERT_FILE`` naming no file, say) fails each call as a connection error, whose sentence
+tells the agent what happened, and is tried again by the next call.
+
+httpx2 reads proxies from the environment (``HTTPS_PROXY``, ``ALL_PROXY``...) only when it makes
+the pool itself, so with a proxy configured the pool is made at start-up, as httpx2 does.
 """
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Callable
 
 import anyio
 import anyio.to_thread
 import httpx2
 
-__all__ = ["OnDemandTransport", "upstream_pool"]
+__all__ = ["OnDemandTransport", "upstream_http"]
 
 
 class OnDemandTransport(httpx2.AsyncBaseTransport):
@@ -33,16 +39,28 @@ class OnDemandTransport(httpx2.AsyncBaseTransport):
         return self._transport
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        transport = self._transport or await self._open()
+        transport = self._transport or await self._open(request)
         return await transport.handle_async_request(request)
 
-    async def _open(self) -> httpx2.AsyncBaseTransport:
+    async def _open(self, request: httpx2.Request) -> httpx2.AsyncBaseTransport:
         async with self._opening:
-            if self._closed:
-                raise RuntimeError("Cannot send a request, as the client has been closed.")
             if self._transport is None:
-                self._transport = await anyio.to_thread.run_sync(self._make)
+                self._check_open()
+                try:
+                    made = await anyio.to_thread.run_sync(self._make)
+                except Exception as err:
+                    raise httpx2.ConnectError(
+                        f"cannot set up connections to the upstream ({err})", request=request
+                    ) from err
+                if self._closed:  # closed while it was being made: it is nobody's to close later
+                    await made.aclose()
+                    self._check_open()
+                self._transport = made
             return self._transport
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
 
     async def aclose(self) -> None:
         self._closed = True
@@ -50,6 +68,11 @@ class OnDemandTransport(httpx2.AsyncBaseTransport):
             await self._transport.aclose()
 
 
-def upstream_pool(limits: httpx2.Limits) -> OnDemandTransport:
-    """httpx2's default transport with ``limits``, made on demand."""
-    return OnDemandTransport(lambda: httpx2.AsyncHTTPTransport(limits=limits))
+def upstream_http(limits: httpx2.Limits) -> httpx2.AsyncClient:
+    """The upstream's httpx2 client with ``limits``: its pool made on demand, unless the
+    environment names a proxy (see the module)."""
+    if any(scheme in ("http", "https", "all") for scheme in urllib.request.getproxies()):
+        return httpx2.AsyncClient(limits=limits)
+    return httpx2.AsyncClient(
+        transport=OnDemandTransport(lambda: httpx2.AsyncHTTPTransport(limits=limits)), limits=limits
+    )

@@ -19,7 +19,7 @@ import httpx2
 from ..client import DEFAULT_MAX_RETRIES, AsyncAssistantsClient, AsyncOpenAIClient
 from ..client._base import DEFAULT_CONNECTIONS, pool_limits
 from .in_process import InProcessTransport
-from .pool import upstream_pool
+from .pool import upstream_http
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -133,8 +133,7 @@ def open_upstream(
     """
     app = None
     if base_url is not None:
-        limits = pool_limits(connections)
-        http = httpx2.AsyncClient(transport=upstream_pool(limits), limits=limits)
+        http = upstream_http(pool_limits(connections))
         settings: dict[str, Any] = {"base_url": base_url}
         store = None
     else:

@@ -1,5 +1,6 @@
 """Regression tests for three defects: readers queued behind a waiting writer, JSON that
-could not be answered once stored, and chunked uploads read whole into memory."""
+could not be answered once stored (and JSON nested too deep for pydantic-core), and chunked
+uploads read whole into memory."""
 
 from __future__ import annotations
 
@@ -104,6 +105,24 @@ async def test_json_that_could_not_be_answered_is_refused_and_nothing_is_written
     assert listing.status_code == 200
     assert listing.json()["data"] == []
     assert await new_assistant(client)
+
+
+@pytest.mark.anyio
+async def test_a_tool_schema_nested_deeper_than_pydantic_core_encodes_is_still_answered(
+    client: httpx2.AsyncClient,
+) -> None:
+    """pydantic-core gives up at about 250 levels; json.dumps answers those (not a stored 500)."""
+    parameters: dict[str, object] = {"type": "string"}
+    for _ in range(300):
+        parameters = {"type": "object", "properties": {"x": parameters}}
+    tools = [{"type": "function", "function": {"name": "deep", "parameters": parameters}}]
+    created = await client.post("/assistants", json={"name": "deep", "tools": tools})
+    assert created.status_code == 200, created.text
+    assert created.json()["tools"] == tools
+    fetched = await client.get(f"/assistants/{created.json()['id']}")
+    listed = await client.get("/assistants")
+    assert (fetched.status_code, listed.status_code) == (200, 200)
+    assert fetched.json()["tools"] == listed.json()["data"][0]["tools"] == tools
 
 
 MiB = 1024 * 1024

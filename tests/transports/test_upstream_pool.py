@@ -8,11 +8,13 @@ wave reuses them instead of opening new ones.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 import anyio
 import httpx2
 import pytest
 
+from mcp_assistant_files.client import APIConnectionError
 from mcp_assistant_files.service.pool import OnDemandTransport
 from mcp_assistant_files.service.upstream import open_upstream
 
@@ -84,3 +86,43 @@ async def test_the_pool_is_made_by_the_first_request_once_however_many_arrive_to
     assert made == 1
     assert upstream.answered == CALLS
     assert upstream.connections == 3
+
+
+async def test_a_proxy_in_the_environment_still_carries_the_upstream_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """httpx2 reads ``HTTP_PROXY`` only for a pool it makes itself: with a proxy set, it does."""
+    origin, proxy = PacedUpstream(), PacedUpstream()  # the proxy answers absolute-form requests
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with listening_socket() as origin_sock, listening_socket() as proxy_sock:
+        async with serving(origin_sock, origin.handle), serving(proxy_sock, proxy.handle):
+            monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port_of(proxy_sock)}")
+            served = open_upstream(
+                base_url=f"http://127.0.0.1:{port_of(origin_sock)}/v1", max_retries=0, connections=2
+            )
+            try:
+                with anyio.fail_after(GUARD):
+                    await served.client.files.retrieve("file-0", assistant_id="asst_pool")
+            finally:
+                await served.aclose()
+    assert (proxy.answered, origin.connections) == (1, 0)
+
+
+async def test_a_pool_that_cannot_be_made_fails_the_call_as_a_connection_error_and_is_tried_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``SSL_CERT_FILE`` naming no file: each call fails with a sentence; none makes a broken pool."""
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    served = open_upstream(base_url="https://127.0.0.1:9/v1", max_retries=0, connections=2)
+    transport = served.http._transport
+    assert isinstance(transport, OnDemandTransport)
+    try:
+        for _ in range(2):
+            with pytest.raises(APIConnectionError, match="cannot set up connections to the upstream"):
+                await served.client.files.retrieve("file-0", assistant_id="asst_pool")
+            assert transport.opened is None
+    finally:
+        await served.aclose()

@@ -15,8 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from ..db import connect, connect_reader
-from ..location import MEMORY
+from ..db import MEMORY, connect, connect_reader
 
 __all__ = ["READERS", "Database"]
 
