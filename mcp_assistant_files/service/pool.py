@@ -5,8 +5,9 @@ Making httpx2's pool imports httpcore2 and loads the CA bundle into an SSL conte
 ``tools/list`` (``benchmarks/RESULTS.md``, ``startup``). A host that starts the server to list
 its tools never needs it; the first tool call makes it, in a worker thread so the event loop
 keeps answering meanwhile, once however many calls arrive together. A pool that cannot be made
-(``SSL_CERT_FILE`` naming no file, say) fails each call as a connection error, whose sentence
-tells the agent what happened, and is tried again by the next call.
+(``SSL_CERT_FILE`` naming no file, say) fails each call as a connection error (the agent's
+sentence says the upstream could not be reached; the operator's log line says why), and is tried
+again by the next call.
 
 httpx2 reads proxies from the environment (``HTTPS_PROXY``, ``ALL_PROXY``...) only when it makes
 the pool itself, so with a proxy configured the pool is made at start-up, as httpx2 does.
@@ -14,6 +15,7 @@ the pool itself, so with a proxy configured the pool is made at start-up, as htt
 
 from __future__ import annotations
 
+import logging
 import urllib.request
 from collections.abc import Callable
 
@@ -22,6 +24,8 @@ import anyio.to_thread
 import httpx2
 
 __all__ = ["OnDemandTransport", "upstream_http"]
+
+logger = logging.getLogger("mcp_assistant_files.upstream")
 
 
 class OnDemandTransport(httpx2.AsyncBaseTransport):
@@ -49,6 +53,10 @@ class OnDemandTransport(httpx2.AsyncBaseTransport):
                 try:
                     made = await anyio.to_thread.run_sync(self._make)
                 except Exception as err:
+                    logger.warning(
+                        "cannot set up connections to the upstream (%s): check SSL_CERT_FILE and SSL_CERT_DIR",
+                        err,
+                    )
                     raise httpx2.ConnectError(
                         f"cannot set up connections to the upstream ({err})", request=request
                     ) from err

@@ -110,7 +110,7 @@ async def test_a_proxy_in_the_environment_still_carries_the_upstream_requests(
 
 
 async def test_a_pool_that_cannot_be_made_fails_the_call_as_a_connection_error_and_is_tried_again(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """``SSL_CERT_FILE`` naming no file: each call fails with a sentence; none makes a broken pool."""
     for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
@@ -121,8 +121,11 @@ async def test_a_pool_that_cannot_be_made_fails_the_call_as_a_connection_error_a
     assert isinstance(transport, OnDemandTransport)
     try:
         for _ in range(2):
-            with pytest.raises(APIConnectionError, match="cannot set up connections to the upstream"):
+            with pytest.raises(APIConnectionError, match="could not reach") as failed:
                 await served.client.files.retrieve("file-0", assistant_id="asst_pool")
+            assert "cannot set up connections to the upstream" in str(failed.value.__cause__)
             assert transport.opened is None
     finally:
         await served.aclose()
+    warnings = [r.getMessage() for r in caplog.records if r.name == "mcp_assistant_files.upstream"]
+    assert len(warnings) == 2 and "SSL_CERT_FILE" in warnings[0], warnings
