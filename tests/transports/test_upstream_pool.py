@@ -52,8 +52,18 @@ async def test_calls_share_at_most_the_pool_size_in_connections_and_keep_them(co
     assert upstream.most_in_flight == connections
 
 
-async def test_the_pool_is_made_by_the_first_request_once_however_many_arrive_together() -> None:
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy (nor proxy exception) from the environment the tests run in."""
+    for scheme in ("HTTP", "HTTPS", "ALL", "NO"):
+        for name in (f"{scheme}_PROXY", f"{scheme.lower()}_proxy"):
+            monkeypatch.delenv(name, raising=False)
+
+
+async def test_the_pool_is_made_by_the_first_request_once_however_many_arrive_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Start-up makes no pool (no CA bundle loaded); the first calls, together, make exactly one."""
+    no_proxies(monkeypatch)
     upstream = PacedUpstream()
     sock = listening_socket()
     made = 0
@@ -93,8 +103,7 @@ async def test_a_proxy_in_the_environment_still_carries_the_upstream_requests(
 ) -> None:
     """httpx2 reads ``HTTP_PROXY`` only for a pool it makes itself: with a proxy set, it does."""
     origin, proxy = PacedUpstream(), PacedUpstream()  # the proxy answers absolute-form requests
-    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    no_proxies(monkeypatch)
     with listening_socket() as origin_sock, listening_socket() as proxy_sock:
         async with serving(origin_sock, origin.handle), serving(proxy_sock, proxy.handle):
             monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port_of(proxy_sock)}")
@@ -113,8 +122,7 @@ async def test_a_pool_that_cannot_be_made_fails_the_call_as_a_connection_error_a
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """``SSL_CERT_FILE`` naming no file: each call fails with a sentence; none makes a broken pool."""
-    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    no_proxies(monkeypatch)
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
     served = open_upstream(base_url="https://127.0.0.1:9/v1", max_retries=0, connections=2)
     transport = served.http._transport
