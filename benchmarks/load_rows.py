@@ -11,6 +11,7 @@ call is its user + system time over the burst (``/proc``) divided by the calls a
 from __future__ import annotations
 
 import math
+import os
 import random
 import statistics
 import time
@@ -66,6 +67,11 @@ class Burst:
     latencies: list[float]
     cpu_seconds: float
     connections: int
+    clients_cpu_seconds: float = float("nan")  # this process: the clients' side of the calls
+    upstream_cpu_seconds: float = float("nan")
+
+    def per_call_ms(self, seconds: float) -> float:
+        return seconds / self.calls * 1e3 if self.calls else float("nan")
 
     @property
     def calls_per_s(self) -> float:
@@ -73,13 +79,15 @@ class Burst:
 
     @property
     def cpu_ms_per_call(self) -> float:
-        return self.cpu_seconds / self.calls * 1e3 if self.calls else float("nan")
+        return self.per_call_ms(self.cpu_seconds)
 
     def summary(self) -> dict[str, Any]:
         return {
             "clients": self.clients, "calls": self.calls, "seconds": self.seconds,
             "calls_per_s": self.calls_per_s, "errors": len(self.errors), "error_samples": self.errors[:3],
             "cpu_ms_per_call": self.cpu_ms_per_call, "connections": self.connections,
+            "clients_cpu_ms_per_call": self.per_call_ms(self.clients_cpu_seconds),
+            "upstream_cpu_ms_per_call": self.per_call_ms(self.upstream_cpu_seconds),
             "latency": summarize(self.latencies) if self.latencies else {},
         }  # fmt: skip
 
@@ -133,15 +141,16 @@ async def _clients(
             await all_connected.wait()
         # Only the calls are measured: connecting the sessions is not part of the load.
         connections = (await anyio.to_thread.run_sync(upstream.stats))["connections"]
-        cpu = cpu_seconds(proc.pid)
+        cpu, mine, theirs = cpu_seconds(proc.pid), cpu_seconds(os.getpid()), cpu_seconds(upstream.pid)
         deadline = time.monotonic() + max_seconds
         start = time.perf_counter()
         go.set()
     elapsed = max(last_answer, start) - start
     cpu = cpu_seconds(proc.pid) - cpu
+    mine, theirs = cpu_seconds(os.getpid()) - mine, cpu_seconds(upstream.pid) - theirs
     # Each stats() call opens one connection of its own: the one before counts, not this one.
     connections = (await anyio.to_thread.run_sync(upstream.stats))["connections"] - connections - 1
-    return Burst(clients, len(latencies), elapsed, errors, latencies, cpu, connections)
+    return Burst(clients, len(latencies), elapsed, errors, latencies, cpu, connections, mine, theirs)
 
 
 def burst(
@@ -212,7 +221,7 @@ def _load(upstream: UpstreamProcess, procs: dict[str, HttpServerProcess], plan: 
     measured = (
         f"ours {_rate(ours)}; bare {_rate(bare)}: **{ratio:.2f}x** calls/s "
         f"(rounds {_spread([b.calls_per_s for b in bursts['ours']], '{:.0f}')} vs "
-        f"{_spread([b.calls_per_s for b in bursts['bare_get']], '{:.0f}')})"
+        f"{_spread([b.calls_per_s for b in bursts['bare_get']], '{:.0f}')}); {_budget(ours, bare)}"
     )
     throughput = Row(
         "load_50",
@@ -246,6 +255,8 @@ def _pooled(bursts: list[Burst], opened: list[int]) -> dict[str, Any]:
         "calls": sum(b.calls for b in bursts),
         "calls_per_s": statistics.median(b.calls_per_s for b in bursts),
         "cpu_ms_per_call": statistics.median(b.cpu_ms_per_call for b in bursts),
+        "clients_cpu_ms_per_call": statistics.median(b.per_call_ms(b.clients_cpu_seconds) for b in bursts),
+        "upstream_cpu_ms_per_call": statistics.median(b.per_call_ms(b.upstream_cpu_seconds) for b in bursts),
         "errors": sum(len(b.errors) for b in bursts),
         "error_samples": [e for b in bursts for e in b.errors][:3],
         "connections": sum(opened),
@@ -253,6 +264,29 @@ def _pooled(bursts: list[Burst], opened: list[int]) -> dict[str, Any]:
         "latency": summarize(latencies) if latencies else {},
         "rounds": [b.summary() for b in bursts],
     }
+
+
+def _budget(ours: dict[str, Any], bare: dict[str, Any]) -> str:
+    """Where the machine's CPU went per call, and the server cost the throughput target implies.
+
+    Clients, upstream and server share the machine's cores, so when they are all busy calls/s is
+    cores / (CPU per call of all three): a server's saving shows diluted by the other two.
+    """
+    cores = os.cpu_count() or 1
+    parts = []
+    for name, c in (("ours", ours), ("bare", bare)):
+        others = c["clients_cpu_ms_per_call"] + c["upstream_cpu_ms_per_call"]
+        busy = (others + c["cpu_ms_per_call"]) * c["calls_per_s"] / 1e3
+        parts.append(
+            f"{name}: clients {c['clients_cpu_ms_per_call']:.2f}, upstream {c['upstream_cpu_ms_per_call']:.2f}, "
+            f"server {c['cpu_ms_per_call']:.2f} ms ({busy:.2f} of {cores} cores busy)"
+        )
+    others = bare["clients_cpu_ms_per_call"] + bare["upstream_cpu_ms_per_call"]
+    needed = (others + bare["cpu_ms_per_call"]) / THROUGHPUT_TARGET - others
+    return (
+        f"CPU per call, {'; '.join(parts)}: with the bare row's clients and upstream, {THROUGHPUT_TARGET}x "
+        f"needs a server at {needed:.2f} ms of CPU per call or less"
+    )
 
 
 def _rate(c: dict[str, Any]) -> str:

@@ -36,18 +36,16 @@ import anyio.from_thread
 import anyio.lowlevel
 import anyio.to_thread
 
+from .defaults import DEFAULT_POLL_INTERVAL
 from .errors import DatabaseUnavailable
 from .text import ParsedText, Unreadable, decode
 
-if TYPE_CHECKING:  # only annotations here: the command line reads DEFAULT_POLL_INTERVAL without the store
+if TYPE_CHECKING:  # only annotations here: the store is opened by whoever runs the worker
     from .store import PendingFile, Store
 
-__all__ = ["DEFAULT_POLL_INTERVAL", "Ingestor"]
+__all__ = ["Ingestor"]
 
 logger = logging.getLogger("mcp_assistant_files.backend.ingestion")
-
-#: Seconds between two looks at the database for files attached by other processes.
-DEFAULT_POLL_INTERVAL = 0.5
 
 
 def _nothing() -> None:

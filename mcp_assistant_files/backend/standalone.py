@@ -8,7 +8,8 @@ import uvicorn
 
 from ..logs import announce
 from .app import create_app
-from .ingestion import DEFAULT_POLL_INTERVAL, Ingestor
+from .defaults import DEFAULT_POLL_INTERVAL
+from .ingestion import Ingestor
 from .location import database_label, open_store
 
 __all__ = ["run_backend"]

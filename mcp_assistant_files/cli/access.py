@@ -13,11 +13,14 @@ import argparse
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from ..server.oauth import ResourceServer
 from ..server.security import is_loopback
 from ..service.declaration import ToolSpec
 from ..service.scopes import ScopeMap
+
+if TYPE_CHECKING:  # imported only when OAuth is configured: a stdio server never needs it
+    from ..server.oauth import ResourceServer
 
 __all__ = ["AUTH_TOKEN_ENV", "Access", "UsageError", "http_access", "secret_from_environment"]
 
@@ -74,6 +77,8 @@ def http_access(args: argparse.Namespace, *, http: bool) -> Access:
             "e.g. https://mcp.example.com/mcp"
         )
     else:
+        from ..server.oauth import ResourceServer
+
         try:
             scopes = ScopeMap.parse(args.auth_read_scope, args.auth_write_scope)
             oauth = ResourceServer.checked(

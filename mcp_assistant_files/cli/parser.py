@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .._version import __version__
-from ..backend.ingestion import DEFAULT_POLL_INTERVAL
+from ..backend.defaults import DEFAULT_POLL_INTERVAL
 from ..client import DEFAULT_MAX_RETRIES
 from ..client._base import DEFAULT_CONNECTIONS
 from ..contract import DEFAULT_PAGE_LIMIT
@@ -15,6 +15,7 @@ from ..server.bounds import (
     DEFAULT_MAX_SESSIONS,
     DEFAULT_SESSION_IDLE_TIMEOUT,
 )
+from ..server.loop import EVENT_LOOPS
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 from ..service.declaration import FAMILIES
 from ..service.scopes import READ_SCOPE, WRITE_SCOPE
@@ -150,6 +151,13 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="N",
         help="connections to --base-url open at most, all kept alive; raise it for a distant upstream "
         f"under many concurrent calls (default: {DEFAULT_CONNECTIONS})",
+    )
+    p.add_argument(
+        "--event-loop",
+        choices=EVENT_LOOPS,
+        default="auto",
+        help="the event loop serving either transport: auto is uvloop where it is installed "
+        "(Linux, macOS), else asyncio's (default: auto)",
     )
     _http_limit_flags(p)
     _log_level_flag(p)
