@@ -8,7 +8,9 @@ As the SDK does, the real descriptors are moved out of the way while serving: fd
 ``/dev/null`` and fd 1 writes to stderr, so a stray ``print`` or a child process cannot corrupt
 the wire; both are restored on exit. A line that is not a JSON-RPC message, or is longer than
 :data:`MAX_LINE_BYTES` (refused instead of buffered without bound), is answered with JSON-RPC's
-parse error (-32700, null id), and the session goes on.
+parse error (-32700, null id), and the session goes on. A client that closes its end of stdout
+(a host gone, ``serve | head``) ends the session as the end of input does, with one line on
+stderr instead of a traceback.
 
 Only pipes, sockets and terminals can be read this way; :func:`native_pipes_possible` tells
 whether both standard streams are such (a regular file or ``/dev/null`` on stdin is not).
@@ -19,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import stat
 import sys
@@ -30,6 +33,8 @@ import mcp_types as types
 from mcp.shared.message import SessionMessage
 
 __all__ = ["MAX_LINE_BYTES", "native_pipes_possible", "pipe_streams"]
+
+logger = logging.getLogger("mcp_assistant_files.server")
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 """The longest message line accepted from the client (no request of ours comes close)."""
@@ -124,21 +129,36 @@ async def _pumps(
                     continue
                 await to_server.send(SessionMessage(message))
 
+    reading = anyio.CancelScope()
+    gone = False  # the client closed its end of stdout: answers are dropped, reading stops
+
+    async def put(line: bytes) -> None:
+        nonlocal gone
+        if gone:
+            return
+        try:
+            writer.write(line)
+            await writer.drain()
+        except (ConnectionError, RuntimeError) as err:
+            # asyncio: ConnectionResetError or BrokenPipeError; uvloop: RuntimeError, the transport closed.
+            if isinstance(err, RuntimeError) and not writer.transport.is_closing():
+                raise
+            gone = True
+            reading.cancel()  # end of input: the server answers what it has read (into nowhere) and ends
+            logger.warning("the client closed the server's stdout, so nobody reads its answers: stopping")
+
     async def parse_error(reason: str) -> None:
         # JSON-RPC 2.0: a message that cannot be parsed is answered with -32700 and a null id.
         error = {"code": -32700, "message": f"Parse error: {reason}; send one JSON-RPC message per line."}
-        writer.write(json.dumps({"jsonrpc": "2.0", "id": None, "error": error}).encode() + b"\n")
-        await writer.drain()
+        await put(json.dumps({"jsonrpc": "2.0", "id": None, "error": error}).encode() + b"\n")
 
     async def write_lines() -> None:
         async with from_server:
             async for session_message in from_server:
                 data = session_message.message.model_dump_json(by_alias=True, exclude_unset=True)
-                writer.write(data.encode("utf-8") + b"\n")
-                await writer.drain()
+                await put(data.encode("utf-8") + b"\n")
 
     async with anyio.create_task_group() as tg:
-        reading = anyio.CancelScope()
 
         async def read_until_told() -> None:
             with reading:
@@ -152,8 +172,9 @@ async def _pumps(
             # The server is done: stop reading, but let every answer it wrote reach the pipe.
             reading.cancel()
             await server_writes.aclose()
-            with anyio.move_on_after(5, shield=True):
-                await writer.drain()
+            with anyio.move_on_after(5, shield=True), contextlib.suppress(ConnectionError):
+                if not gone:
+                    await writer.drain()
 
 
 async def _skip_line(reader: asyncio.StreamReader, consumed: int) -> None:

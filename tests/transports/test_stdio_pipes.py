@@ -27,8 +27,11 @@ INIT = {
 LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
 
 
+SERVE = [sys.executable, "-m", "mcp_assistant_files", "serve"]
+
+
 def serve(tmp_path: Path, stdin: bytes | Path) -> list[dict[str, Any]]:
-    command = [sys.executable, "-m", "mcp_assistant_files", "serve", "--db", str(tmp_path / "db.sqlite3")]
+    command = [*SERVE, "--db", str(tmp_path / "db.sqlite3")]
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     if isinstance(stdin, Path):
         with stdin.open("rb") as handle:
@@ -91,3 +94,25 @@ def test_stdin_from_dev_null_ends_the_server_at_once(tmp_path: Path, stdout: str
     )
     assert done.returncode == 0, done.stderr.decode()
     assert not done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_a_client_that_closes_stdout_ends_the_server_with_one_line(tmp_path: Path, loop: str) -> None:
+    """The host stops reading (``serve | head -c 300``, or a host that closed its end): no traceback."""
+    if loop == "uvloop":
+        pytest.importorskip("uvloop")
+    command = [*SERVE, "--db", str(tmp_path / "db.sqlite3"), "--event-loop", loop]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdout.close()  # nobody will read an answer
+        _, err = proc.communicate(
+            lines(INIT, {"jsonrpc": "2.0", "method": "notifications/initialized"}, LIST), 60
+        )
+    stderr = err.decode()
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    assert "closed the server's stdout" in stderr, stderr
