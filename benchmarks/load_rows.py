@@ -269,8 +269,9 @@ def _pooled(bursts: list[Burst], opened: list[int]) -> dict[str, Any]:
 def _budget(ours: dict[str, Any], bare: dict[str, Any]) -> str:
     """Where the machine's CPU went per call, and the server cost the throughput target implies.
 
-    Clients, upstream and server share the machine's cores, so when they are all busy calls/s is
-    cores / (CPU per call of all three): a server's saving shows diluted by the other two.
+    Clients, upstream and server share the machine's cores, so once the cores are saturated calls/s
+    is about cores / (CPU per call of all three): a server's saving shows diluted by the other two.
+    The cores are not quite saturated (the row says how busy), so the implied figure is an estimate.
     """
     cores = os.cpu_count() or 1
     parts = []
@@ -284,8 +285,8 @@ def _budget(ours: dict[str, Any], bare: dict[str, Any]) -> str:
     others = bare["clients_cpu_ms_per_call"] + bare["upstream_cpu_ms_per_call"]
     needed = (others + bare["cpu_ms_per_call"]) / THROUGHPUT_TARGET - others
     return (
-        f"CPU per call, {'; '.join(parts)}: with the bare row's clients and upstream, {THROUGHPUT_TARGET}x "
-        f"needs a server at {needed:.2f} ms of CPU per call or less"
+        f"CPU per call, {'; '.join(parts)}: with the bare row's clients and upstream, and the cores "
+        f"saturated, {THROUGHPUT_TARGET}x needs a server at about {needed:.2f} ms of CPU per call or less"
     )
 
 

@@ -115,9 +115,6 @@ async def _targets(
             "bare_constant": _stdio(bare_command()),
         }
         targets["ours_sdk_stdio"] = _stdio([*sdk_stdio_command(), *serve_args(base, "stdio")])
-        targets["ours_asyncio"] = _stdio(
-            [*our_command(), *serve_args(base, "stdio"), "--event-loop", "asyncio"]
-        )
         return targets
     commands: dict[str, Callable[[int], list[str]]] = {
         "ours": lambda port: [*our_command(), *serve_args(base, transport, port)],
@@ -212,18 +209,13 @@ def _call_rows(transport: str, samples: Samples) -> list[Row]:
     ]  # fmt: skip
     if stdio:
         rows.insert(1, _ratio_row(
-            "stdio_call_moonshot",
-            "the same stdio call as a ratio (ours reads stdin/stdout on the event loop, uvloop by default)",
+            "stdio_call_moonshot", "the same stdio call as a ratio (ours reads stdin/stdout on the event loop)",
             BARE_GET, samples, ("ours", "bare_get"), STDIO_MOONSHOT_TARGET,
         ))  # fmt: skip
         rows.append(_ratio_row(
             "stdio_pipes", "ours on `server/pipes.py` (stdin/stdout on the event loop)",
             "ours on the SDK's thread-based stdio transport (`sdk_stdio_serve.py`)",
             samples, ("ours", "ours_sdk_stdio"), None,
-        ))  # fmt: skip
-        rows.append(_ratio_row(
-            "stdio_loop", "ours on uvloop (`--event-loop auto`, the default where uvloop is installed)",
-            "ours on asyncio's own loop (`--event-loop asyncio`)", samples, ("ours", "ours_asyncio"), None,
         ))  # fmt: skip
     return rows
 

@@ -15,7 +15,6 @@ from ..backend.errors import StoreError
 from ..backend.location import DB_ENV_VAR, MEMORY, default_db_path
 from ..backend.pg_url import is_postgres_url, password_of
 from ..logs import announce, configure_logging
-from ..server.loop import anyio_options, resolve_loop
 from ..server.registry import build_server, served
 from ..server.stdio import run_stdio
 from ..service.assistant_files import AssistantFilesTools
@@ -143,10 +142,6 @@ def serve(args: argparse.Namespace) -> int:
     if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
         raise UsageError(f"{', '.join(unbounded)} must be more than 0")
     try:
-        loop = resolve_loop(args.event_loop)
-    except ValueError as err:
-        raise UsageError(str(err)) from None
-    try:
         base_url = resolve_base_url(args.base_url)
         upstream = open_upstream(
             base_url=base_url, db=args.db, max_retries=args.max_retries, connections=args.upstream_connections
@@ -154,7 +149,7 @@ def serve(args: argparse.Namespace) -> int:
         secret = _cursor_secret(args.db, http=http)
     except (BaseUrlError, StoreError) as err:
         raise UsageError(str(err)) from None
-    announce("mcp-assistant-files %s: upstream is %s; event loop %s", __version__, upstream.location, loop)
+    announce("mcp-assistant-files %s: upstream is %s", __version__, upstream.location)
     codec, label = CursorCodec(secret), upstream.label
     families = (
         AssistantFilesTools(client=upstream.client, codec=codec, policy=policy, upstream_label=label),
@@ -166,7 +161,7 @@ def serve(args: argparse.Namespace) -> int:
     oauth = access.resource_server(spec for _, spec in served(families))
     server = build_server(*families, redact=[s for s in (token,) if s], needs=oauth.needs if oauth else None)
     if not http:
-        anyio.run(run_stdio, server, upstream, backend_options=anyio_options(loop))
+        anyio.run(run_stdio, server, upstream)
         return 0
     from ..server.http import HttpOptions, build_http_app  # HTTP only: Starlette routes, uvicorn
     from ..server.serving import ConnectionLimits, run_http
@@ -196,7 +191,7 @@ def serve(args: argparse.Namespace) -> int:
             " ".join(oauth.scopes_supported),
             f" (and {AUTH_TOKEN_ENV}, with every scope)" if token else "",
         )
-    run_http(app, host=args.host, port=args.port, limits=options.limits, log_level=args.log_level, loop=loop)
+    run_http(app, host=args.host, port=args.port, limits=options.limits, log_level=args.log_level)
     return 0
 
 

@@ -15,7 +15,6 @@ from ..server.bounds import (
     DEFAULT_MAX_SESSIONS,
     DEFAULT_SESSION_IDLE_TIMEOUT,
 )
-from ..server.loop import EVENT_LOOPS
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 from ..service.declaration import FAMILIES
 from ..service.scopes import READ_SCOPE, WRITE_SCOPE
@@ -151,13 +150,6 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="N",
         help="connections to --base-url open at most, all kept alive; raise it for a distant upstream "
         f"under many concurrent calls (default: {DEFAULT_CONNECTIONS})",
-    )
-    p.add_argument(
-        "--event-loop",
-        choices=EVENT_LOOPS,
-        default="auto",
-        help="the event loop serving either transport: auto is uvloop where it is installed "
-        "(Linux, macOS), else asyncio's (default: auto)",
     )
     _http_limit_flags(p)
     _log_level_flag(p)

@@ -139,10 +139,7 @@ async def _pumps(
         try:
             writer.write(line)
             await writer.drain()
-        except (ConnectionError, RuntimeError) as err:
-            # asyncio: ConnectionResetError or BrokenPipeError; uvloop: RuntimeError, the transport closed.
-            if isinstance(err, RuntimeError) and not writer.transport.is_closing():
-                raise
+        except ConnectionError:  # ConnectionResetError or BrokenPipeError: the read end is closed
             gone = True
             reading.cancel()  # end of input: the server answers what it has read (into nowhere) and ends
             logger.warning("the client closed the server's stdout, so nobody reads its answers: stopping")

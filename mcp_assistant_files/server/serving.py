@@ -35,7 +35,6 @@ from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
-from .loop import Loop
 
 __all__ = [
     "DEFAULT_HEADER_TIMEOUT",
@@ -142,10 +141,8 @@ def fit_open_file_limit(max_connections: int) -> int:
     return fits
 
 
-def run_http(
-    app: ASGIApp, *, host: str, port: int, limits: ConnectionLimits, log_level: str, loop: Loop = "asyncio"
-) -> None:
-    """Serve ``app`` with uvicorn on ``loop`` until interrupted; uvicorn logs through our stderr logging.
+def run_http(app: ASGIApp, *, host: str, port: int, limits: ConnectionLimits, log_level: str) -> None:
+    """Serve ``app`` with uvicorn until interrupted; uvicorn logs through our stderr logging.
 
     SIGTERM ends the process with status 0 after uvicorn's graceful shutdown (uvicorn re-raises
     the signal to the previous handler once it has shut down; this one exits cleanly).
@@ -164,7 +161,6 @@ def run_http(
         log_level=log_level.lower(),
         access_log=log_level.upper() == "DEBUG",
         lifespan="on",
-        loop=loop,
     )
 
 

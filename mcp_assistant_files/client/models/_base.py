@@ -17,7 +17,7 @@ class UpstreamModel(BaseModel):
     ``APIResponseValidationError`` instead of a half-filled object.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="allow", frozen=True)
 
 
 class Deletion(UpstreamModel):
