@@ -32,9 +32,12 @@ import anyio
 import mcp_types as types
 from mcp.shared.message import SessionMessage
 
-__all__ = ["MAX_LINE_BYTES", "native_pipes_possible", "pipe_streams"]
+__all__ = ["CLIENT_GONE", "MAX_LINE_BYTES", "native_pipes_possible", "pipe_streams"]
 
 logger = logging.getLogger("mcp_assistant_files.server")
+
+CLIENT_GONE = "the client closed the server's stdout, so nobody reads its answers: stopping"
+"""The one line on stderr when the client closes its end of stdout (a host gone, ``serve | head``)."""
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 """The longest message line accepted from the client (no request of ours comes close)."""
@@ -142,7 +145,7 @@ async def _pumps(
         except ConnectionError:  # ConnectionResetError or BrokenPipeError: the read end is closed
             gone = True
             reading.cancel()  # end of input: the server answers what it has read (into nowhere) and ends
-            logger.warning("the client closed the server's stdout, so nobody reads its answers: stopping")
+            logger.warning(CLIENT_GONE)
 
     async def parse_error(reason: str) -> None:
         # JSON-RPC 2.0: a message that cannot be parsed is answered with -32700 and a null id.

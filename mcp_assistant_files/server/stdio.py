@@ -7,7 +7,8 @@ The SDK's stdio loop stops at end of input and drops the requests still in fligh
 ``printf '<four requests>' | mcp-assistant-files serve`` only the first answers came back. Here
 the end of input is held back from the server until every request read so far has been
 answered (or cancelled by the client), within :data:`DRAIN_TIMEOUT` seconds. stdout carries
-nothing but the protocol's messages.
+nothing but the protocol's messages. A client that closes stdout ends the server with one line
+on stderr (:data:`.pipes.CLIENT_GONE`), on either transport.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from mcp.shared.message import SessionMessage
 from mcp_types import JSONRPCError, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse
 
 from ..service.upstream import TOOL_CALL_BUDGET, Upstream
-from .pipes import native_pipes_possible, pipe_streams
+from .pipes import CLIENT_GONE, native_pipes_possible, pipe_streams
 from .sdk import serve_streams
 
 __all__ = ["DRAIN_TIMEOUT", "InFlight", "run_stdio"]
@@ -151,5 +152,7 @@ async def run_stdio(server: MCPServer, upstream: Upstream, *, drain_timeout: flo
             await serve_streams(
                 server, _Reader(read_stream, in_flight, drain_timeout), _Writer(write_stream, in_flight)
             )
+    except* (BrokenPipeError, ConnectionResetError):  # the SDK's transport writing to a closed stdout
+        logger.warning(CLIENT_GONE)
     finally:
         await upstream.aclose()

@@ -97,18 +97,30 @@ def test_stdin_from_dev_null_ends_the_server_at_once(tmp_path: Path, stdout: str
 
 
 @pytest.mark.slow
-def test_a_client_that_closes_stdout_ends_the_server_with_one_line(tmp_path: Path) -> None:
-    """The host stops reading (``serve | head -c 300``, or a host that closed its end): no traceback."""
+@pytest.mark.parametrize("stdin", ["pipe", "file"])
+def test_a_client_that_closes_stdout_ends_the_server_with_one_line(tmp_path: Path, stdin: str) -> None:
+    """The host stops reading (``serve | head -c 300``, or a host that closed its end): no traceback.
+
+    On the event-loop pipes (stdin a pipe) and on the SDK's transport (stdin a regular file).
+    """
     command = [*SERVE, "--db", str(tmp_path / "db.sqlite3")]
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    with subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-    ) as proc:
-        assert proc.stdin is not None and proc.stdout is not None
+    requests = lines(INIT, {"jsonrpc": "2.0", "method": "notifications/initialized"}, LIST)
+    source = tmp_path / "requests.jsonl"
+    source.write_bytes(requests)
+    with (
+        source.open("rb") as file,
+        subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE if stdin == "pipe" else file,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        ) as proc,
+    ):
+        assert proc.stdout is not None
         proc.stdout.close()  # nobody will read an answer
-        _, err = proc.communicate(
-            lines(INIT, {"jsonrpc": "2.0", "method": "notifications/initialized"}, LIST), 60
-        )
+        _, err = proc.communicate(requests if stdin == "pipe" else None, 60)
     stderr = err.decode()
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stderr and "Error" not in stderr, stderr
