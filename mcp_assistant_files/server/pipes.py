@@ -8,9 +8,9 @@ As the SDK does, the real descriptors are moved out of the way while serving: fd
 ``/dev/null`` and fd 1 writes to stderr, so a stray ``print`` or a child process cannot corrupt
 the wire; both are restored on exit. A line that is not a JSON-RPC message, or is longer than
 :data:`MAX_LINE_BYTES` (refused instead of buffered without bound), is answered with JSON-RPC's
-parse error (-32700, null id), and the session goes on. A client that closes its end of stdout
-(a host gone, ``serve | head``) ends the session as the end of input does, with one line on
-stderr instead of a traceback.
+parse error (-32700, null id), and the session goes on. A write to a stdout the client closed
+raises ``ConnectionResetError`` or ``BrokenPipeError`` out of the streams, as the SDK's transport
+does, and :func:`.stdio.run_stdio` ends the server with one line.
 
 Only pipes, sockets and terminals can be read this way; :func:`native_pipes_possible` tells
 whether both standard streams are such (a regular file or ``/dev/null`` on stdin is not).
@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import os
 import stat
 import sys
@@ -32,12 +31,7 @@ import anyio
 import mcp_types as types
 from mcp.shared.message import SessionMessage
 
-__all__ = ["CLIENT_GONE", "MAX_LINE_BYTES", "native_pipes_possible", "pipe_streams"]
-
-logger = logging.getLogger("mcp_assistant_files.server")
-
-CLIENT_GONE = "the client closed the server's stdout, so nobody reads its answers: stopping"
-"""The one line on stderr when the client closes its end of stdout (a host gone, ``serve | head``)."""
+__all__ = ["MAX_LINE_BYTES", "native_pipes_possible", "pipe_streams"]
 
 MAX_LINE_BYTES = 8 * 1024 * 1024
 """The longest message line accepted from the client (no request of ours comes close)."""
@@ -132,33 +126,21 @@ async def _pumps(
                     continue
                 await to_server.send(SessionMessage(message))
 
-    reading = anyio.CancelScope()
-    gone = False  # the client closed its end of stdout: answers are dropped, reading stops
-
-    async def put(line: bytes) -> None:
-        nonlocal gone
-        if gone:
-            return
-        try:
-            writer.write(line)
-            await writer.drain()
-        except ConnectionError:  # ConnectionResetError or BrokenPipeError: the read end is closed
-            gone = True
-            reading.cancel()  # end of input: the server answers what it has read (into nowhere) and ends
-            logger.warning(CLIENT_GONE)
-
     async def parse_error(reason: str) -> None:
         # JSON-RPC 2.0: a message that cannot be parsed is answered with -32700 and a null id.
         error = {"code": -32700, "message": f"Parse error: {reason}; send one JSON-RPC message per line."}
-        await put(json.dumps({"jsonrpc": "2.0", "id": None, "error": error}).encode() + b"\n")
+        writer.write(json.dumps({"jsonrpc": "2.0", "id": None, "error": error}).encode() + b"\n")
+        await writer.drain()
 
     async def write_lines() -> None:
         async with from_server:
             async for session_message in from_server:
                 data = session_message.message.model_dump_json(by_alias=True, exclude_unset=True)
-                await put(data.encode("utf-8") + b"\n")
+                writer.write(data.encode("utf-8") + b"\n")
+                await writer.drain()
 
     async with anyio.create_task_group() as tg:
+        reading = anyio.CancelScope()
 
         async def read_until_told() -> None:
             with reading:
@@ -172,9 +154,9 @@ async def _pumps(
             # The server is done: stop reading, but let every answer it wrote reach the pipe.
             reading.cancel()
             await server_writes.aclose()
+            # A closed stdout has already failed a write: that error is the one to report.
             with anyio.move_on_after(5, shield=True), contextlib.suppress(ConnectionError):
-                if not gone:
-                    await writer.drain()
+                await writer.drain()
 
 
 async def _skip_line(reader: asyncio.StreamReader, consumed: int) -> None:

@@ -7,8 +7,8 @@ The SDK's stdio loop stops at end of input and drops the requests still in fligh
 ``printf '<four requests>' | mcp-assistant-files serve`` only the first answers came back. Here
 the end of input is held back from the server until every request read so far has been
 answered (or cancelled by the client), within :data:`DRAIN_TIMEOUT` seconds. stdout carries
-nothing but the protocol's messages. A client that closes stdout ends the server with one line
-on stderr (:data:`.pipes.CLIENT_GONE`), on either transport.
+nothing but the protocol's messages. A client that closes stdout ends the server at once, its
+calls in flight cancelled, with one line on stderr (:data:`CLIENT_GONE`) and status 0.
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ from mcp.shared.message import SessionMessage
 from mcp_types import JSONRPCError, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse
 
 from ..service.upstream import TOOL_CALL_BUDGET, Upstream
-from .pipes import CLIENT_GONE, native_pipes_possible, pipe_streams
+from .pipes import native_pipes_possible, pipe_streams
 from .sdk import serve_streams
 
 __all__ = ["DRAIN_TIMEOUT", "InFlight", "run_stdio"]
 
 logger = logging.getLogger("mcp_assistant_files.server")
+
+CLIENT_GONE = "the client closed the server's stdout, so nobody reads its answers: stopping"
+"""The one line on stderr when the client closes its end of stdout (a host gone, ``serve | head``)."""
 
 DRAIN_TIMEOUT = TOOL_CALL_BUDGET + 5.0
 """Longest wait, after stdin closed, for the answers still owed (a tool call's whole budget)."""
@@ -152,7 +155,10 @@ async def run_stdio(server: MCPServer, upstream: Upstream, *, drain_timeout: flo
             await serve_streams(
                 server, _Reader(read_stream, in_flight, drain_timeout), _Writer(write_stream, in_flight)
             )
-    except* (BrokenPipeError, ConnectionResetError):  # the SDK's transport writing to a closed stdout
-        logger.warning(CLIENT_GONE)
+    except* (
+        BrokenPipeError,
+        ConnectionResetError,
+    ):  # a write to a stdout the client closed (either transport)
+        logger.warning(CLIENT_GONE)  # the calls in flight were cancelled, as a hang-up cancels them on HTTP
     finally:
         await upstream.aclose()
