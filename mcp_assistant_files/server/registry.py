@@ -11,8 +11,9 @@ from mcp.server.mcpserver.tools import Tool
 
 from .._version import __version__
 from ..service.declaration import ToolFamily, ToolSpec
+from .handlers import advertise_only_what_exists, serve_tools_by_scope
 from .resources import add_resources
-from .sdk import advertise_only_what_exists, make_tool, new_mcp_server, serve_tools_by_scope
+from .sdk import make_tool, new_mcp_server
 
 __all__ = ["CACHE_HINTS", "INSTRUCTIONS", "build_server", "served"]
 

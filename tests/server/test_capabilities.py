@@ -18,8 +18,8 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.resources import TextResource
 from mcp_types import INVALID_PARAMS, METHOD_NOT_FOUND
 
+from mcp_assistant_files.server.handlers import FEATURE_METHODS
 from mcp_assistant_files.server.registry import build_server
-from mcp_assistant_files.server.sdk import FEATURE_METHODS
 
 from .conftest import World
 

@@ -24,14 +24,9 @@ from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp_types import INVALID_PARAMS
 from pydantic import BaseModel, Field
 
+from mcp_assistant_files.server.handlers import FEATURE_METHODS, advertise_only_what_exists
 from mcp_assistant_files.server.resources import JSON
-from mcp_assistant_files.server.sdk import (
-    FEATURE_METHODS,
-    StrictTool,
-    advertise_only_what_exists,
-    make_tool,
-    new_mcp_server,
-)
+from mcp_assistant_files.server.sdk import StrictTool, make_tool, new_mcp_server
 from mcp_assistant_files.service.declaration import Hints, ToolSpec
 
 pytestmark = pytest.mark.anyio

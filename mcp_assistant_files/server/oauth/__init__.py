@@ -6,7 +6,7 @@
 - :mod:`.layer`: the HTTP layer (401/403/503 and RFC 9728 metadata) from the SDK's auth parts.
 
 The tools/list and tools/call side (a token sees and calls only the tools its scopes allow) is
-``server.sdk.serve_tools_by_scope``. Tokens are never passed upstream: the upstream key is the
+``server.handlers.serve_tools_by_scope``. Tokens are never passed upstream: the upstream key is the
 server's own. Only :mod:`.settings` is imported with this package: the JOSE library and the
 cryptography behind it load in :func:`protect`, so a server without OAuth (stdio above all,
 where start-up time is the host's wait) never pays for them.

@@ -3,7 +3,7 @@
 :class:`OAuthLayer` is layer 2 of the HTTP app (where the static-token check is otherwise),
 assembled from the SDK's own parts: Starlette's ``AuthenticationMiddleware`` with the SDK's
 ``BearerAuthBackend`` over our verifier, the SDK's ``AuthContextMiddleware`` (which makes the
-token available to the tools/list and tools/call handlers, see ``sdk.serve_tools_by_scope``) and
+token available to the tools/list and tools/call handlers, see ``handlers.serve_tools_by_scope``) and
 its ``RequireAuthMiddleware`` (the 401 with ``WWW-Authenticate: Bearer ... resource_metadata=``).
 ``MCPServer`` would put these inside its app, below our session table and hang-up layers, whose
 own requests (ending an idle session, cancelling an abandoned call) would then need a client's
