@@ -1,5 +1,6 @@
-"""The MCP server: every declared tool the policy allows, registered through ``sdk.make_tool``;
-with OAuth, each callable only with the scope its family and verb need (``service.scopes``)."""
+"""The MCP server: every declared tool the policy allows, registered through ``sdk.make_tool``
+with its published schemas (``published``); with OAuth, each callable only with the scope its
+family and verb need (``service.scopes``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from mcp.server.mcpserver.tools import Tool
 from .._version import __version__
 from ..service.declaration import ToolFamily, ToolSpec
 from .handlers import advertise_only_what_exists, serve_tools_by_scope
+from .published import published_schemas
 from .resources import add_resources
 from .sdk import make_tool, new_mcp_server
 
@@ -62,7 +64,8 @@ def build_server(
     families_served: list[ToolFamily] = []
     for family, spec in served(families):
         secrets = (*redact, family.client.api_key or "")
-        tools.append(make_tool(spec, getattr(family, spec.method), secrets=secrets))
+        handler = getattr(family, spec.method)
+        tools.append(make_tool(spec, handler, secrets=secrets, published=published_schemas(spec.name)))
         if family.instructions not in guides:
             guides.append(family.instructions)
         if family not in families_served:

@@ -8,8 +8,11 @@
   ``fn_metadata.pre_parse_json`` and the model's ``model_dump_one_level``;
 * turns the handler's result model into a ``CallToolResult`` and every failure into an ``isError``
   result, so no exception ever reaches the SDK (whose generic text would reach the agent);
-* publishes flat schemas: ``parameters`` is replaced, and ``fn_metadata.output_schema`` is set
-  before anything reads ``Tool.output_schema`` (a cached property of the SDK).
+* publishes flat schemas: ``parameters`` is replaced, and ``Tool.output_schema`` (a cached
+  property of the SDK, which reads ``fn_metadata``) is overridden;
+* given its published schemas (:mod:`.published`), is made without ``Tool.from_function``, and
+  builds ``fn_metadata`` (its argument model) on its first call: start-up then pays nothing for
+  models that only a call needs.
 
 The low-level server's handler table (what is advertised and served, tools by scope) is
 :mod:`.handlers`' job, the other place that relies on the SDK's internals.
@@ -21,7 +24,7 @@ the root logger of an application embedding the server.
 
 And ``serve_streams`` runs the server over a stream pair of our own (``MCPServer`` only offers
 its stdio loop, which drops requests in flight at end of input), through the low-level server
-that ``MCPServer`` wraps.
+that ``MCPServer`` wraps (``lowlevel_server``, which ``answers`` gives its JSON-mode manager).
 
 ``tests/server/test_sdk_adapter.py`` fails if an SDK upgrade changes any of these.
 """
@@ -31,30 +34,35 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver import server as mcpserver_module
 from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata, func_metadata
 from mcp_types import (
     CallToolResult,
     ContentBlock,
     TextContent,
     ToolAnnotations,
 )
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from ..redaction import redact
 from ..service.arguments import describe_invalid, unknown_arguments
 from ..service.declaration import ToolFailure, ToolSpec
 from ..service.progress import Reporter, reporting_to
 from ..service.resources import Linked
+from .published import PublishedSchemas
 from .resources import resource_links
 from .schemas import flatten_input, flatten_output
 
 __all__ = [
     "StrictTool",
     "error_result",
+    "generated_tool",
+    "lowlevel_server",
     "make_tool",
     "new_mcp_server",
     "reply_result",
@@ -93,6 +101,19 @@ class StrictTool(Tool):
     """A tool that checks its arguments itself and never lets an exception reach the SDK."""
 
     secrets: tuple[str, ...] = ()
+    fn_metadata: FuncMetadata | None = None  # type: ignore[assignment]  # built by the first call
+    published_output: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @cached_property
+    def output_schema(self) -> dict[str, Any] | None:
+        """The flat output schema, as published."""
+        return self.published_output
+
+    def metadata(self) -> FuncMetadata:
+        """The SDK's metadata of the handler (its argument model), built on first use."""
+        if self.fn_metadata is None:
+            self.fn_metadata = func_metadata(self.fn, structured_output=False)
+        return self.fn_metadata
 
     def checked_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
         """The arguments as the handler's keyword arguments, checked strictly against the schema.
@@ -101,7 +122,7 @@ class StrictTool(Tool):
         an integer; the published schema says integer, so only an integer passes. Objects and
         arrays sent as JSON text (a habit of some hosts) are still decoded first, as the SDK does.
         """
-        metadata = self.fn_metadata
+        metadata = self.metadata()
         model = metadata.arg_model.model_validate(metadata.pre_parse_json(arguments), strict=True)
         return model.model_dump_one_level()
 
@@ -152,8 +173,31 @@ def tool_annotations(spec: ToolSpec) -> ToolAnnotations:
     )
 
 
-def make_tool(spec: ToolSpec, handler: Handler, *, secrets: Sequence[str]) -> StrictTool:
-    """The SDK tool for ``spec``, run by ``handler`` (the family's bound method)."""
+def make_tool(
+    spec: ToolSpec, handler: Handler, *, secrets: Sequence[str], published: PublishedSchemas | None = None
+) -> StrictTool:
+    """The SDK tool for ``spec``, run by ``handler`` (the family's bound method).
+
+    With ``published`` the tool takes those schemas and builds its argument model on its first
+    call; without, both are generated from the handler's signature and ``spec.result`` now.
+    """
+    if published is None:
+        return generated_tool(spec, handler, secrets=secrets)
+    return StrictTool(
+        fn=handler,
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        parameters=published.input,
+        published_output=published.output,
+        is_async=True,
+        annotations=tool_annotations(spec),
+        secrets=tuple(s for s in secrets if s),
+    )
+
+
+def generated_tool(spec: ToolSpec, handler: Handler, *, secrets: Sequence[str]) -> StrictTool:
+    """The tool for ``spec`` with its schemas generated from the models (what ``definitions/`` holds)."""
     made = StrictTool.from_function(
         handler,
         name=spec.name,
@@ -163,10 +207,12 @@ def make_tool(spec: ToolSpec, handler: Handler, *, secrets: Sequence[str]) -> St
         structured_output=False,
     )
     assert isinstance(made, StrictTool)
+    # A published tool is made without the SDK's signature inspection: handlers take neither.
+    assert made.context_kwarg is None, "a handler takes no Context"
+    assert not made.resolved_params, "a handler takes no Resolve parameter"
     made.secrets = tuple(s for s in secrets if s)
     made.parameters = flatten_input(made.parameters)
-    # Read by ``Tool.output_schema`` (a cached property): set before anything reads it.
-    made.fn_metadata.output_schema = flatten_output(TypeAdapter(spec.result).json_schema())
+    made.published_output = flatten_output(TypeAdapter(spec.result).json_schema())
     return made
 
 
@@ -180,7 +226,12 @@ def new_mcp_server(*args: Any, **kwargs: Any) -> MCPServer:
         setattr(mcpserver_module, "configure_logging", configure)  # noqa: B010
 
 
+def lowlevel_server(server: MCPServer) -> Any:
+    """The low-level server that ``MCPServer`` wraps (what its session managers serve)."""
+    return server._lowlevel_server
+
+
 async def serve_streams(server: MCPServer, read_stream: Any, write_stream: Any) -> None:
     """Serve one connection over ``read_stream``/``write_stream`` until the read side ends."""
-    lowlevel = server._lowlevel_server
+    lowlevel = lowlevel_server(server)
     await lowlevel.run(read_stream, write_stream, lowlevel.create_initialization_options())

@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..client import NOT_GIVEN, AssistantFile, AssistantFilesError, AsyncAssistantsClient, AsyncCursorPage
 from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Order
 from .cursors import CursorCodec, Listing
-from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
+from .declaration import Hints, ResultModel, ToolFailure, ToolFamily, ToolPolicy, tool
 from .fields import (
     AlreadyDetached,
     Deleted,
@@ -49,7 +49,7 @@ ATTACH = Hints(read_only=False)
 DETACH = Hints(read_only=False, destructive=True)
 
 
-class AttachedFile(BaseModel):
+class AttachedFile(ResultModel):
     """A file attached to an assistant."""
 
     id: Annotated[str, Field(description="The file's id (also the attachment's id).")]
@@ -68,7 +68,7 @@ class AssistantFileResult(AttachedFile):
     next_step: NextStep
 
 
-class FileListing(BaseModel):
+class FileListing(ResultModel):
     """One page of an assistant's attached files, with cursors to the pages around it."""
 
     assistant_id: Annotated[str, Field(description="The assistant whose files these are.")]
@@ -96,7 +96,7 @@ class FileListing(BaseModel):
         ]
 
 
-class DetachedFile(BaseModel):
+class DetachedFile(ResultModel):
     """The result of a detach."""
 
     id: Annotated[str, Field(description="The file that was detached.")]

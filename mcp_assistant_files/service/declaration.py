@@ -3,7 +3,7 @@
 Everything else is derived from the declaration: the MCP registration (``server.registry``),
 ``--tools``, ``--toolsets`` and ``--read-only`` (from ``hints.read_only``, as github-mcp-server's
 inventory filter derives read-only mode from each tool's own ``IsReadOnly()``), the README table
-check and the tool snapshots. The input schema comes from the method's ``Annotated`` parameters,
+check and the published tool definitions. The input schema comes from the method's ``Annotated`` parameters,
 the output schema from its return annotation: a pydantic model with a ``next_step`` sentence.
 
 Nothing here knows MCP: hints are plain booleans, which the server turns into MCP annotations.
@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, Protocol, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -27,6 +27,7 @@ __all__ = [
     "FAMILIES",
     "Family",
     "Hints",
+    "ResultModel",
     "ToolFailure",
     "ToolFamily",
     "ToolPolicy",
@@ -36,6 +37,17 @@ __all__ = [
 
 Family = Literal["assistant-files", "vector-store-files", "files"]
 FAMILIES: tuple[Family, ...] = typing.get_args(Family)
+
+
+class ResultModel(BaseModel):
+    """Base of the models of the tools' results and of their parts.
+
+    Each is built on its first use (``defer_build``): a server lists its tools from their
+    published definitions (``server.published``), so start-up needs none of these models.
+    pydantic builds a deferred model once, under a lock, however many threads first use it.
+    """
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class ToolFailure(Exception):

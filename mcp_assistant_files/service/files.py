@@ -15,12 +15,12 @@ from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..client import NOT_GIVEN, AssistantFilesError, NotFoundError
 from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, FilePurpose, Order
 from .cursors import CursorCodec, Listing
-from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, ToolSpec, tool
+from .declaration import Hints, ResultModel, ToolFailure, ToolFamily, ToolPolicy, ToolSpec, tool
 from .fields import PATH_PATTERN, NextStep, cursor_field, limit_field, order_field
 from .messages import Subject, describe_error, is_request_error
 from .paging import page_of
@@ -55,7 +55,7 @@ T = TypeVar("T")
 _SUBJECT = Subject("list_files", "Files API")
 
 
-class UploadedFile(BaseModel):
+class UploadedFile(ResultModel):
     """A file uploaded to the Files API."""
 
     id: Annotated[str, Field(description="The file's id, such as file-abc123.")]
@@ -82,7 +82,7 @@ class UploadedFileResult(UploadedFile):
     next_step: NextStep
 
 
-class UploadedFileListing(BaseModel):
+class UploadedFileListing(ResultModel):
     """One page of uploaded files (the Files API pages forward only)."""
 
     purpose: Annotated[str | None, Field(description="The purpose listed; absent when every file is.")] = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from ..contract import (
     MAX_ATTRIBUTE_KEY_CHARS,
@@ -18,6 +18,7 @@ from ..contract import (
     Order,
     VectorStoreFileStatus,
 )
+from .declaration import ResultModel
 from .fields import AlreadyDetached, Deleted, NextStep, PreviousCursor
 from .resources import VECTOR_STORE_FILE, Link
 
@@ -71,7 +72,7 @@ Attributes = Annotated[
 # Arguments take attributes as a list of pairs, not as an object with free-form keys: OpenAI's
 # strict mode (the Agents SDK's, LangChain's) cannot express such an object at all, while a list
 # of fixed-shape pairs converts everywhere. Results show them as an object, as the API does.
-class Attribute(BaseModel):
+class Attribute(ResultModel):
     """An attribute: a key and its value."""
 
     model_config = ConfigDict(extra="forbid")
@@ -94,7 +95,7 @@ class Attribute(BaseModel):
     ]
 
 
-class FileCounts(BaseModel):
+class FileCounts(ResultModel):
     """How many of a vector store's files are in each state."""
 
     in_progress: Annotated[int, Field(description="Files still being processed.")]
@@ -104,7 +105,7 @@ class FileCounts(BaseModel):
     total: Annotated[int, Field(description="All the vector store's files.")]
 
 
-class VectorStoreView(BaseModel):
+class VectorStoreView(ResultModel):
     """A vector store, as an agent needs it."""
 
     id: Annotated[str, Field(description="The vector store's id, such as vs_abc123.")]
@@ -137,7 +138,7 @@ class VectorStoreView(BaseModel):
         )
 
 
-class VectorStoreListing(BaseModel):
+class VectorStoreListing(ResultModel):
     """One page of vector stores, with cursors to the pages around it."""
 
     order: Annotated[Order, Field(description="Sort order by creation time: asc or desc.")]
@@ -152,14 +153,14 @@ class VectorStoreListing(BaseModel):
     next_step: NextStep
 
 
-class FileError(BaseModel):
+class FileError(ResultModel):
     """Why a file could not be processed."""
 
     code: Annotated[str, Field(description="server_error, unsupported_file or invalid_file.")]
     message: Annotated[str, Field(description="The upstream's explanation.")]
 
 
-class VectorStoreFileView(BaseModel):
+class VectorStoreFileView(ResultModel):
     """A file in a vector store, with its processing status."""
 
     id: Annotated[str, Field(description="The file's id (the same as in the Files API).")]
@@ -201,7 +202,7 @@ class VectorStoreFileResult(VectorStoreFileView):
     next_step: NextStep
 
 
-class VectorStoreFileListing(BaseModel):
+class VectorStoreFileListing(ResultModel):
     """One page of a vector store's files, with cursors to the pages around it."""
 
     vector_store_id: Annotated[str, Field(description="The vector store whose files these are.")]
@@ -232,7 +233,7 @@ class VectorStoreFileListing(BaseModel):
         ]
 
 
-class DetachedVectorStoreFile(BaseModel):
+class DetachedVectorStoreFile(ResultModel):
     """The result of detaching a file from a vector store."""
 
     id: Annotated[str, Field(description="The file that was detached.")]

@@ -1,8 +1,9 @@
 """What ``server/sdk.py`` relies on in the MCP SDK: if an upgrade changes any of it, this fails.
 
-The adapter subclasses the SDK's ``Tool``, replaces ``parameters``, sets
-``fn_metadata.output_schema`` before the cached ``Tool.output_schema`` is read, validates with
-``fn_metadata.validate_arguments`` and overrides ``run(arguments, context, convert_result)``;
+The adapter subclasses the SDK's ``Tool``, replaces ``parameters``, overrides the cached
+``Tool.output_schema``, makes a tool with published schemas without ``Tool.from_function`` and
+builds its ``fn_metadata`` with ``func_metadata`` on the first call, validates with
+``fn_metadata.arg_model`` and overrides ``run(arguments, context, convert_result)``;
 ``MCPServer(tools=[...])`` registers the objects as they are and lists what they publish.
 ``advertise_only_what_exists`` replaces the low-level handler table and reads the prompt and
 resource managers; it is needed while a bare ``MCPServer`` advertises features it does not have.
@@ -20,11 +21,12 @@ from mcp import Client, MCPError
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.resources import ResourceTemplate
 from mcp.server.mcpserver.tools import Tool
-from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
+from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata, func_metadata
 from mcp_types import INVALID_PARAMS
 from pydantic import BaseModel, Field
 
 from mcp_assistant_files.server.handlers import FEATURE_METHODS, advertise_only_what_exists
+from mcp_assistant_files.server.published import PublishedSchemas
 from mcp_assistant_files.server.resources import JSON
 from mcp_assistant_files.server.sdk import StrictTool, make_tool, new_mcp_server
 from mcp_assistant_files.service.declaration import Hints, ToolSpec
@@ -63,7 +65,11 @@ def test_the_sdk_tool_still_has_what_the_adapter_overrides_and_sets() -> None:
     assert "arg_model" in FuncMetadata.model_fields
     assert callable(FuncMetadata.pre_parse_json)
     tool = make_tool(SPEC, echo, secrets=())
-    assert callable(tool.fn_metadata.arg_model.model_dump_one_level)
+    assert callable(tool.metadata().arg_model.model_dump_one_level)
+    assert list(inspect.signature(func_metadata).parameters) == ["func", "skip_names", "structured_output"]
+    assert {"fn", "name", "title", "description", "parameters", "is_async", "annotations"} <= set(
+        Tool.model_fields
+    )
     assert "structured_output" in inspect.signature(Tool.from_function).parameters
     assert "tools" in inspect.signature(MCPServer).parameters
     lowlevel = MCPServer("probe")._lowlevel_server  # what serve_streams drives
@@ -79,7 +85,7 @@ def test_the_adapter_publishes_flat_schemas_through_the_sdk_fields() -> None:
     tool = make_tool(SPEC, echo, secrets=())
     assert isinstance(tool, StrictTool)
     assert "additionalProperties" not in tool.parameters
-    assert tool.output_schema is tool.fn_metadata.output_schema
+    assert tool.output_schema is tool.published_output
     assert tool.output_schema is not None
     assert tool.output_schema["properties"]["note"]["type"] == "string"
     assert tool.output_schema["required"] == ["value", "next_step"]
@@ -102,6 +108,22 @@ async def test_mcpserver_lists_and_runs_the_adapted_tool_unchanged() -> None:
         assert refused.is_error
         texts: list[Any] = [c.text for c in refused.content if hasattr(c, "text")]
         assert texts == ["echo does not accept 'extra': its arguments are value."]
+
+
+async def test_a_tool_made_from_published_schemas_lists_them_and_checks_its_arguments_alike() -> None:
+    generated = make_tool(SPEC, echo, secrets=())
+    published = make_tool(
+        SPEC, echo, secrets=(), published=PublishedSchemas(generated.parameters, generated.published_output)
+    )
+    assert published.fn_metadata is None
+    async with Client(MCPServer("adapter-test", tools=[published])) as client:
+        (listed,) = (await client.list_tools()).tools
+        assert listed.input_schema == generated.parameters and listed.output_schema == generated.output_schema
+        done = await client.call_tool("echo", {"value": "hi"})
+        assert done.structured_content == {"value": "hi", "next_step": "done"}
+        too_long = await client.call_tool("echo", {"value": "123456789"})
+    assert too_long.is_error
+    assert published.fn_metadata is not None
 
 
 async def test_a_bare_mcpserver_still_advertises_prompts_and_resources_it_does_not_have() -> None:

@@ -1,7 +1,9 @@
-"""Tool definitions: golden snapshots, flat schemas, descriptions, limits and hints.
+"""Tool definitions: the published files, flat schemas, descriptions, limits and hints.
 
-A changed definition fails ``test_tool_definitions_match_their_snapshots``; after reviewing the
-change, regenerate with ``UPDATE_TOOLSNAPS=1 python -m pytest tests/server``.
+The server publishes the definitions in ``mcp_assistant_files/server/definitions/``. A model or
+declaration that changes what they should say fails
+``test_the_published_definitions_are_what_the_models_generate_now``; after reviewing the change,
+rewrite them with ``UPDATE_TOOLSNAPS=1 python -m pytest tests/server``.
 """
 
 from __future__ import annotations
@@ -10,11 +12,16 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools import Tool
 
+from mcp_assistant_files.server.published import DEFINITIONS
+from mcp_assistant_files.server.registry import build_server, served
+from mcp_assistant_files.server.sdk import StrictTool, generated_tool
 from mcp_assistant_files.service.catalog import TOOL_NAMES
 from mcp_assistant_files.service.fields import ID_PATTERN
 
@@ -22,7 +29,6 @@ from .conftest import World
 
 pytestmark = pytest.mark.anyio
 
-SNAPSHOTS = Path(__file__).with_name("__toolsnaps__")
 FORBIDDEN = {"$ref", "$defs", "anyOf", "oneOf", "allOf"}
 
 
@@ -42,19 +48,49 @@ def walk(node: Any) -> Iterator[tuple[str, Any]]:
             yield from walk(item)
 
 
-async def test_tool_definitions_match_their_snapshots(world: World) -> None:
+def rendered(definition: dict[str, Any]) -> str:
+    """A listed definition as its file holds it."""
+    kept = {key: value for key, value in definition.items() if key != "_meta"}
+    return json.dumps(kept, indent=2, ensure_ascii=False) + "\n"
+
+
+async def test_the_published_definitions_are_what_the_models_generate_now(world: World) -> None:
+    generated: list[Tool] = [
+        generated_tool(spec, getattr(family, spec.method), secrets=())
+        for family, spec in served(world.families())
+    ]
+    async with Client(MCPServer("generated", tools=generated)) as client:
+        listed = (await client.list_tools()).tools
+    assert [tool.name for tool in listed] == list(TOOL_NAMES)
+    assert sorted(path.stem for path in DEFINITIONS.glob("*.json")) == sorted(TOOL_NAMES)
+    for tool in listed:
+        path = DEFINITIONS / f"{tool.name}.json"
+        text = rendered(tool.model_dump(mode="json", by_alias=True, exclude_none=True))
+        if os.environ.get("UPDATE_TOOLSNAPS"):
+            path.write_text(text, encoding="utf-8")
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{tool.name} changed: review, then UPDATE_TOOLSNAPS=1"
+        )
+
+
+async def test_the_server_lists_the_published_definitions(world: World) -> None:
     found = await definitions(world)
     assert list(found) == list(TOOL_NAMES)
     for name, definition in found.items():
-        definition.pop("_meta", None)
-        path = SNAPSHOTS / f"{name}.json"
-        rendered = json.dumps(definition, indent=2, sort_keys=True) + "\n"
-        if os.environ.get("UPDATE_TOOLSNAPS"):
-            SNAPSHOTS.mkdir(exist_ok=True)
-            path.write_text(rendered, encoding="utf-8")
-        assert path.read_text(encoding="utf-8") == rendered, (
-            f"{name} changed: review, then UPDATE_TOOLSNAPS=1"
+        assert rendered(definition) == (DEFINITIONS / f"{name}.json").read_text(encoding="utf-8"), name
+
+
+async def test_a_published_tool_builds_its_argument_model_on_its_first_call(world: World) -> None:
+    server = build_server(*world.families())
+    tool = server._tool_manager.get_tool("get_assistant_file")
+    assert isinstance(tool, StrictTool) and tool.fn_metadata is None
+    async with world.upstream.running(), Client(server) as client:
+        await client.list_tools()
+        assert tool.fn_metadata is None
+        refused = await client.call_tool(
+            "get_assistant_file", {"assistant_id": world.assistant_id, "file_id": 7}
         )
+    assert refused.is_error and tool.fn_metadata is not None
 
 
 async def test_definitions_are_the_same_in_both_protocol_modes(world: World) -> None:

@@ -15,9 +15,13 @@ class UpstreamModel(BaseModel):
     Extra fields are kept (an upstream may add some, as openai-python's models keep them), but a
     missing or mistyped required field is refused, so a malformed answer surfaces as
     ``APIResponseValidationError`` instead of a half-filled object.
+
+    Each model is built on its first use (``defer_build``), not when the module is imported:
+    a server or a script pays only for the objects it handles. pydantic (2.14 and later) builds
+    a deferred model once, under a lock, however many threads first use it.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
 
 class Deletion(UpstreamModel):

@@ -1,0 +1,41 @@
+"""The tool definitions the server publishes: reviewed JSON files in ``definitions/``, one a tool.
+
+Generating a tool's schemas from its pydantic models (an argument model and two JSON schemas,
+flattened) costs ~3 ms a tool: a third of the server's start-up beyond the SDK's own. So the
+server publishes the schemas generated once and reviewed, and builds a tool's argument model
+on its first call (``sdk.StrictTool``). Each file holds the whole definition as ``tools/list``
+shows it, so a change is reviewed as a diff.
+
+``tests/server/test_tool_definitions.py`` fails when a file differs from what the models generate
+now or from what the server lists; ``UPDATE_TOOLSNAPS=1 python -m pytest tests/server`` rewrites
+the files after a reviewed change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DEFINITIONS", "PublishedSchemas", "published_schemas"]
+
+DEFINITIONS = Path(__file__).with_name("definitions")
+"""One ``<tool name>.json`` a tool: its definition as listed (``_meta`` aside)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedSchemas:
+    """A tool's published input and output schemas."""
+
+    input: dict[str, Any]
+    output: dict[str, Any]
+
+
+def published_schemas(name: str) -> PublishedSchemas | None:
+    """The published schemas of the tool called ``name``; ``None`` for a tool without a file."""
+    try:
+        definition = json.loads((DEFINITIONS / f"{name}.json").read_bytes())
+    except FileNotFoundError:
+        return None
+    return PublishedSchemas(input=definition["inputSchema"], output=definition["outputSchema"])
