@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import json
 import os
 import re
 import subprocess
@@ -260,3 +262,41 @@ def test_toolsets_read_only_and_upload_root_choose_the_tools(tmp_path: Path) -> 
         _tools_over_stdio, ["serve", "--read-only", "--toolsets", "files,vector-store-files", *db], env
     )
     assert reading == {"list_vector_stores", "list_vector_store_files", "get_vector_store_file", "list_files"}
+
+
+SERVING_GC = """
+import gc, json, sys
+import anyio
+
+seen = {}
+
+def run(*args, **kwargs):  # where the server would start serving
+    seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())
+
+anyio.run = run
+from mcp_assistant_files.cli import main
+sys.argv = ["mcp-assistant-files", *sys.argv[1:]]
+code = main()
+print(json.dumps({**seen, "code": code, "after": gc.isenabled()}))
+"""
+
+
+def test_a_server_collects_garbage_as_usual_once_started_with_its_start_up_objects_frozen() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MCP_ASSISTANT_FILES_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", SERVING_GC, "serve", "--db", ":memory:"],
+        capture_output=True, text=True, env=env, check=True, timeout=60,
+    )  # fmt: skip
+    seen = json.loads(done.stdout)
+    # Start-up ran without the collector (mcp_assistant_files.cli.startup): what it made is frozen.
+    assert seen["enabled"] is True and seen["after"] is True and seen["code"] == 0
+    assert seen["frozen"] > 50_000
+
+
+def test_main_called_with_arguments_leaves_the_garbage_collector_alone() -> None:
+    from mcp_assistant_files.cli import main
+
+    frozen = gc.get_freeze_count()
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -25,6 +25,7 @@ from ..service.files import FilesTools
 from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url
 from ..service.vector_store_files import VectorStoreFilesTools
 from .access import AUTH_TOKEN_ENV, UsageError, http_access, secret_from_environment
+from .startup import started
 
 __all__ = ["AUTH_TOKEN_ENV", "UsageError", "run"]
 
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
             )
         from ..backend.standalone import run_backend
 
+        started()
         try:
             run_backend(
                 host=args.host,
@@ -63,10 +65,12 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from .demo import run_demo
 
+        started()
         result: int = run_demo(files=args.files, limit=args.limit)
         return result
     from .data import data_command
 
+    started()
     return data_command(args)
 
 
@@ -161,6 +165,7 @@ def serve(args: argparse.Namespace) -> int:
     oauth = access.resource_server(spec for _, spec in served(families))
     server = build_server(*families, redact=[s for s in (token,) if s], needs=oauth.needs if oauth else None)
     if not http:
+        started()
         anyio.run(run_stdio, server, upstream)
         return 0
     from ..server.http import HttpOptions, build_http_app  # HTTP only: Starlette routes, uvicorn
@@ -191,6 +196,7 @@ def serve(args: argparse.Namespace) -> int:
             " ".join(oauth.scopes_supported),
             f" (and {AUTH_TOKEN_ENV}, with every scope)" if token else "",
         )
+    started()
     run_http(app, host=args.host, port=args.port, limits=options.limits, log_level=args.log_level)
     return 0
 
