@@ -11,7 +11,8 @@
 4. :class:`~.sessions.SessionTable` (stateful streamable HTTP): a bounded session table in which
    the least recently active idle session gives way to a new one;
 5. the SDK's routes, without Starlette's trailing-slash redirect (``/mcp/`` is 404), and
-   ``/healthz``.
+   ``/healthz``; on streamable HTTP, unless ``--json-response``, ``/mcp`` answers a 2026-07-28
+   request that asks for no progress with plain JSON (:class:`~.answers.JsonUnlessProgress`).
 
 The upstream client is made once per process and closed when the server stops (the SDK's own
 lifespan runs once per *connection* on SSE, so it is not used for that). How the app is served
@@ -26,17 +27,21 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
+from .answers import JsonUnlessProgress
 from .bounds import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from .disconnect import CancelOnDisconnect
 from .oauth import METADATA_PATH, ResourceServer, protect
+from .sdk import lowlevel_server
 from .security import Allowlist, HttpGuard
 from .serving import ConnectionLimits
 from .sessions import SessionTable
@@ -126,12 +131,23 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
     app.router.redirect_slashes = False
     app.router.add_route(HEALTH_PATH, _healthz, methods=["GET"])
     inner = app.router.lifespan_context
+    answers = None
+    if options.transport == "streamable-http" and not options.json_response:
+        (endpoint,) = (r for r in app.router.routes if isinstance(r, Route) and r.path == MCP_PATH)
+        # Our authentication is a layer outside the routes: the SDK's endpoint has no wrapper to keep.
+        assert isinstance(endpoint.app, StreamableHTTPASGIApp), "the SDK's /mcp endpoint is wrapped"
+        answers = JsonUnlessProgress(endpoint.app, lowlevel_server(server), security)
+        endpoint.app = answers
 
     @asynccontextmanager
     async def lifespan(app_: Starlette) -> AsyncIterator[None]:
         try:
             async with inner(app_), upstream.running():
-                yield
+                if answers is None:
+                    yield
+                else:
+                    async with answers.running():
+                        yield
         finally:
             await upstream.aclose()
 
