@@ -293,10 +293,16 @@ def test_a_server_collects_garbage_as_usual_once_started_with_its_start_up_objec
     assert seen["frozen"] > 50_000
 
 
-def test_main_called_with_arguments_leaves_the_garbage_collector_alone() -> None:
+@pytest.mark.parametrize("collecting", [True, False], ids=["collector-on", "collector-off"])
+def test_main_called_with_arguments_leaves_the_garbage_collector_alone(collecting: bool) -> None:
     from mcp_assistant_files.cli import main
 
     frozen = gc.get_freeze_count()
-    with pytest.raises(SystemExit):
-        main(["--version"])
-    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    if not collecting:
+        gc.disable()
+    try:
+        with pytest.raises(SystemExit):
+            main(["--version"])
+        assert gc.isenabled() is collecting and gc.get_freeze_count() == frozen
+    finally:
+        gc.enable()

@@ -16,15 +16,21 @@ import gc
 
 __all__ = ["started", "starting"]
 
+_paused = False  # by :func:`starting`: a collector turned off by anyone else is left off
+
 
 def starting() -> None:
-    """Pause the cyclic garbage collector while the command starts."""
-    gc.disable()
+    """Pause the cyclic garbage collector while the command starts (if it runs)."""
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
 
 
 def started() -> None:
     """The command has started: keep its start-up objects out of later collections, and collect again."""
-    if gc.isenabled():
-        return
-    gc.freeze()
-    gc.enable()
+    global _paused
+    if _paused:
+        _paused = False
+        gc.freeze()
+        gc.enable()

@@ -12,7 +12,7 @@
    the least recently active idle session gives way to a new one;
 5. the SDK's routes, without Starlette's trailing-slash redirect (``/mcp/`` is 404), and
    ``/healthz``; on streamable HTTP, unless ``--json-response``, ``/mcp`` answers a 2026-07-28
-   request that asks for no progress with plain JSON (:class:`~.answers.JsonUnlessProgress`).
+   read that asks for no progress with plain JSON (:class:`~.answers.JsonForQuickReads`).
 
 The upstream client is made once per process and closed when the server stops (the SDK's own
 lifespan runs once per *connection* on SSE, so it is not used for that). How the app is served
@@ -37,11 +37,11 @@ from starlette.routing import Route
 from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
-from .answers import JsonUnlessProgress
+from .answers import JsonForQuickReads
 from .bounds import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from .disconnect import CancelOnDisconnect
 from .oauth import METADATA_PATH, ResourceServer, protect
-from .sdk import lowlevel_server
+from .sdk import lowlevel_server, read_only_tools
 from .security import Allowlist, HttpGuard
 from .serving import ConnectionLimits
 from .sessions import SessionTable
@@ -113,6 +113,21 @@ async def _healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "version": __version__})
 
 
+def _json_for_quick_reads(
+    app: Starlette, server: MCPServer, security: TransportSecuritySettings
+) -> JsonForQuickReads:
+    """Put :class:`~.answers.JsonForQuickReads` in front of the SDK's ``/mcp`` endpoint."""
+    (endpoint,) = (r for r in app.router.routes if isinstance(r, Route) and r.path == MCP_PATH)
+    if not isinstance(endpoint.app, StreamableHTTPASGIApp):
+        # Our authentication is a layer outside the routes; a wrapper here would be bypassed.
+        raise RuntimeError(f"the SDK's {MCP_PATH} endpoint is wrapped in {type(endpoint.app).__name__}")
+    answers = JsonForQuickReads(
+        endpoint.app, lowlevel_server(server), security, read_tools=read_only_tools(server)
+    )
+    endpoint.app = answers
+    return answers
+
+
 def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) -> Starlette:
     """The Starlette app for ``options.transport``, secured, closing ``upstream`` on shutdown."""
     security = security_settings(options)
@@ -132,12 +147,12 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
     app.router.add_route(HEALTH_PATH, _healthz, methods=["GET"])
     inner = app.router.lifespan_context
     answers = None
-    if options.transport == "streamable-http" and not options.json_response:
-        (endpoint,) = (r for r in app.router.routes if isinstance(r, Route) and r.path == MCP_PATH)
-        # Our authentication is a layer outside the routes: the SDK's endpoint has no wrapper to keep.
-        assert isinstance(endpoint.app, StreamableHTTPASGIApp), "the SDK's /mcp endpoint is wrapped"
-        answers = JsonUnlessProgress(endpoint.app, lowlevel_server(server), security)
-        endpoint.app = answers
+    if (
+        options.transport == "streamable-http"
+        and not options.json_response
+        and server.settings.lifespan is None
+    ):
+        answers = _json_for_quick_reads(app, server, security)
 
     @asynccontextmanager
     async def lifespan(app_: Starlette) -> AsyncIterator[None]:

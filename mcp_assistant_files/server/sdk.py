@@ -24,7 +24,8 @@ the root logger of an application embedding the server.
 
 And ``serve_streams`` runs the server over a stream pair of our own (``MCPServer`` only offers
 its stdio loop, which drops requests in flight at end of input), through the low-level server
-that ``MCPServer`` wraps (``lowlevel_server``, which ``answers`` gives its JSON-mode manager).
+that ``MCPServer`` wraps (``lowlevel_server``, which ``answers`` gives its JSON-mode manager, with
+``read_only_tools``).
 
 ``tests/server/test_sdk_adapter.py`` fails if an SDK upgrade changes any of these.
 """
@@ -65,6 +66,7 @@ __all__ = [
     "lowlevel_server",
     "make_tool",
     "new_mcp_server",
+    "read_only_tools",
     "reply_result",
     "serve_streams",
 ]
@@ -224,6 +226,12 @@ def new_mcp_server(*args: Any, **kwargs: Any) -> MCPServer:
         return MCPServer(*args, **kwargs)
     finally:
         setattr(mcpserver_module, "configure_logging", configure)  # noqa: B010
+
+
+def read_only_tools(server: MCPServer) -> frozenset[str]:
+    """The names of the server's tools whose annotations say they only read."""
+    tools = server._tool_manager.list_tools()
+    return frozenset(t.name for t in tools if t.annotations is not None and t.annotations.read_only_hint)
 
 
 def lowlevel_server(server: MCPServer) -> Any:

@@ -1,9 +1,8 @@
-"""How streamable HTTP answers a 2026-07-28 request: JSON unless it asks for progress.
+"""How streamable HTTP answers a 2026-07-28 request (``server/answers.py``).
 
-A request without ``progressToken`` gets plain JSON from a JSON-mode manager
-(``server/answers.py``); one with a token keeps the stream that carries its progress. The
-2025 revisions, a hang-up and the body limit are covered by the other transport tests, which
-run against the same servers.
+A read without ``progressToken`` is answered by a JSON-mode manager; everything else by the SDK's
+streaming endpoint, as before: a call with a token gets its progress on a stream. A hang-up on
+either path is in ``test_hangup.py``.
 """
 
 from __future__ import annotations
@@ -16,10 +15,17 @@ from typing import Any
 import httpx2
 import pytest
 from mcp.server.mcpserver import MCPServer
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+from starlette.routing import Route
 
 from mcp_assistant_files.backend.store import Store
-from mcp_assistant_files.server.answers import JsonUnlessProgress, asks_for_progress
+from mcp_assistant_files.server.answers import JsonForQuickReads, quick_read
+from mcp_assistant_files.server.http import HttpOptions, build_http_app
+from mcp_assistant_files.server.registry import build_server
 from mcp_assistant_files.server.sdk import lowlevel_server
+from mcp_assistant_files.service.assistant_files import AssistantFilesTools
+from mcp_assistant_files.service.cursors import CursorCodec
+from mcp_assistant_files.service.upstream import open_upstream
 
 from .conftest import Fleet
 from .serving import Served, seed_db, spawn, stop_all
@@ -82,41 +88,77 @@ async def test_a_call_that_asks_for_progress_gets_it_on_a_stream(attaching: tupl
     assert events[-1]["id"] == 8 and events[-1]["result"]["structuredContent"]["status"] == "completed"
 
 
-def test_only_a_body_naming_progress_token_keeps_the_stream() -> None:
-    assert asks_for_progress(b'{"params":{"_meta":{"progressToken":1}}}')
-    assert not asks_for_progress(b'{"params":{"name":"list_files","arguments":{}}}')
+READS = frozenset({"list_files", "get_assistant_file"})
+
+
+def _request(method: str, **params: Any) -> bytes:
+    return json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
+
+
+def test_only_one_request_for_a_read_without_progress_token_is_a_quick_read() -> None:
+    assert quick_read(_request("tools/list"), READS)
+    assert quick_read(_request("resources/read", uri="x"), READS)
+    assert quick_read(_request("tools/call", name="list_files", arguments={}), READS)
+    assert not quick_read(_request("tools/call", name="attach_vector_store_file", arguments={}), READS)
+    assert not quick_read(_request("tools/call", name="list_files", _meta={"progressToken": 1}), READS)
+    escaped = b'{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"\\u0070rogressToken":1}}}'
+    assert json.loads(escaped)["params"]["_meta"] == {"progressToken": 1}
+    assert not quick_read(escaped, READS)
+    assert not quick_read(_request("subscriptions/listen"), READS)
+    assert not quick_read(b'{"jsonrpc":"2.0","method":"notifications/initialized"}', READS)
+    assert not quick_read(b"[" + _request("tools/list") + b"]", READS)
+    assert not quick_read(b"{not json", READS)
+    assert not quick_read(b"[" * 100_000, READS)
 
 
 class _Recorder:
-    """An ASGI app that records the body it reads through ``receive``."""
+    """An ASGI app that records the body it reads through ``receive``, and what ended it."""
 
     def __init__(self) -> None:
-        self.bodies: list[bytes] = []
+        self.bodies: list[tuple[bytes, str]] = []
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         body = b""
         while True:
             message = await receive()
             body += message.get("body", b"")
-            if not message.get("more_body", False):
+            if message["type"] != "http.request" or not message.get("more_body", False):
                 break
-        self.bodies.append(body)
+        self.bodies.append((body, message["type"]))
 
 
-def _dispatcher(limit: int = 1_000) -> tuple[JsonUnlessProgress, _Recorder, _Recorder]:
+def _dispatcher(limit: int = 1_000) -> tuple[JsonForQuickReads, _Recorder, _Recorder]:
+    server = MCPServer("answers-test")
+    app = server.streamable_http_app(max_request_body_size=limit)
+    (route,) = (r for r in app.router.routes if isinstance(r, Route) and r.path == "/mcp")
+    assert isinstance(route.app, StreamableHTTPASGIApp)
+    dispatcher = JsonForQuickReads(route.app, lowlevel_server(server), None, read_tools=READS)
     streaming, json_mode = _Recorder(), _Recorder()
-    dispatcher = JsonUnlessProgress(streaming, lowlevel_server(MCPServer("answers-test")), None)
-    dispatcher.manager.max_request_body_size = limit
-    dispatcher.json = json_mode
+    dispatcher.streaming, dispatcher.json = streaming, json_mode
     return dispatcher, streaming, json_mode
 
 
-async def _post(dispatcher: JsonUnlessProgress, version: str | None, parts: list[bytes]) -> None:
-    headers = [] if version is None else [(b"mcp-protocol-version", version.encode())]
+async def _post(
+    dispatcher: JsonForQuickReads,
+    parts: list[bytes],
+    *,
+    version: str | None = MODERN,
+    accept: str = "application/json, text/event-stream",
+    length: int | None = None,
+    hang_up: bool = False,
+) -> None:
+    headers = [(b"accept", accept.encode())]
+    if version is not None:
+        headers.append((b"mcp-protocol-version", version.encode()))
+    if length is not None:
+        headers.append((b"content-length", str(length).encode()))
     scope = {"type": "http", "method": "POST", "path": "/mcp", "headers": headers}
-    messages = [
-        {"type": "http.request", "body": p, "more_body": i < len(parts) - 1} for i, p in enumerate(parts)
+    messages: list[dict[str, Any]] = [
+        {"type": "http.request", "body": p, "more_body": hang_up or i < len(parts) - 1}
+        for i, p in enumerate(parts)
     ]
+    if hang_up:
+        messages.append({"type": "http.disconnect"})
 
     async def receive() -> dict[str, Any]:
         return messages.pop(0)
@@ -127,19 +169,59 @@ async def _post(dispatcher: JsonUnlessProgress, version: str | None, parts: list
     await dispatcher(scope, receive, send)
 
 
-async def test_only_modern_requests_without_progress_token_go_to_the_json_manager_with_their_body_intact() -> (
-    None
-):
+async def test_only_quick_reads_of_the_modern_path_go_to_the_json_manager_with_their_body_intact() -> None:
     dispatcher, streaming, json_mode = _dispatcher()
-    await _post(dispatcher, MODERN, [b'{"id":1,', b'"method":"tools/list"}'])
-    await _post(dispatcher, MODERN, [b'{"id":2,"params":{"_meta":{"progressToken":"t"}}}'])
-    await _post(dispatcher, LEGACY, [b'{"id":3}'])
-    await _post(dispatcher, None, [b'{"id":4}'])
-    await _post(dispatcher, MODERN, [b"x" * 600, b"y" * 600, b"z"])  # past the limit: as it came
-    assert json_mode.bodies == [b'{"id":1,"method":"tools/list"}']
+    listing = _request("tools/list")
+    await _post(dispatcher, [listing[:10], listing[10:]])
+    await _post(dispatcher, [_request("tools/call", name="upload_file")])
+    await _post(dispatcher, [listing], version=LEGACY)
+    await _post(dispatcher, [listing], version=None)
+    await _post(dispatcher, [listing], accept="application/json")  # the SDK's 406 stays the SDK's
+    await _post(dispatcher, [b"x" * 600, b"y" * 600, b"z"])  # past the limit: passed on as it came
+    await _post(dispatcher, [b"q" * 10], length=5_000)  # declared past the limit: not even read
+    await _post(dispatcher, [listing[:10]], hang_up=True)
+    assert json_mode.bodies == [(listing, "http.request")]
     assert streaming.bodies == [
-        b'{"id":2,"params":{"_meta":{"progressToken":"t"}}}',
-        b'{"id":3}',
-        b'{"id":4}',
-        b"x" * 600 + b"y" * 600 + b"z",
+        (_request("tools/call", name="upload_file"), "http.request"),
+        (listing, "http.request"),
+        (listing, "http.request"),
+        (listing, "http.request"),
+        (b"x" * 600 + b"y" * 600 + b"z", "http.request"),
+        (b"q" * 10, "http.request"),
+        (listing[:10], "http.disconnect"),
     ]
+
+
+def test_the_json_manager_takes_the_sdk_endpoints_body_limit() -> None:
+    dispatcher, _, _ = _dispatcher(limit=12_345)
+    assert dispatcher.limit == dispatcher.manager.max_request_body_size == 12_345
+
+
+@pytest.mark.parametrize(
+    ("options", "installed"),
+    [
+        (HttpOptions(), True),
+        (HttpOptions(stateless=True), True),
+        (HttpOptions(json_response=True), False),
+        (HttpOptions(transport="sse"), False),
+    ],
+    ids=["stateful", "stateless", "json-response", "sse"],
+)
+def test_the_app_answers_quick_reads_with_json_unless_every_answer_is_json_already(
+    options: HttpOptions, installed: bool, tmp_path: Path
+) -> None:
+    upstream = open_upstream(base_url=None, db=str(tmp_path / "db.sqlite3"))
+    try:
+        server = build_server(AssistantFilesTools(client=upstream.client, codec=CursorCodec(b"k" * 32)))
+        app = build_http_app(server, upstream, options)
+        endpoints = [r.app for r in app.router.routes if isinstance(r, Route) and r.path in ("/mcp", "/sse")]
+        assert any(isinstance(e, JsonForQuickReads) for e in endpoints) is installed
+        if installed:
+            (endpoint,) = endpoints
+            assert isinstance(endpoint, JsonForQuickReads) and endpoint.read_tools == {
+                "list_assistant_files",
+                "get_assistant_file",
+            }
+    finally:
+        assert upstream.store is not None
+        upstream.store.close()

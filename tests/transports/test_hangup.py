@@ -30,9 +30,13 @@ HANG_GUARD = 60.0  # seconds, for each step; the whole test normally takes a few
 TOOL = "get_assistant_file"
 HELD = {"assistant_id": "asst_hold", "file_id": "file-hold"}
 HEALTHY = {"assistant_id": "asst_ok", "file_id": "file-ok"}
+# A 2026-07-28 read without progressToken is answered by the JSON-mode manager (server/answers.py);
+# with one, by the SDK's streaming endpoint.
+MODERN_STREAMING = f"{MODERN}+progressToken"
 CASES = [
     ("hangup-stateful", LEGACY),
     ("hangup-stateful", MODERN),
+    ("hangup-stateful", MODERN_STREAMING),
     ("hangup-json", LEGACY),
     ("hangup-json", MODERN),
     ("hangup-stateless", LEGACY),
@@ -51,7 +55,11 @@ async def open_call(
     http: httpx2.AsyncClient, served: Served, flavour: str, protocol: str, number: int
 ) -> SocketStream:
     """Start a held tool call the way ``flavour`` takes one; the connection whose closing hangs up."""
+    streaming = protocol == MODERN_STREAMING
+    protocol = MODERN if streaming else protocol
     body = call_body(number + 2, TOOL, HELD, protocol=protocol)
+    if streaming:
+        body["params"]["_meta"]["progressToken"] = number
     if HANGUP_FLAVOURS[flavour][0] == "sse":
         stream, endpoint = await open_sse_session(http, served.port)
         response = await http.post(
@@ -91,7 +99,7 @@ async def test_clients_that_hang_up_mid_call_release_their_upstream_connections(
             "every call whose client hung up let go of its upstream connection"
         )
         with anyio.fail_after(HANG_GUARD):
-            mode = "auto" if protocol == MODERN else "legacy"
+            mode = "legacy" if protocol == LEGACY else "auto"
             async with connect(served, HANGUP_FLAVOURS[flavour][0], mode) as client:
                 healthy = await client.call_tool(TOOL, HEALTHY)
     assert not healthy.is_error, text_of(healthy)
