@@ -22,6 +22,12 @@ def our_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mcp_assistant_files"]
 
 
+def collecting_command() -> list[str]:
+    """Ours started by ``main(argv)``, which leaves the garbage collector running (``cli/startup.py``)."""
+    code = "import sys; from mcp_assistant_files.cli import main; sys.exit(main(sys.argv[1:]))"
+    return [sys.executable, "-c", code]
+
+
 def sdk_stdio_command() -> list[str]:
     """Ours, but on the SDK's thread-based stdio transport instead of ``server/pipes.py``."""
     return [sys.executable, str(HERE / "sdk_stdio_serve.py")]
