@@ -22,7 +22,7 @@ lifespan runs once per *connection* on SSE, so it is not used for that). How the
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -157,12 +157,8 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
     @asynccontextmanager
     async def lifespan(app_: Starlette) -> AsyncIterator[None]:
         try:
-            async with inner(app_), upstream.running():
-                if answers is None:
-                    yield
-                else:
-                    async with answers.running():
-                        yield
+            async with inner(app_), upstream.running(), answers.running() if answers else nullcontext():
+                yield
         finally:
             await upstream.aclose()
 
