@@ -9,9 +9,11 @@ rewrite them with ``UPDATE_TOOLSNAPS=1 python -m pytest tests/server``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from mcp import Client
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool
 
+from mcp_assistant_files.server import published
 from mcp_assistant_files.server.published import DEFINITIONS
 from mcp_assistant_files.server.registry import build_server, served
 from mcp_assistant_files.server.sdk import StrictTool, generated_tool
@@ -91,6 +94,41 @@ async def test_a_published_tool_builds_its_argument_model_on_its_first_call(worl
             "get_assistant_file", {"assistant_id": world.assistant_id, "file_id": 7}
         )
     assert refused.is_error and tool.fn_metadata is not None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"{not json", b'{"inputSchema": {}}', b'{"inputSchema": [], "outputSchema": {}}', b"\xff\xfe"],
+    ids=["not-json", "no-output-schema", "schema-not-an-object", "not-utf8"],
+)
+async def test_a_damaged_definition_file_costs_speed_not_the_tool(
+    world: World,
+    damage: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    for path in DEFINITIONS.glob("*.json"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "get_assistant_file.json").write_bytes(damage)
+    [file_id] = world.seed(1)
+    monkeypatch.setattr(published, "DEFINITIONS", tmp_path)
+    with caplog.at_level(logging.WARNING, logger=published.__name__):
+        server = build_server(*world.families())
+    assert [r.getMessage().split(" is unreadable")[0] for r in caplog.records] == [
+        str(tmp_path / "get_assistant_file.json")
+    ]
+    assert "reinstall the package" in caplog.text
+    async with world.upstream.running(), Client(server) as client:
+        listed = {tool.name: tool for tool in (await client.list_tools()).tools}
+        arguments = {"assistant_id": world.assistant_id, "file_id": file_id}
+        answer = await client.call_tool("get_assistant_file", arguments)
+    rendered_now = rendered(
+        listed["get_assistant_file"].model_dump(mode="json", by_alias=True, exclude_none=True)
+    )
+    assert rendered_now == (DEFINITIONS / "get_assistant_file.json").read_text(encoding="utf-8")
+    assert not answer.is_error and answer.structured_content is not None
+    assert answer.structured_content["id"] == file_id
 
 
 async def test_definitions_are_the_same_in_both_protocol_modes(world: World) -> None:
