@@ -4,7 +4,9 @@ A vector store holds "the files an assistant searches" (the Responses API's ``fi
 v2 assistants read from it); OpenAI, Azure OpenAI, Llama Stack and the local backend serve it.
 Attaching starts processing upstream: with ``wait`` the tool polls until the file is ready,
 failed or cancelled, within the tool-call budget, reporting progress; when the budget runs out
-it returns the current status and says how to check again. This module never imports ``mcp``.
+it returns the current status and says how to check again. The arguments are declared in
+:mod:`.vector_store_fields`, the sentences for a file's status in :mod:`.vector_store_status`.
+This module never imports ``mcp``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from pydantic import Field
@@ -24,19 +26,31 @@ from ..contract import (
     DEFAULT_PAGE_LIMIT,
     MAX_ATTRIBUTES,
     MAX_PAGE_LIMIT,
-    Order,
     VectorStoreFileStatus,
 )
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
-from .fields import cursor_field, id_field, limit_field, order_field
 from .messages import Subject, describe_error, is_missing_attachment, is_request_error
 from .paging import page_of
 from .progress import report_progress
 from .resources import NO_SUGGESTIONS, VECTOR_STORE_FILE, Suggestions, suggest
+from .vector_store_fields import (
+    ATTRIBUTES_HELP,
+    FileCursor,
+    FileId,
+    FileLimit,
+    FileOrder,
+    Filter,
+    NewAttributes,
+    StoreCursor,
+    StoreLimit,
+    StoreOrder,
+    VectorStoreId,
+    Wait,
+    as_map,
+)
 from .vector_store_models import (
     Attribute,
-    Attributes,
     DetachedVectorStoreFile,
     VectorStoreFileListing,
     VectorStoreFileResult,
@@ -44,45 +58,12 @@ from .vector_store_models import (
     VectorStoreListing,
     VectorStoreView,
 )
+from .vector_store_status import TERMINAL, status_step
 
 __all__ = ["WAIT_BUDGET", "VectorStoreFilesTools"]
 
-VectorStoreId = Annotated[str, id_field("The vector store's id, such as vs_abc123.")]
-FileId = Annotated[str, id_field("The file's id, such as file-abc123 (upload it first: upload_file).")]
-StoreLimit = Annotated[int, limit_field("vector stores")]
-FileLimit = Annotated[int, limit_field("files")]
-StoreOrder = Annotated[Order, order_field("creation time")]
-FileOrder = Annotated[Order, order_field("attachment time")]
-StoreCursor = Annotated[str | None, cursor_field("list_vector_stores", "order")]
-FileCursor = Annotated[
-    str | None, cursor_field("list_vector_store_files", "vector_store_id, order and filter")
-]
-Filter = Annotated[
-    Literal["", VectorStoreFileStatus] | None,
-    Field(
-        description='Only files in this status: in_progress, completed, failed or cancelled. Omit (or send "") '
-        "for all."
-    ),
-]
-NewAttributes = Annotated[
-    list[Attribute] | None,
-    Field(
-        description="Up to 16 attributes for search filters, as key-value pairs: "
-        '[{"key": "author", "value": "Ann"}, {"key": "year", "value": 2024}]. Keys are unique. Omit (or send []) '
-        "to set none.",
-        max_length=MAX_ATTRIBUTES,
-    ),
-]
-Wait = Annotated[
-    bool,
-    Field(
-        description="Wait (up to about 40 seconds) until the file is processed, reporting progress; false returns at once."
-    ),
-]
-
 WAIT_BUDGET = 40.0
 """Seconds an attach waits for processing: inside the 45-s tool-call budget and a host's ~60 s."""
-_TERMINAL = frozenset({"completed", "failed", "cancelled"})
 _DEFAULT_POLL_MS = 1000
 
 T = TypeVar("T")
@@ -247,7 +228,7 @@ class VectorStoreFilesTools(ToolFamily):
             file_id,
         )
         view = VectorStoreFileView.of(found)
-        return VectorStoreFileResult(**view.model_dump(), next_step=_status_step(view))
+        return VectorStoreFileResult(**view.model_dump(), next_step=status_step(view))
 
     @tool(
         "attach_vector_store_file",
@@ -273,7 +254,7 @@ class VectorStoreFilesTools(ToolFamily):
                 vector_store_id,
                 file_id=file_id,
                 # None or [] (what a strict host sends for "no attributes"): leave them as they are.
-                attributes=_as_map(attributes) if attributes else NOT_GIVEN,
+                attributes=as_map(attributes) if attributes else NOT_GIVEN,
             ),
             subject,
             "attach",
@@ -282,7 +263,7 @@ class VectorStoreFilesTools(ToolFamily):
         view = VectorStoreFileView.of(attached)
         if wait:
             view = await self._wait(view, subject, started)
-        return VectorStoreFileResult(**view.model_dump(), next_step=_status_step(view, waited=wait))
+        return VectorStoreFileResult(**view.model_dump(), next_step=status_step(view, waited=wait))
 
     @tool(
         "update_vector_store_file_attributes",
@@ -294,9 +275,7 @@ class VectorStoreFilesTools(ToolFamily):
         self,
         vector_store_id: VectorStoreId,
         file_id: FileId,
-        attributes: Annotated[
-            list[Attribute], Field(description=_ATTRIBUTES_HELP, max_length=MAX_ATTRIBUTES)
-        ],
+        attributes: Annotated[list[Attribute], Field(description=ATTRIBUTES_HELP, max_length=MAX_ATTRIBUTES)],
     ) -> VectorStoreFileResult:
         """Replace the file's attributes."""
         updated = await self._upstream(
@@ -304,7 +283,7 @@ class VectorStoreFilesTools(ToolFamily):
                 self.client.vector_stores.files.update,
                 file_id,
                 vector_store_id=vector_store_id,
-                attributes=_as_map(attributes),
+                attributes=as_map(attributes),
             ),
             self._subject(vector_store_id),
             "update",
@@ -409,7 +388,7 @@ class VectorStoreFilesTools(ToolFamily):
                 self.wait_budget,
                 f"file {view.id}: {view.status.replace('_', ' ')}",
             )
-            if view.status in _TERMINAL or elapsed + interval > self.wait_budget:
+            if view.status in TERMINAL or elapsed + interval > self.wait_budget:
                 return view
             if interval:
                 await self.sleep(interval)
@@ -459,24 +438,6 @@ class VectorStoreFilesTools(ToolFamily):
             ) from None  # fmt: skip
 
 
-_ATTRIBUTES_HELP = (
-    "The new attributes, replacing the old ones: up to 16 key-value pairs such as "
-    '[{"key": "author", "value": "Ann"}]; an empty list clears them.'
-)
-
-
-def _as_map(attributes: list[Attribute]) -> Attributes:
-    """The attributes as the API takes them (an object); a key given twice is refused."""
-    mapping: Attributes = {}
-    for attribute in attributes:
-        if attribute.key in mapping:
-            raise ToolFailure(
-                f"attributes names {attribute.key!r} twice: give each key once (the list replaces all attributes)."
-            )
-        mapping[attribute.key] = attribute.value
-    return mapping
-
-
 class _NotAttached(Exception):
     """The upstream says the file is not attached (for an idempotent detach, a success)."""
 
@@ -489,24 +450,3 @@ def _more(next_cursor: str | None, again: str, otherwise: str) -> str:
     if next_cursor:
         return f"More remain: {again}."
     return otherwise or "That is the end of the list."
-
-
-def _status_step(view: VectorStoreFileView, *, waited: bool = False) -> str:
-    """The next step for a file in its current status."""
-    where = f"vector_store_id={view.vector_store_id!r}, file_id={view.id!r}"
-    if view.status == "completed":
-        return f"File {view.id} is processed and searchable in vector store {view.vector_store_id}."
-    if view.status == "failed":
-        why = f" ({view.last_error.code}: {view.last_error.message.rstrip('.')})" if view.last_error else ""
-        return (
-            f"File {view.id} could not be processed{why}: upload it again in a supported format (text, "
-            "Markdown, PDF, ...) and attach the new file, or detach this one with detach_vector_store_file."
-        )
-    if view.status == "cancelled":
-        return f"Processing of file {view.id} was cancelled: attach it again to retry."
-    if waited:
-        return (
-            f"File {view.id} is still being processed: call get_vector_store_file with {where} in a while "
-            "to check again."
-        )
-    return f"File {view.id} is being processed: call get_vector_store_file with {where} to check its status."
