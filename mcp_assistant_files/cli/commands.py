@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
                 "in front of it authenticates"
             )
         from ..backend.standalone import run_backend
-        from ..web.serving import ConnectionLimits
+        from ..web.serving import ConnectionLimits, ListenError
 
         started()
         try:
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
                     header_timeout=args.header_timeout, max_connections=args.max_connections
                 ),
             )
-        except StoreError as err:
+        except (StoreError, ListenError) as err:
             raise UsageError(str(err)) from None
         return 0
     if args.command == "demo":
@@ -139,6 +140,16 @@ def backend_keys(args: argparse.Namespace) -> list[str]:
     return keys
 
 
+def _listener(args: argparse.Namespace) -> socket.socket:
+    """The socket ``--host``/``--port`` name, bound (see :func:`..web.serving.listen`)."""
+    from ..web.serving import ListenError, listen
+
+    try:
+        return listen(args.host, args.port)
+    except ListenError as err:
+        raise UsageError(str(err)) from None
+
+
 def serve(args: argparse.Namespace) -> int:
     """``serve``: the MCP server on the chosen transport."""
     http = args.transport != "stdio"
@@ -157,6 +168,7 @@ def serve(args: argparse.Namespace) -> int:
     }
     if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
         raise UsageError(f"{', '.join(unbounded)} must be more than 0")
+    listener = _listener(args) if http else None  # first: a port in use is one line, before anything else
     try:
         base_url = resolve_base_url(args.base_url)
         upstream = open_upstream(
@@ -176,12 +188,12 @@ def serve(args: argparse.Namespace) -> int:
     )
     oauth = access.resource_server(spec for _, spec in served(families))
     server = build_server(*families, redact=[s for s in (token,) if s], needs=oauth.needs if oauth else None)
-    if not http:
+    if listener is None:
         started()
         anyio.run(run_stdio, server, upstream)
         return 0
     from ..server.http import HttpOptions, build_http_app  # HTTP only: Starlette routes, uvicorn
-    from ..web.serving import ConnectionLimits, run_http
+    from ..web.serving import ConnectionLimits, bound_port, run_http
 
     options = HttpOptions(
         transport=args.transport,
@@ -199,7 +211,8 @@ def serve(args: argparse.Namespace) -> int:
     )
     app = build_http_app(server, upstream, options)
     path = "/sse" if args.transport == "sse" else "/mcp"
-    announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, args.port, path)
+    port = bound_port(listener)
+    announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, port, path)
     if oauth is not None:
         announce(
             "OAuth: access tokens of %s for %s, scopes %s%s",
@@ -209,7 +222,7 @@ def serve(args: argparse.Namespace) -> int:
             f" (and {AUTH_TOKEN_ENV}, with every scope)" if token else "",
         )
     started()
-    run_http(app, host=args.host, port=args.port, limits=options.limits, log_level=args.log_level)
+    run_http(app, listener=listener, limits=options.limits, log_level=args.log_level)
     return 0
 
 
