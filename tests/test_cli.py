@@ -340,3 +340,31 @@ def test_a_data_listing_into_a_closed_pipe_ends_quietly(tmp_path: Path, command:
     stderr = child.stderr.read()
     child.stderr.close()
     assert child.wait(timeout=60) == 141 and stderr == b""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--allow-assistant", "../x"], "--allow-assistant '../x' is not an id the tools accept"),
+        (["--allow-vector-store", "vs 1"], "--allow-vector-store 'vs 1' is not an id the tools accept"),
+        (["--db", ""], "--db is empty: give a SQLite file, :memory: or a postgresql:// URL"),
+        (["--tools", ""], "--tools is empty: give comma-separated names from list_assistant_files"),
+        (["--tools", ","], "--tools is empty: give comma-separated names from list_assistant_files"),
+        (["--toolsets", ""], "--toolsets is empty: give comma-separated names from assistant-files"),
+    ],
+)
+def test_serve_refuses_an_empty_value_or_an_id_no_tool_accepts_in_one_line(
+    args: list[str], expected: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MCP_ASSISTANT_FILES_"))}
+    # stdin at its end: a server that did start would stop at once instead of waiting for a client.
+    out = subprocess.run(
+        [*CLI, "serve", *args], input="", capture_output=True, text=True, env=env, check=False, timeout=60
+    )
+    assert out.returncode == 2
+    assert out.stderr.startswith(f"mcp-assistant-files: error: {expected}") and out.stderr.count("\n") == 1
+
+
+def test_data_commands_refuse_an_empty_db() -> None:
+    out = run("files", "list", "--db", "", check=False)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "--db is empty" in out.stderr
