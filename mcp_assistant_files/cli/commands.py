@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import socket
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..service.assistant_files import AssistantFilesTools
 from ..service.catalog import TOOL_NAMES, all_specs
 from ..service.cursors import CursorCodec, secret_from_env, secret_from_file
 from ..service.declaration import FAMILIES, ToolPolicy
+from ..service.fields import ID_PATTERN, PATTERN_MEANINGS
 from ..service.files import FilesTools
 from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url
 from ..service.vector_store_files import VectorStoreFilesTools
@@ -37,6 +39,11 @@ logger = logging.getLogger("mcp_assistant_files")
 
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command."""
+    if getattr(args, "db", None) == "":
+        raise UsageError(
+            "--db is empty: give a SQLite file, :memory: or a postgresql:// URL, or leave --db out "
+            "for the default database"
+        )
     if args.command == "serve":
         return serve(args)
     if args.command == "backend":
@@ -89,13 +96,28 @@ def run(args: argparse.Namespace) -> int:
 
 def _names(flag: str, value: str | None, known: Sequence[str]) -> frozenset[str] | None:
     """The comma-separated names of ``flag``, each one of ``known``; ``None`` when not given."""
-    if not value:
+    if value is None:
         return None
     names = frozenset(name.strip() for name in value.split(",") if name.strip())
+    if not names:
+        raise UsageError(
+            f"{flag} is empty: give comma-separated names from {', '.join(known)}, or leave {flag} out for all"
+        )
     unknown = sorted(names - set(known))
     if unknown:
         raise UsageError(f"{flag}: unknown name(s) {', '.join(unknown)}; choose from {', '.join(known)}")
     return names
+
+
+def _ids(flag: str, values: Sequence[str]) -> frozenset[str]:
+    """The ids of an allowlist flag, each one the tools would accept (else no call could name it)."""
+    for value in values:
+        if not re.fullmatch(ID_PATTERN, value):
+            raise UsageError(
+                f"{flag} {value!r} is not an id the tools accept ({PATTERN_MEANINGS[ID_PATTERN]}): "
+                "give the id as the upstream shows it"
+            )
+    return frozenset(values)
 
 
 def _policy(args: argparse.Namespace) -> ToolPolicy:
@@ -104,8 +126,8 @@ def _policy(args: argparse.Namespace) -> ToolPolicy:
         read_only=args.read_only,
         tools=_names("--tools", args.tools, TOOL_NAMES),
         toolsets=frozenset(family for family in FAMILIES if toolsets is None or family in toolsets),
-        allowed_assistants=frozenset(args.allow_assistant),
-        allowed_vector_stores=frozenset(args.allow_vector_store),
+        allowed_assistants=_ids("--allow-assistant", args.allow_assistant),
+        allowed_vector_stores=_ids("--allow-vector-store", args.allow_vector_store),
     )
     if not any(policy.allows(spec) for spec in all_specs()):
         raise UsageError("--toolsets, --tools and --read-only leave no tool to serve")
