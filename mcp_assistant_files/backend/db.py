@@ -53,6 +53,8 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn)
+        if target != ":memory:":
+            _check_writable(conn)
     except BaseException:
         conn.close()
         raise
@@ -64,6 +66,27 @@ def connect_reader(path: str | os.PathLike[str]) -> sqlite3.Connection:
     conn = _open(os.fspath(path))
     conn.execute("PRAGMA query_only = ON")
     return conn
+
+
+def _check_writable(conn: sqlite3.Connection) -> None:
+    """Fail now, not at the first write, on a database this process may only read.
+
+    SQLite opens a write-protected file read-only without a word, and even ``BEGIN IMMEDIATE``
+    succeeds on it: only a write fails ("attempt to write a readonly database"). So one is made
+    and rolled back. A database another process is writing (busy) is writable.
+    """
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as err:
+        if getattr(err, "sqlite_errorname", "") != "SQLITE_BUSY":
+            raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _version(conn: sqlite3.Connection) -> int:

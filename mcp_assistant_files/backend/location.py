@@ -86,5 +86,5 @@ def open_store(db: str | os.PathLike[str] | None, *, max_files_per_assistant: in
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
         raise DatabaseUnavailable(
             f"cannot open the database {where} ({reason}): choose another --db (or {DB_ENV_VAR}), "
-            "or make its folder writable"
+            "or make it and its folder writable"
         ) from None

@@ -86,6 +86,23 @@ def test_a_database_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
     assert_one_line_refusal(done, "cannot open the database", str(db))
 
 
+def test_a_database_this_process_may_only_read_is_one_line_at_start_up(tmp_path: Path) -> None:
+    from mcp_assistant_files.backend import Store
+
+    db = tmp_path / "db.sqlite3"
+    Store.open(db).close()
+    db.chmod(0o444)
+    # Root writes a write-protected file anyway, unless it gives up that capability.
+    nocap = "-dac_override,-dac_read_search,-fowner"
+    setpriv = ["setpriv", f"--inh-caps={nocap}", f"--bounding-set={nocap}"] if os.geteuid() == 0 else []
+    for command in (["serve"], ["backend", "--port", str(free_port())]):
+        done = subprocess.run(
+            [*setpriv, *CLI, *command, "--db", str(db)],
+            capture_output=True, text=True, env=clean_env(), input="", timeout=60, check=False,
+        )  # fmt: skip
+        assert_one_line_refusal(done, "cannot open the database", "readonly", "writable")
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
