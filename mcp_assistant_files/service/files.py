@@ -31,6 +31,10 @@ __all__ = ["MAX_UPLOAD_BYTES", "FilesTools", "UploadedFile", "UploadedFileListin
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 """OpenAI's limit for one file."""
 
+_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+"""Read only; never wait for a FIFO's writer, follow a final link or take a terminal."""
+
 PurposeFilter = Annotated[
     Literal["", FilePurpose] | None,
     Field(description='Only files uploaded for this purpose (e.g. assistants). Omit (or send "") for all.'),
@@ -261,7 +265,8 @@ class FilesTools(ToolFamily):
                 "(symbolic links out of it are refused)."
             )
         try:
-            fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            # O_NONBLOCK: opening a FIFO without a writer (or a device) must not wait on the event loop.
+            fd = os.open(resolved, _OPEN_FLAGS)
         except OSError as err:
             raise ToolFailure(f"Cannot read {path!r} ({err.strerror}): give a readable file.") from None
         info = os.fstat(fd)
@@ -275,6 +280,8 @@ class FilesTools(ToolFamily):
         if problem:
             os.close(fd)
             raise ToolFailure(problem)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)  # a regular file reads the same either way; hand on the usual mode
         return fd, resolved.name
 
     async def _upstream(self, call: Callable[[], Awaitable[T]], action: str) -> T:

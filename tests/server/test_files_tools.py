@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 
 from .conftest import World, text_of
@@ -101,3 +104,32 @@ async def test_upload_file_is_offered_only_with_an_upload_folder(world: World) -
     async with world.connect(upload_root=None) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
     assert "list_files" in names and "upload_file" not in names
+
+
+async def test_upload_file_refuses_a_fifo_without_a_writer_and_leaves_the_loop_free(world: World) -> None:
+    fifo = world.uploads / "pipe"
+    os.mkfifo(fifo)
+    done = threading.Event()
+    unblocked: list[bool] = []
+
+    def unblock_a_stuck_open() -> None:
+        # Hang guard only: if the server's open() waits for a writer (the old code did, on the
+        # event loop), become that writer so the test ends and fails instead of hanging forever.
+        if done.wait(15):
+            return
+        unblocked.append(True)
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    guard = threading.Thread(target=unblock_a_stuck_open, daemon=True)
+    guard.start()
+    try:
+        with anyio.fail_after(10):  # a hang guard, not a timing assertion
+            async with world.connect() as client:
+                refused = await client.call_tool("upload_file", {"path": "pipe"})
+    finally:
+        done.set()
+        guard.join()
+    assert not unblocked, "upload_file waited on the FIFO for a writer"
+    assert refused.is_error
+    assert text_of(refused) == "'pipe' is not a regular file: give a file, not a folder or device."
