@@ -169,7 +169,7 @@ def serve(args: argparse.Namespace) -> int:
         anyio.run(run_stdio, server, upstream)
         return 0
     from ..server.http import HttpOptions, build_http_app  # HTTP only: Starlette routes, uvicorn
-    from ..server.serving import ConnectionLimits, run_http
+    from ..web.serving import ConnectionLimits, run_http
 
     options = HttpOptions(
         transport=args.transport,

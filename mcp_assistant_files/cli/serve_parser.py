@@ -6,15 +6,11 @@ import argparse
 
 from ..client import DEFAULT_MAX_RETRIES
 from ..client._base import DEFAULT_CONNECTIONS
-from ..server.bounds import (
-    DEFAULT_HEADER_TIMEOUT,
-    DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_MAX_SESSIONS,
-    DEFAULT_SESSION_IDLE_TIMEOUT,
-)
+from ..server.bounds import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 from ..service.declaration import FAMILIES
 from ..service.scopes import READ_SCOPE, WRITE_SCOPE
+from ..web.bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
 from .flags import bind_flags, count, db_flag, log_level_flag, repeated_flag
 
 __all__ = ["add_serve_parser"]
