@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from ..service.declaration import FAMILIES, ToolPolicy
 from ..service.files import FilesTools
 from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url
 from ..service.vector_store_files import VectorStoreFilesTools
+from ..web.guard import Allowlist, is_loopback
 from .access import AUTH_TOKEN_ENV, UsageError, http_access, secret_from_environment
 from .startup import started
 
@@ -46,7 +48,14 @@ def run(args: argparse.Namespace) -> int:
                 "prefer %s or --api-key-file",
                 BACKEND_KEYS_ENV,
             )
+        if not is_loopback(args.host) and not keys and not args.insecure_no_auth:
+            raise UsageError(
+                f"binding {args.host} exposes the backend beyond this machine: give it the API keys clients "
+                f"must send (--api-key-file or {BACKEND_KEYS_ENV}), or pass --insecure-no-auth if something "
+                "in front of it authenticates"
+            )
         from ..backend.standalone import run_backend
+        from ..web.serving import ConnectionLimits, ListenError
 
         started()
         try:
@@ -58,8 +67,12 @@ def run(args: argparse.Namespace) -> int:
                 max_files_per_assistant=args.max_files_per_assistant,
                 poll_interval=_poll_interval(args.ingestion_poll_ms),
                 log_level=args.log_level.lower(),
+                allowlist=Allowlist.build(args.host, args.allowed_host, args.allowed_origin),
+                limits=ConnectionLimits(
+                    header_timeout=args.header_timeout, max_connections=args.max_connections
+                ),
             )
-        except StoreError as err:
+        except (StoreError, ListenError) as err:
             raise UsageError(str(err)) from None
         return 0
     if args.command == "demo":
@@ -127,6 +140,16 @@ def backend_keys(args: argparse.Namespace) -> list[str]:
     return keys
 
 
+def _listener(args: argparse.Namespace) -> socket.socket:
+    """The socket ``--host``/``--port`` name, bound (see :func:`..web.serving.listen`)."""
+    from ..web.serving import ListenError, listen
+
+    try:
+        return listen(args.host, args.port)
+    except ListenError as err:
+        raise UsageError(str(err)) from None
+
+
 def serve(args: argparse.Namespace) -> int:
     """``serve``: the MCP server on the chosen transport."""
     http = args.transport != "stdio"
@@ -145,6 +168,7 @@ def serve(args: argparse.Namespace) -> int:
     }
     if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
         raise UsageError(f"{', '.join(unbounded)} must be more than 0")
+    listener = _listener(args) if http else None  # first: a port in use is one line, before anything else
     try:
         base_url = resolve_base_url(args.base_url)
         upstream = open_upstream(
@@ -164,12 +188,12 @@ def serve(args: argparse.Namespace) -> int:
     )
     oauth = access.resource_server(spec for _, spec in served(families))
     server = build_server(*families, redact=[s for s in (token,) if s], needs=oauth.needs if oauth else None)
-    if not http:
+    if listener is None:
         started()
         anyio.run(run_stdio, server, upstream)
         return 0
     from ..server.http import HttpOptions, build_http_app  # HTTP only: Starlette routes, uvicorn
-    from ..web.serving import ConnectionLimits, run_http
+    from ..web.serving import ConnectionLimits, bound_port, run_http
 
     options = HttpOptions(
         transport=args.transport,
@@ -187,7 +211,8 @@ def serve(args: argparse.Namespace) -> int:
     )
     app = build_http_app(server, upstream, options)
     path = "/sse" if args.transport == "sse" else "/mcp"
-    announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, args.port, path)
+    port = bound_port(listener)
+    announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, port, path)
     if oauth is not None:
         announce(
             "OAuth: access tokens of %s for %s, scopes %s%s",
@@ -197,7 +222,7 @@ def serve(args: argparse.Namespace) -> int:
             f" (and {AUTH_TOKEN_ENV}, with every scope)" if token else "",
         )
     started()
-    run_http(app, host=args.host, port=args.port, limits=options.limits, log_level=args.log_level)
+    run_http(app, listener=listener, limits=options.limits, log_level=args.log_level)
     return 0
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["LOOPBACK_NAMES", "Allowlist", "Cors", "HttpGuard", "is_loopback"]
+__all__ = ["LOOPBACK_NAMES", "Allowlist", "Cors", "HttpGuard", "Refusal", "is_loopback", "plain_refusal"]
 
 logger = logging.getLogger("mcp_assistant_files.http")
 
@@ -109,14 +109,32 @@ class Allowlist:
         return f"{scheme}://{name}" in self.origin_sites or origin in self.origins
 
 
+Refusal = Callable[[int, str, str], Response]
+"""The answer to a refused request: ``(status, "Host" or "Origin", the header's value)``."""
+
+
+def plain_refusal(status: int, header: str, value: str) -> Response:
+    """``Invalid Host header`` (421) or ``Invalid Origin header`` (403), as the MCP SDK answers."""
+    return PlainTextResponse(f"Invalid {header} header", status_code=status)
+
+
 class HttpGuard:
     """Host and Origin checks, then CORS for allowed origins; ``exempt`` paths pass untouched."""
 
-    def __init__(self, app: ASGIApp, *, allowlist: Allowlist, cors: Cors, exempt: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        allowlist: Allowlist,
+        cors: Cors,
+        exempt: Iterable[str] = (),
+        refusal: Refusal | None = None,
+    ) -> None:
         self.app = app
         self.allowlist = allowlist
         self.cors = cors
         self.exempt = frozenset(exempt)
+        self.refusal = refusal or plain_refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.exempt:
@@ -128,13 +146,13 @@ class HttpGuard:
             logger.warning(
                 "refused a request for Host %r: not an allowed host (see --allowed-host)", host[:100]
             )
-            await PlainTextResponse("Invalid Host header", status_code=421)(scope, receive, send)
+            await self.refusal(421, "Host", host)(scope, receive, send)
             return
         if origin is not None and not self.allowlist.allows_origin(origin):
             logger.warning(
                 "refused a request from Origin %r: not an allowed origin (see --allowed-origin)", origin[:100]
             )
-            await PlainTextResponse("Invalid Origin header", status_code=403)(scope, receive, send)
+            await self.refusal(403, "Origin", origin)(scope, receive, send)
             return
         if host != host.lower():  # names are case-insensitive; the SDK's own check is not
             scope = {**scope, "headers": [(k, v.lower() if k == b"host" else v) for k, v in scope["headers"]]}
