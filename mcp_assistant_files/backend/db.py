@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sqlite3
@@ -46,9 +47,11 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     never wait for a writer.
     """
     target = os.fspath(path)
+    if target != MEMORY:
+        _create_private(target)
     conn = _open(target)
     try:
-        if target != ":memory:":
+        if target != MEMORY:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -59,6 +62,16 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _create_private(target: str) -> None:
+    """Create the database file ``target`` readable and writable by its owner only, unless it exists.
+
+    SQLite would create it 0644 under the usual umask; it gives the ``-wal`` and ``-shm`` files the
+    main file's mode. A file that exists (one the user made or chose) keeps its mode.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def connect_reader(path: str | os.PathLike[str]) -> sqlite3.Connection:
