@@ -56,7 +56,7 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn)
-        if target != ":memory:":
+        if target != MEMORY:
             _check_writable(conn)
     except BaseException:
         conn.close()
