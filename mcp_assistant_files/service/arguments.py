@@ -6,6 +6,7 @@ report. An agent does better with the accepted names, the allowed values and wha
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,7 +23,12 @@ _CURSOR_ALIASES = frozenset(
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    """``value`` as the agent sent it, at most 80 characters: a string quoted, anything else as
+    JSON (``null``, ``true``, ``{"after": "x"}``: not Python's ``None``, ``True``)."""
+    try:
+        text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

@@ -69,12 +69,14 @@ def order_field(by: str) -> Any:
     return Field(description=f"Sort by {by}: desc (newest first) or asc (oldest first).")
 
 
-def cursor_field(tool: str, same: str) -> Any:
-    """The ``cursor`` of ``tool``, whose cursors are bound to ``same`` (e.g. "assistant_id and order")."""
+def cursor_field(tool: str, same: str, *, backward: bool = True) -> Any:
+    """The ``cursor`` of ``tool``, whose cursors are bound to ``same`` (e.g. "assistant_id and order");
+    ``backward=False`` for a listing that only pages forward (no ``previous_cursor``)."""
+    cursors = "next_cursor (or previous_cursor)" if backward else "next_cursor"
     return Field(
         description=(
-            "Omit (or send an empty string) for the first page. To continue, pass next_cursor (or "
-            f"previous_cursor) from the previous {tool} result, unchanged, with the same {same}."
+            f"Omit (or send an empty string) for the first page. To continue, pass {cursors} "
+            f"from the previous {tool} result, unchanged, with the same {same}."
         ),
         pattern=CURSOR_PATTERN,
     )

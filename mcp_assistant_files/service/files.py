@@ -41,7 +41,7 @@ PurposeFilter = Annotated[
 ]
 Limit = Annotated[int, limit_field("files")]
 OrderArg = Annotated[Order, order_field("upload time")]
-Cursor = Annotated[str | None, cursor_field("list_files", "purpose and order")]
+Cursor = Annotated[str | None, cursor_field("list_files", "purpose and order", backward=False)]
 RelativePath = Annotated[
     str,
     Field(

@@ -138,7 +138,7 @@ class VectorStoreFilesTools(ToolFamily):
             next_step=_more(
                 paged.next_cursor,
                 f"call list_vector_stores with order={order!r}, limit={limit} and cursor set to next_cursor",
-                "list_vector_store_files lists a store's files."
+                "That is the end of the list: list_vector_store_files lists a store's files."
                 if stores
                 else "There are no vector stores here.",
             ),
