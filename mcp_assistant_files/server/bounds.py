@@ -1,7 +1,8 @@
 """The HTTP server's default bounds, in a module of their own so the command line can show them
 without importing the HTTP stack (uvicorn, the session table) for a stdio server.
 
-:mod:`.serving` applies the connection bounds and :mod:`.http` the session bounds.
+:mod:`.serving` applies the connection bounds, :mod:`.http` the session bounds and :mod:`.backlog`
+the bound on an SSE session's requests in flight.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
     "DEFAULT_MAX_SESSIONS",
     "DEFAULT_SESSION_IDLE_TIMEOUT",
+    "MAX_SSE_REQUESTS_IN_FLIGHT",
 ]
 
 #: Seconds a connection may take to send its request headers.
@@ -21,3 +23,6 @@ DEFAULT_MAX_CONNECTIONS = 512
 DEFAULT_SESSION_IDLE_TIMEOUT = 600.0
 #: Stateful sessions held at once; a new one ends the least recently active idle session.
 DEFAULT_MAX_SESSIONS = 1000
+#: Requests an SSE session may have waiting for their answers on its unread stream; one more is
+#: answered 429 (far above what a client that reads its stream has in flight).
+MAX_SSE_REQUESTS_IN_FLIGHT = 32
