@@ -14,8 +14,8 @@ from starlette.routing import Route
 
 from mcp_assistant_files.logs import RedactingFilter
 from mcp_assistant_files.server.http import HttpOptions, require_bearer_token, security_settings
-from mcp_assistant_files.server.security import Allowlist
 from mcp_assistant_files.service.cursors import secret_from_file
+from mcp_assistant_files.web.guard import Allowlist
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,12 @@ Routes (all JSON but file content, all errors in OpenAI's envelope, every respon
 * ``/v1/files...`` and ``/v1/vector_stores...``: see their modules; no beta header required.
 * ``GET /healthz``: readiness, never authenticated: 200 while the database answers, else 503.
 
+Served on a network (``mcp-assistant-files backend``), the app is given an ``allowlist``: a
+request naming a foreign ``Host`` gets 421, one from a foreign ``Origin`` 403, both in OpenAI's
+error envelope and before anything else, so a web page can neither write into a backend on
+this machine nor read from it through DNS rebinding (:mod:`..web.guard`). In-process use needs
+none.
+
 The app awaits the store's async view (:class:`~.store.AsyncStore`): on SQLite indexed reads
 run on the event loop and writes in a worker thread; on PostgreSQL everything is async on the
 app's own pool. The lifespan closes that view (draining the pool) and runs the ``ingestor``
@@ -33,6 +39,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..bearer import BearerAuth
+from ..web.guard import Allowlist, Cors, HttpGuard
 from .errors import DatabaseUnavailable, InvalidRequest, StoreError
 from .file_routes import MAX_UPLOAD_BYTES, file_routes
 from .ingestion import Ingestor
@@ -57,12 +64,13 @@ def create_app(
     api_keys: Sequence[str] = (),
     ingestor: Ingestor | None = None,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    allowlist: Allowlist | None = None,
 ) -> Starlette:
     """Build the ASGI app serving ``store``; with ``api_keys``, ``/v1`` needs one as a bearer key.
 
     The app does not own the store: close it yourself after the app stops (the app closes its
     async view of it). ``ingestor`` (on the same store) runs for the app's lifespan. Uploads may
-    be at most ``max_upload_bytes``.
+    be at most ``max_upload_bytes``. With ``allowlist``, only its hosts and origins are answered.
     """
     # ``{name:segment}``: one percent-encoded path segment (see ``RawPathRouting``).
     register_url_convertor("segment", SegmentConvertor())
@@ -82,6 +90,9 @@ def create_app(
         *vector_store_routes(backend),
     ]
     middleware = [Middleware(RawPathRouting), Middleware(RequestId)]
+    if allowlist is not None:  # before anything but the request id (so a refusal has one too)
+        guard = Middleware(HttpGuard, allowlist=allowlist, cors=CORS, exempt=["/healthz"], refusal=_refused)
+        middleware.append(guard)
     if api_keys:
         middleware.append(
             Middleware(BearerAuth, tokens=list(api_keys), reject=_unauthorized, protects=_is_api_path)
@@ -171,6 +182,31 @@ def _assistants_api(handler: Handler) -> Handler:
         return await handler(request)
 
     return checked
+
+
+CORS = Cors(
+    methods="GET, POST, DELETE",
+    headers=(
+        "Authorization",
+        "Content-Type",
+        "Accept",
+        "OpenAI-Beta",
+        "OpenAI-Organization",
+        "OpenAI-Project",
+    ),
+    exposed="x-request-id, openai-poll-after-ms",
+    header_prefixes=("x-stainless-",),  # openai-python and openai-node describe themselves in these
+)
+"""What a page on an allowed origin (``--allowed-origin``) may send and read."""
+
+
+def _refused(status: int, header: str, value: str) -> Response:
+    flag = f"--allowed-{header.lower()}"
+    return error_response(
+        status,
+        f"This backend does not answer requests with {header} {value[:100]!r}: reach it by an allowed "
+        f"name, or start it with {flag} {value[:100]}.",
+    )
 
 
 def _is_api_path(path: str) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import uvicorn
-
 from ..logs import announce
+from ..web.guard import Allowlist
+from ..web.serving import ConnectionLimits, run_http
 from .app import create_app
 from .defaults import DEFAULT_POLL_INTERVAL
 from .ingestion import Ingestor
@@ -24,13 +24,17 @@ def run_backend(
     max_files_per_assistant: int = 20,
     poll_interval: float = DEFAULT_POLL_INTERVAL,
     log_level: str = "warning",
+    allowlist: Allowlist | None = None,
+    limits: ConnectionLimits | None = None,
 ) -> None:
     """Serve the backend under uvicorn until interrupted; ``db=None`` uses the default database.
 
     ``db`` is a SQLite file (its directory is created if missing) or a PostgreSQL URL (logged
     without its password). The ingestion worker runs beside it, looking for files other
-    processes attached every ``poll_interval`` seconds. Blocks; on the way out the app's pool is
-    drained and the store closed.
+    processes attached every ``poll_interval`` seconds. Only ``allowlist``'s hosts and origins
+    are answered (default: loopback names and the bound host); ``limits`` bound how long request
+    headers may take and how many connections are open (:mod:`..web.serving`). Blocks; on the way
+    out the app's pool is drained and the store closed.
     """
     store = open_store(db, max_files_per_assistant=max_files_per_assistant)
     try:
@@ -41,7 +45,12 @@ def run_backend(
             database_label(db),
             f"{len(api_keys)} API key(s) required" if api_keys else "no API key required",
         )
-        app = create_app(store, api_keys=api_keys, ingestor=Ingestor(store, poll_interval=poll_interval))
-        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        app = create_app(
+            store,
+            api_keys=api_keys,
+            ingestor=Ingestor(store, poll_interval=poll_interval),
+            allowlist=allowlist or Allowlist.build(host),
+        )
+        run_http(app, host=host, port=port, limits=limits or ConnectionLimits(), log_level=log_level)
     finally:
         store.close()

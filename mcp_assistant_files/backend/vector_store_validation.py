@@ -70,7 +70,8 @@ class FileAttach:
     """One file to attach: its id, attributes and chunking."""
 
     file_id: str
-    attributes: Attributes = field(default_factory=dict)
+    attributes: Attributes | None = None
+    """``None``: not given (a new attachment has none; a file already attached keeps its own)."""
     chunking: Chunking = Chunking()
 
 
@@ -206,7 +207,7 @@ def vector_store_spec(body: object) -> VectorStoreSpec:
         description=check_text(fields.get("description"), "description"),
         metadata=check_metadata(_or(fields.get("metadata"), {})),
         expires_after_days=_expires_after(fields.get("expires_after")),
-        files=tuple(FileAttach(file_id, {}, chunking) for file_id in dict.fromkeys(file_ids)),
+        files=tuple(FileAttach(file_id, None, chunking) for file_id in dict.fromkeys(file_ids)),
     )
 
 
@@ -227,9 +228,14 @@ def _file_attach(fields: Mapping[str, Any], where: str = "") -> FileAttach:
     prefix = f"{where}." if where else ""
     return FileAttach(
         file_id=required_id(fields, "file_id", param=f"{prefix}file_id"),
-        attributes=check_attributes(fields.get("attributes"), f"{prefix}attributes"),
+        attributes=_given_attributes(fields, f"{prefix}attributes"),
         chunking=check_chunking(fields.get("chunking_strategy"), f"{prefix}chunking_strategy"),
     )
+
+
+def _given_attributes(fields: Mapping[str, Any], param: str) -> Attributes | None:
+    """The attributes sent (``null`` clears them: ``{}``), or ``None`` when the field is absent."""
+    return check_attributes(fields["attributes"], param) if "attributes" in fields else None
 
 
 _FILE_FIELDS = {"file_id", "attributes", "chunking_strategy"}
@@ -272,7 +278,7 @@ def batch_files(body: object) -> FileBatchSpec:
             param="file_ids",
         )
     if "file_ids" in fields:
-        attributes = check_attributes(fields.get("attributes"))
+        attributes = _given_attributes(fields, "attributes")
         chunking = check_chunking(fields.get("chunking_strategy"))
         file_ids = _id_list(fields["file_ids"], "file_ids", MAX_BATCH_FILES, least=1)
         return FileBatchSpec(

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..server.security import is_loopback
 from ..service.declaration import ToolSpec
 from ..service.scopes import ScopeMap
+from ..web.guard import is_loopback
 
 if TYPE_CHECKING:  # imported only when OAuth is configured: a stdio server never needs it
     from ..server.oauth import ResourceServer

@@ -24,6 +24,7 @@ from ..service.declaration import FAMILIES, ToolPolicy
 from ..service.files import FilesTools
 from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url
 from ..service.vector_store_files import VectorStoreFilesTools
+from ..web.guard import Allowlist, is_loopback
 from .access import AUTH_TOKEN_ENV, UsageError, http_access, secret_from_environment
 from .startup import started
 
@@ -46,7 +47,14 @@ def run(args: argparse.Namespace) -> int:
                 "prefer %s or --api-key-file",
                 BACKEND_KEYS_ENV,
             )
+        if not is_loopback(args.host) and not keys and not args.insecure_no_auth:
+            raise UsageError(
+                f"binding {args.host} exposes the backend beyond this machine: give it the API keys clients "
+                f"must send (--api-key-file or {BACKEND_KEYS_ENV}), or pass --insecure-no-auth if something "
+                "in front of it authenticates"
+            )
         from ..backend.standalone import run_backend
+        from ..web.serving import ConnectionLimits
 
         started()
         try:
@@ -58,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
                 max_files_per_assistant=args.max_files_per_assistant,
                 poll_interval=_poll_interval(args.ingestion_poll_ms),
                 log_level=args.log_level.lower(),
+                allowlist=Allowlist.build(args.host, args.allowed_host, args.allowed_origin),
+                limits=ConnectionLimits(
+                    header_timeout=args.header_timeout, max_connections=args.max_connections
+                ),
             )
         except StoreError as err:
             raise UsageError(str(err)) from None
@@ -169,7 +181,7 @@ def serve(args: argparse.Namespace) -> int:
         anyio.run(run_stdio, server, upstream)
         return 0
     from ..server.http import HttpOptions, build_http_app  # HTTP only: Starlette routes, uvicorn
-    from ..server.serving import ConnectionLimits, run_http
+    from ..web.serving import ConnectionLimits, run_http
 
     options = HttpOptions(
         transport=args.transport,

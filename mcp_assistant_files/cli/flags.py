@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["bind_flags", "count", "db_flag", "log_level_flag", "port_number", "repeated_flag"]
+from ..web.bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
+
+__all__ = [
+    "allowlist_flags",
+    "bind_flags",
+    "connection_limit_flags",
+    "count",
+    "db_flag",
+    "limit_flags",
+    "log_level_flag",
+    "port_number",
+    "repeated_flag",
+]
 
 
 def port_number(text: str) -> int:
@@ -30,6 +42,36 @@ def bind_flags(parser: argparse.ArgumentParser, *, port: int, what: str) -> None
     """``--host`` (loopback by default) and ``--port`` (``port`` by default)."""
     parser.add_argument("--host", default="127.0.0.1", help=f"{what} bind address (default: 127.0.0.1)")
     parser.add_argument("--port", type=port_number, default=port, help=f"{what} port (default: {port})")
+
+
+def allowlist_flags(parser: argparse.ArgumentParser) -> None:
+    """``--allowed-host`` and ``--allowed-origin``: what the Host/Origin check accepts besides loopback."""
+    repeated_flag(
+        parser, "--allowed-host", "HOST", "extra Host header accepted on HTTP, 'name' or 'name:port'"
+    )
+    repeated_flag(
+        parser, "--allowed-origin", "ORIGIN", "extra Origin accepted on HTTP, e.g. https://app.example.com"
+    )
+
+
+def limit_flags(
+    parser: argparse.ArgumentParser, limits: tuple[tuple[str, str, type, float, str], ...]
+) -> None:
+    """A numeric flag for each ``(flag, metavar, type, default, help)``, its default in its help."""
+    for flag, metavar, kind, default, help in limits:
+        parser.add_argument(
+            flag, type=kind, default=default, metavar=metavar, help=f"{help} (default: {default:g})"
+        )
+
+
+def connection_limit_flags(parser: argparse.ArgumentParser) -> None:
+    """``--header-timeout`` and ``--max-connections`` (:mod:`..web.serving` applies them)."""
+    limit_flags(parser, (
+        ("--header-timeout", "SECONDS", float, DEFAULT_HEADER_TIMEOUT,
+         "close an HTTP connection whose request headers take longer than this"),
+        ("--max-connections", "N", int, DEFAULT_MAX_CONNECTIONS,
+         "HTTP connections open at once; more are answered 503"),
+    ))  # fmt: skip
 
 
 def db_flag(parser: argparse.ArgumentParser, what: str = "local backend database") -> None:

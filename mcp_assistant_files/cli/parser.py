@@ -8,7 +8,15 @@ import argparse
 from .._version import __version__
 from ..backend.defaults import DEFAULT_POLL_INTERVAL
 from ..contract import DEFAULT_PAGE_LIMIT
-from .flags import bind_flags, count, db_flag, log_level_flag, repeated_flag
+from .flags import (
+    allowlist_flags,
+    bind_flags,
+    connection_limit_flags,
+    count,
+    db_flag,
+    log_level_flag,
+    repeated_flag,
+)
 from .serve_parser import add_serve_parser
 
 __all__ = ["build_parser"]
@@ -32,6 +40,13 @@ def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PATH",
         help="require the bearer keys in this file, one per line (also: $MCP_ASSISTANT_FILES_BACKEND_API_KEYS)",
     )
+    allowlist_flags(p)
+    p.add_argument(
+        "--insecure-no-auth",
+        action="store_true",
+        help="allow a non-loopback bind without an API key (when something in front of it authenticates)",
+    )
+    connection_limit_flags(p)
     p.add_argument(
         "--max-files-per-assistant",
         type=count,

@@ -6,16 +6,20 @@ import argparse
 
 from ..client import DEFAULT_MAX_RETRIES
 from ..client._base import DEFAULT_CONNECTIONS
-from ..server.bounds import (
-    DEFAULT_HEADER_TIMEOUT,
-    DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_MAX_SESSIONS,
-    DEFAULT_SESSION_IDLE_TIMEOUT,
-)
+from ..server.bounds import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 from ..service.declaration import FAMILIES
 from ..service.scopes import READ_SCOPE, WRITE_SCOPE
-from .flags import bind_flags, count, db_flag, log_level_flag, repeated_flag
+from .flags import (
+    allowlist_flags,
+    bind_flags,
+    connection_limit_flags,
+    count,
+    db_flag,
+    limit_flags,
+    log_level_flag,
+    repeated_flag,
+)
 
 __all__ = ["add_serve_parser"]
 
@@ -81,10 +85,7 @@ def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="DIR",
         help="offer upload_file, reading only files inside DIR (default: no upload_file tool)",
     )
-    repeated_flag(p, "--allowed-host", "HOST", "extra Host header accepted on HTTP, 'name' or 'name:port'")
-    repeated_flag(
-        p, "--allowed-origin", "ORIGIN", "extra Origin accepted on HTTP, e.g. https://app.example.com"
-    )
+    allowlist_flags(p)
     p.add_argument(
         "--insecure-no-auth",
         action="store_true",
@@ -132,17 +133,10 @@ def _oauth_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _http_limit_flags(parser: argparse.ArgumentParser) -> None:
-    limits = (
-        ("--header-timeout", "SECONDS", float, DEFAULT_HEADER_TIMEOUT,
-         "close an HTTP connection whose request headers take longer than this"),
-        ("--max-connections", "N", int, DEFAULT_MAX_CONNECTIONS,
-         "HTTP connections open at once; more are answered 503"),
+    connection_limit_flags(parser)
+    limit_flags(parser, (
         ("--session-idle-timeout", "SECONDS", float, DEFAULT_SESSION_IDLE_TIMEOUT,
          "end a stateful streamable-HTTP session after this long without a request"),
         ("--max-sessions", "N", int, DEFAULT_MAX_SESSIONS,
          "stateful streamable-HTTP sessions kept; beyond, the least recently active idle one ends"),
-    )  # fmt: skip
-    for flag, metavar, kind, default, help in limits:
-        parser.add_argument(
-            flag, type=kind, default=default, metavar=metavar, help=f"{help} (default: {default:g})"
-        )
+    ))  # fmt: skip

@@ -1,24 +1,14 @@
-"""The HTTP server's default bounds, in a module of their own so the command line can show them
-without importing the HTTP stack (uvicorn, the session table) for a stdio server.
+"""The MCP server's session bounds' defaults, in a module of their own so the command line can show
+them without importing the HTTP stack (the session table) for a stdio server.
 
-:mod:`.serving` applies the connection bounds, :mod:`.http` the session bounds and :mod:`.backlog`
-the bound on an SSE session's requests in flight.
+:mod:`.http` applies the session bounds and :mod:`.backlog` the bound on an SSE session's requests
+in flight; the connection bounds are :mod:`..web.bounds`.
 """
 
 from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_HEADER_TIMEOUT",
-    "DEFAULT_MAX_CONNECTIONS",
-    "DEFAULT_MAX_SESSIONS",
-    "DEFAULT_SESSION_IDLE_TIMEOUT",
-    "MAX_SSE_REQUESTS_IN_FLIGHT",
-]
+__all__ = ["DEFAULT_MAX_SESSIONS", "DEFAULT_SESSION_IDLE_TIMEOUT", "MAX_SSE_REQUESTS_IN_FLIGHT"]
 
-#: Seconds a connection may take to send its request headers.
-DEFAULT_HEADER_TIMEOUT = 30.0
-#: Client connections open at once; one more is answered 503.
-DEFAULT_MAX_CONNECTIONS = 512
 #: Seconds a stateful session may stay idle before it ends.
 DEFAULT_SESSION_IDLE_TIMEOUT = 600.0
 #: Stateful sessions held at once; a new one ends the least recently active idle session.

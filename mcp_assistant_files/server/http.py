@@ -1,6 +1,6 @@
 """The HTTP app for SSE or streamable HTTP: the SDK's app inside our layers, outermost first.
 
-1. :class:`~.security.HttpGuard`: ``Host`` and ``Origin`` against the allowlist on every bind
+1. :class:`~..web.guard.HttpGuard`: ``Host`` and ``Origin`` against the allowlist on every bind
    address (the SDK does it on loopback only, and after routing), CORS for allowed origins;
 2. authentication, on everything but ``/healthz`` and preflights (answered in 1.): with OAuth
    (``--auth-issuer``), :class:`~.oauth.OAuthLayer` (access tokens, and the static token if set;
@@ -18,7 +18,7 @@
 
 The upstream client is made once per process and closed when the server stops (the SDK's own
 lifespan runs once per *connection* on SSE, so it is not used for that). How the app is served
-(timeouts and limits of connections) is :mod:`.serving`'s job.
+(timeouts and limits of connections) is :mod:`..web.serving`'s job.
 """
 
 from __future__ import annotations
@@ -39,14 +39,15 @@ from starlette.routing import Route
 from .._version import __version__
 from ..bearer import BearerAuth
 from ..service.upstream import Upstream
+from ..web.guard import Allowlist, HttpGuard
+from ..web.serving import ConnectionLimits
 from .answers import JsonForQuickReads
 from .backlog import SseBacklog
 from .bounds import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from .disconnect import CancelOnDisconnect
 from .oauth import METADATA_PATH, ResourceServer, protect
 from .sdk import lowlevel_server, read_only_tools
-from .security import Allowlist, HttpGuard
-from .serving import ConnectionLimits
+from .security import MCP_CORS, sdk_settings
 from .sessions import SessionTable
 
 __all__ = [
@@ -88,7 +89,7 @@ class HttpOptions:
 
 def security_settings(options: HttpOptions) -> TransportSecuritySettings:
     """The allowlist in the SDK's terms, for its own checks inside the transports."""
-    return options.allowlist.sdk_settings()
+    return sdk_settings(options.allowlist)
 
 
 def _unauthorized(token_sent: bool) -> Response:
@@ -188,5 +189,5 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
         )
     elif options.auth_token:
         require_bearer_token(app, options.auth_token)
-    app.add_middleware(HttpGuard, allowlist=options.allowlist, exempt=[HEALTH_PATH])
+    app.add_middleware(HttpGuard, allowlist=options.allowlist, cors=MCP_CORS, exempt=[HEALTH_PATH])
     return app

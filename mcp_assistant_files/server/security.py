@@ -1,184 +1,35 @@
-"""Which ``Host`` and ``Origin`` the HTTP server answers, checked before anything else, and CORS.
-
-:class:`HttpGuard` is the outermost layer of the HTTP app: a request naming a foreign ``Host`` gets
-421 and one from a foreign ``Origin`` 403 before any routing (so nothing, not even a redirect,
-ever names a host we do not serve). Browsers on an allowed origin get CORS: preflights are
-answered here, without the bearer token (browsers never send one with them), and responses
-expose ``Mcp-Session-Id``. Other origins get no CORS header at all. ``/healthz`` is exempt, for
-probes that name the pod's address.
+"""The MCP server's ``Host``/``Origin`` allowlist and CORS, in :class:`~..web.guard.HttpGuard`'s terms
+and in the SDK's.
 
 The SDK checks ``Host``/``Origin`` again inside its transports; it gets the same allowlist
-(:meth:`Allowlist.sdk_settings`), so both always agree.
+(:func:`sdk_settings`), so both always agree. Browsers on an allowed origin may send the MCP
+headers and read ``Mcp-Session-Id``.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 from mcp.server.transport_security import TransportSecuritySettings
-from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import PlainTextResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["Allowlist", "HttpGuard", "is_loopback"]
+from ..web.guard import Allowlist, Cors
 
-logger = logging.getLogger("mcp_assistant_files.http")
+__all__ = ["MCP_CORS", "sdk_settings"]
 
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
-ALLOWED_METHODS = "GET, POST, DELETE"
-ALLOWED_HEADERS = (
-    "Authorization", "Content-Type", "Accept", "Mcp-Session-Id", "MCP-Protocol-Version", "Last-Event-ID",
-    "Mcp-Method", "Mcp-Name",
+MCP_CORS = Cors(
+    methods="GET, POST, DELETE",
+    headers=(
+        "Authorization", "Content-Type", "Accept", "Mcp-Session-Id", "MCP-Protocol-Version",
+        "Last-Event-ID", "Mcp-Method", "Mcp-Name",
+    ),
+    exposed="Mcp-Session-Id, WWW-Authenticate",
+    header_prefixes=("mcp-param-",),  # 2026-07-28 clients send one per tool argument they route on
 )  # fmt: skip
-_PARAM_HEADER = "mcp-param-"  # 2026-07-28 clients send one per tool argument they route on
-EXPOSED_HEADERS = "Mcp-Session-Id, WWW-Authenticate"
-PREFLIGHT_MAX_AGE = "600"
 
 
-def is_loopback(host: str) -> bool:
-    """Whether binding ``host`` exposes the server to this machine only."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _split_port(authority: str) -> tuple[str, str | None]:
-    """``name[:port]`` -> (lower-case name, port or None); IPv6 names keep their brackets."""
-    if authority.startswith("["):
-        name, _, rest = authority.partition("]")
-        return name.lower() + "]", rest[1:] if rest.startswith(":") else None
-    name, colon, port = authority.rpartition(":")
-    return (name.lower(), port) if colon else (authority.lower(), None)
-
-
-@dataclass(frozen=True)
-class Allowlist:
-    """Names allowed with any port (or none), and exact ``name:port`` hosts and origins."""
-
-    names: tuple[str, ...]  # "localhost", "[::1]", "mcp.example.com"
-    hosts: tuple[str, ...]  # "mcp.example.com:8443"
-    origin_sites: tuple[str, ...]  # "http://localhost": that scheme and name, any port or none
-    origins: tuple[str, ...]  # exact origins, as configured
-
-    @classmethod
-    def build(cls, bound: str, hosts: Iterable[str] = (), origins: Iterable[str] = ()) -> Allowlist:
-        """Loopback, the bound host (unless a wildcard address), and what was allowed explicitly."""
-        names = list(LOOPBACK_NAMES)
-        sites = [f"http://{name}" for name in LOOPBACK_NAMES]
-        if not is_loopback(bound) and bound not in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
-            name = f"[{bound}]" if ":" in bound else bound
-            names.append(name.lower())
-            sites += [f"http://{name.lower()}", f"https://{name.lower()}"]
-        exact: list[str] = []
-        for host in hosts:
-            name, port = _split_port(host)
-            if port is None:
-                names.append(name)
-            else:
-                exact.append(host.lower())
-        exact_origins: list[str] = []
-        for origin in origins:
-            if origin.endswith(":*"):
-                sites.append(origin[:-2].lower())
-            else:
-                exact_origins.append(origin.lower())
-        return cls(tuple(names), tuple(exact), tuple(sites), tuple(exact_origins))
-
-    def allows_host(self, host: str) -> bool:
-        """Whether a request's ``Host`` header names us."""
-        name, port = _split_port(host)
-        if port is not None and not port.isdigit():
-            return False
-        return name in self.names or host.lower() in self.hosts
-
-    def allows_origin(self, origin: str) -> bool:
-        """Whether a browser page at ``origin`` may call us."""
-        origin = origin.lower()
-        scheme, sep, authority = origin.partition("://")
-        if not sep or not authority:
-            return False
-        name, port = _split_port(authority)
-        if port is not None and not port.isdigit():
-            return False
-        return f"{scheme}://{name}" in self.origin_sites or origin in self.origins
-
-    def sdk_settings(self) -> TransportSecuritySettings:
-        """The same allowlist in the SDK's terms (``name:*`` is "any port")."""
-        return TransportSecuritySettings(
-            enable_dns_rebinding_protection=True,
-            allowed_hosts=[h for name in self.names for h in (name, f"{name}:*")] + list(self.hosts),
-            allowed_origins=[o for site in self.origin_sites for o in (site, f"{site}:*")]
-            + list(self.origins),
-        )
-
-
-class HttpGuard:
-    """Host and Origin checks, then CORS for allowed origins; ``exempt`` paths pass untouched."""
-
-    def __init__(self, app: ASGIApp, *, allowlist: Allowlist, exempt: Iterable[str] = ()) -> None:
-        self.app = app
-        self.allowlist = allowlist
-        self.exempt = frozenset(exempt)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.exempt:
-            await self.app(scope, receive, send)
-            return
-        headers = Headers(scope=scope)
-        host, origin = headers.get("host", ""), headers.get("origin")
-        if not self.allowlist.allows_host(host):
-            logger.warning(
-                "refused a request for Host %r: not an allowed host (see --allowed-host)", host[:100]
-            )
-            await PlainTextResponse("Invalid Host header", status_code=421)(scope, receive, send)
-            return
-        if origin is not None and not self.allowlist.allows_origin(origin):
-            logger.warning(
-                "refused a request from Origin %r: not an allowed origin (see --allowed-origin)", origin[:100]
-            )
-            await PlainTextResponse("Invalid Origin header", status_code=403)(scope, receive, send)
-            return
-        if host != host.lower():  # names are case-insensitive; the SDK's own check is not
-            scope = {**scope, "headers": [(k, v.lower() if k == b"host" else v) for k, v in scope["headers"]]}
-        if origin is None:
-            await self.app(scope, receive, send)
-        elif scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
-            await _preflight(origin, headers)(scope, receive, send)
-        else:
-            await self.app(scope, receive, _with_cors(send, origin))
-
-
-def _preflight(origin: str, headers: Headers) -> Response:
-    """The answer to a CORS preflight from an allowed origin."""
-    requested = [h.strip() for h in headers.get("access-control-request-headers", "").split(",")]
-    params = [h for h in requested if h.lower().startswith(_PARAM_HEADER)]
-    return Response(
-        status_code=204,
-        headers={
-            "Access-Control-Allow-Origin": origin,
-            "Access-Control-Allow-Methods": ALLOWED_METHODS,
-            "Access-Control-Allow-Headers": ", ".join((*ALLOWED_HEADERS, *params)),
-            "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
-            "Vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
-        },
+def sdk_settings(allowlist: Allowlist) -> TransportSecuritySettings:
+    """``allowlist`` in the SDK's terms (``name:*`` is "any port")."""
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[h for name in allowlist.names for h in (name, f"{name}:*")] + list(allowlist.hosts),
+        allowed_origins=[o for site in allowlist.origin_sites for o in (site, f"{site}:*")]
+        + list(allowlist.origins),
     )
-
-
-def _with_cors(send: Send, origin: str) -> Send:
-    """``send``, adding the CORS headers for ``origin`` to the response."""
-
-    async def send_with_cors(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            headers = MutableHeaders(scope=message)
-            headers["Access-Control-Allow-Origin"] = origin
-            headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-            headers.add_vary_header("Origin")
-        await send(message)
-
-    return send_with_cors

@@ -49,7 +49,7 @@ NewAttributes = Annotated[
     Field(
         description="Up to 16 attributes for search filters, as key-value pairs: "
         '[{"key": "author", "value": "Ann"}, {"key": "year", "value": 2024}]. Keys are unique. Omit (or send []) '
-        "to set none.",
+        "for none on a new attachment; a file already attached keeps its own.",
         max_length=MAX_ATTRIBUTES,
     ),
 ]

@@ -235,7 +235,7 @@ class VectorStoreFilesTools(ToolFamily):
         title="Attach file to vector store",
         description="Attach an uploaded file to a vector store, so file search can find it, optionally with "
         "attributes. With wait (the default) the call returns once the file is processed (or failed), reporting "
-        "progress. Attaching a file that is already attached returns it.",
+        "progress. Attaching a file that is already attached returns it, its attributes kept unless given.",
         hints=WRITE,
     )
     async def attach_file(

@@ -263,8 +263,39 @@ async def test_attaching_again_states_the_wanted_state(http: httpx2.AsyncClient,
     assert ingest(store) == 0, "same chunking: kept, not ingested again"
     small = {"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 50}}
     rechunked = ok(await http.post(path, json={"file_id": file_id, "chunking_strategy": small}))
-    assert (rechunked["status"], rechunked["attributes"]) == ("in_progress", {})
+    assert (rechunked["status"], rechunked["attributes"]) == ("in_progress", {"v": 2}), "not sent: kept"
     assert ingest(store) == 1
+
+
+@pytest.mark.parametrize("clearing", [{}, None], ids=["empty", "null"])
+async def test_attaching_again_without_attributes_keeps_them_and_sending_empty_clears_them(
+    http: httpx2.AsyncClient, store: Store, clearing: dict[str, object] | None
+) -> None:
+    vector_store_id = await new_vector_store(http)
+    file_id = await upload(http, data=b"some text")
+    path = f"/vector_stores/{vector_store_id}/files"
+    ok(await http.post(path, json={"file_id": file_id, "attributes": {"team": "docs", "year": 2024}}))
+    ingest(store)
+    again = ok(await http.post(path, json={"file_id": file_id}))
+    assert again["attributes"] == {"team": "docs", "year": 2024}
+    batch = ok(
+        await http.post(f"/vector_stores/{vector_store_id}/file_batches", json={"file_ids": [file_id]})
+    )
+    assert batch["file_counts"]["total"] == 1
+    assert ok(await http.get(f"{path}/{file_id}"))["attributes"] == {"team": "docs", "year": 2024}
+    cleared = ok(await http.post(path, json={"file_id": file_id, "attributes": clearing}))
+    assert cleared["attributes"] == {}
+
+
+async def test_a_detached_file_attached_again_without_attributes_has_none(
+    http: httpx2.AsyncClient, store: Store
+) -> None:
+    vector_store_id = await new_vector_store(http)
+    file_id = await upload(http, data=b"some text")
+    path = f"/vector_stores/{vector_store_id}/files"
+    ok(await http.post(path, json={"file_id": file_id, "attributes": {"v": 1}}))
+    ok(await http.delete(f"{path}/{file_id}"))
+    assert ok(await http.post(path, json={"file_id": file_id}))["attributes"] == {}
 
 
 async def test_a_detached_file_attached_again_keeps_its_place_and_is_ingested_again(

@@ -169,6 +169,30 @@ async def test_detach_is_idempotent_and_keeps_the_file(world: World, store_id: s
     assert file_id in [f["id"] for f in files["files"]], "the file itself is kept"
 
 
+async def test_attaching_an_attached_file_again_keeps_its_attributes_and_their_types(
+    world: World, store_id: str
+) -> None:
+    (file_id,) = world.store.seed_vector_store_files(store_id, 1)
+    big = 12345678901234567890
+    async with world.connect() as client:
+        args = {"vector_store_id": store_id, "file_id": file_id}
+        pairs = [
+            {"key": "team", "value": "docs"},
+            {"key": "year", "value": 2024},
+            {"key": "big", "value": big},
+        ]
+        content(await client.call_tool("update_vector_store_file_attributes", {**args, "attributes": pairs}))
+        omissions: list[dict[str, Any]] = [{}, {"attributes": []}, {"attributes": None}]
+        for omitted in omissions:
+            again = content(
+                await client.call_tool("attach_vector_store_file", {**args, **omitted, "wait": False})
+            )
+            assert again["attributes"] == {"team": "docs", "year": 2024, "big": big}, omitted
+            got = content(await client.call_tool("get_vector_store_file", args))
+            assert [type(got["attributes"][k]) for k in ("year", "big")] == [int, int], got["attributes"]
+            assert got["attributes"]["big"] == big
+
+
 async def test_attributes_are_replaced_and_checked_before_any_request(world: World, store_id: str) -> None:
     (file_id,) = world.store.seed_vector_store_files(store_id, 1)
     async with world.connect() as client:

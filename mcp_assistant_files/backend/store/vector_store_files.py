@@ -2,13 +2,15 @@
 
 Decisions (the contract is silent on them):
 
-* **Attach states the wanted state.** Attaching a file already attached re-uses its row: the
-  request's attributes replace the old ones and its batch (or none) becomes the file's batch.
+* **Attach states the wanted state.** Attaching a file already attached re-uses its row:
+  attributes sent replace the old ones (``{}`` or ``null`` clears them), attributes not sent
+  leave them as they are, and the request's batch (or none) becomes the file's batch.
   If the file had failed or was cancelled, or the chunking strategy differs, it is ingested
   again; otherwise its status is kept. Attaching twice is therefore harmless.
 * **Re-attach re-ingests, in place.** Detaching keeps the row as a tombstone (cursors naming it
   keep their place); attaching the file again revives that row (same position and
-  ``created_at``) with ``in_progress`` status, and it is ingested again.
+  ``created_at``) with ``in_progress`` status and only the attributes sent, and it is ingested
+  again.
 * **Capacity.** A vector store holds at most 10,000 live files (OpenAI's limit); a request
   that would exceed it changes nothing.
 * **Races.** Every write to a store's files locks the store's row first (``FOR UPDATE``): on
@@ -156,7 +158,8 @@ class VectorStoreFilesMixin(StoreBase):
                 f"uploaded with purpose {' or '.join(repr(p) for p in sorted(VECTOR_STORE_FILE_PURPOSES))}.",
                 param=param,
             )
-        chunking, attributes = attach.chunking, json.dumps(attach.attributes)
+        chunking = attach.chunking
+        attributes = None if attach.attributes is None else json.dumps(attach.attributes)
         row = await conn.one(
             "SELECT seq, status, deleted_at, max_chunk_size_tokens, chunk_overlap_tokens"
             " FROM vector_store_files WHERE vector_store_id = ? AND file_id = ?",
@@ -174,21 +177,24 @@ class VectorStoreFilesMixin(StoreBase):
                     batch_id,
                     chunking.max_chunk_size_tokens,
                     chunking.chunk_overlap_tokens,
-                    attributes,
+                    attributes or "{}",
                 ),
             )
             return
         seq, status, deleted_at, *recorded = row
+        if deleted_at is not None and attributes is None:
+            attributes = "{}"  # a detached file's attributes went with it
         if deleted_at is None and status in ("in_progress", "completed") and Chunking(*recorded) == chunking:
             await conn.run(
-                "UPDATE vector_store_files SET attributes = ?, batch_id = ? WHERE seq = ?",
+                "UPDATE vector_store_files SET attributes = COALESCE(?, attributes), batch_id = ? WHERE seq = ?",
                 (attributes, batch_id, seq),
             )
             return
         await conn.run(
             "UPDATE vector_store_files SET status = 'in_progress', attempt = attempt + 1, usage_bytes = 0,"
             " error_code = NULL, error_message = NULL, deleted_at = NULL, batch_id = ?,"
-            " max_chunk_size_tokens = ?, chunk_overlap_tokens = ?, attributes = ? WHERE seq = ?",
+            " max_chunk_size_tokens = ?, chunk_overlap_tokens = ?, attributes = COALESCE(?, attributes)"
+            " WHERE seq = ?",
             (batch_id, chunking.max_chunk_size_tokens, chunking.chunk_overlap_tokens, attributes, seq),
         )
 

@@ -119,7 +119,7 @@ class VectorStoreFile(UpstreamModel):
     usage_bytes: int
     """What the file takes in the vector store (not its size)."""
     last_error: LastError | None = None
-    attributes: dict[str, str | float | bool] | None = None
+    attributes: dict[str, str | bool | int | float] | None = None  # int kept: 2024 is not 2024.0
     chunking_strategy: FileChunkingStrategy | None = None
 
 

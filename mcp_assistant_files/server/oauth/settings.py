@@ -15,7 +15,7 @@ from mcp.server.auth.routes import build_resource_metadata_url
 from pydantic import AnyHttpUrl
 
 from ...service.scopes import supported
-from ..security import is_loopback
+from ...web.guard import is_loopback
 
 __all__ = [
     "DEFAULT_LEEWAY",
