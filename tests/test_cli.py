@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from mcp_assistant_files.backend import open_store
+
 CLI = [sys.executable, "-m", "mcp_assistant_files"]
 
 
@@ -306,3 +308,63 @@ def test_main_called_with_arguments_leaves_the_garbage_collector_alone(collectin
         assert gc.isenabled() is collecting and gc.get_freeze_count() == frozen
     finally:
         gc.enable()
+
+
+def test_data_listings_page_through_everything(tmp_path: Path) -> None:
+    db = tmp_path / "data.sqlite3"
+    with open_store(str(db), max_files_per_assistant=0) as store:
+        assistants = [store.create_assistant(name=f"a{n}")["id"] for n in range(230)]
+        files = [store.create_file(f"f{n}.txt", b"x", "assistants")["id"] for n in range(230)]
+        stores = [store.create_vector_store(f"s{n}")["id"] for n in range(230)]
+    for command, created in (("assistants", assistants), ("files", files), ("vector-stores", stores)):
+        listed = [line.split("\t")[0] for line in run(command, "list", db=db).stdout.splitlines()]
+        assert listed == created, command
+
+
+@pytest.mark.parametrize("command", ["assistants", "files", "vector-stores"])
+def test_a_data_listing_into_a_closed_pipe_ends_quietly(tmp_path: Path, command: str) -> None:
+    db = tmp_path / "data.sqlite3"
+    with open_store(str(db), max_files_per_assistant=0) as store:
+        store.create_assistant(name="a")
+        store.create_file("f.txt", b"x", "assistants")
+        store.create_vector_store("s")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MCP_ASSISTANT_FILES_"))}
+    child = subprocess.Popen(
+        [*CLI, command, "list", "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # the reader is gone before the command writes its first line (like `| head -0`)
+    stderr = child.stderr.read()
+    child.stderr.close()
+    assert child.wait(timeout=60) == 141 and stderr == b""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--allow-assistant", "../x"], "--allow-assistant '../x' is not an id the tools accept"),
+        (["--allow-vector-store", "vs 1"], "--allow-vector-store 'vs 1' is not an id the tools accept"),
+        (["--db", ""], "--db is empty: give a SQLite file, :memory: or a postgresql:// URL"),
+        (["--tools", ""], "--tools is empty: give comma-separated names from list_assistant_files"),
+        (["--tools", ","], "--tools is empty: give comma-separated names from list_assistant_files"),
+        (["--toolsets", ""], "--toolsets is empty: give comma-separated names from assistant-files"),
+    ],
+)
+def test_serve_refuses_an_empty_value_or_an_id_no_tool_accepts_in_one_line(
+    args: list[str], expected: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "MCP_ASSISTANT_FILES_"))}
+    # stdin at its end: a server that did start would stop at once instead of waiting for a client.
+    out = subprocess.run(
+        [*CLI, "serve", *args], input="", capture_output=True, text=True, env=env, check=False, timeout=60
+    )
+    assert out.returncode == 2
+    assert out.stderr.startswith(f"mcp-assistant-files: error: {expected}") and out.stderr.count("\n") == 1
+
+
+def test_data_commands_refuse_an_empty_db() -> None:
+    out = run("files", "list", "--db", "", check=False)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "--db is empty" in out.stderr

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 
+import anyio
 import httpx2
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from starlette.types import Message, Receive, Scope, Send
 
 from mcp_assistant_files.logs import RedactingFilter
+from mcp_assistant_files.server.disconnect import CancelOnDisconnect
 from mcp_assistant_files.server.http import HttpOptions, require_bearer_token, security_settings
 from mcp_assistant_files.service.cursors import secret_from_file
 from mcp_assistant_files.web.guard import Allowlist
@@ -144,3 +148,44 @@ def test_the_origin_allowlist_takes_loopback_and_configured_origins(origin: str,
         "127.0.0.1", origins=["https://app.example.com", "https://any-port.example.com:*"]
     )
     assert allowlist.allows_origin(origin) is allowed
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("body", "cancelled"),
+    [
+        (b'{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "list_files"}}', 5),
+        (b"[" * 20000 + b"]" * 20000, None),
+    ],
+)
+async def test_a_hang_up_cancels_the_call_in_its_session_and_a_body_too_deep_to_read_cancels_nothing(
+    body: bytes, cancelled: int | None
+) -> None:
+    received: list[bytes] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        """Read the body, then wait for the client to hang up (as a call answered later does)."""
+        message = await receive()
+        received.append(message.get("body", b""))
+        await receive()
+
+    incoming: list[Message] = [
+        {"type": "http.request", "body": body, "more_body": False},
+        {"type": "http.disconnect"},
+    ]
+
+    async def receive() -> Message:
+        if not incoming:
+            await anyio.sleep_forever()
+        return incoming.pop(0)
+
+    async def send(message: Message) -> None:
+        raise AssertionError("nothing is answered to a client that hung up")
+
+    scope: Scope = {"type": "http", "path": "/mcp", "method": "POST", "headers": [(b"mcp-session-id", b"s1")]}
+    with anyio.fail_after(10):  # a hang guard
+        await CancelOnDisconnect(app, path="/mcp")(scope, receive, send)
+    notifications = [json.loads(sent) for sent in received[1:]]
+    assert received[0] == body
+    assert [n["params"]["requestId"] for n in notifications] == ([cancelled] if cancelled is not None else [])
+    assert all(n["method"] == "notifications/cancelled" for n in notifications)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sqlite3
@@ -46,17 +47,31 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     never wait for a writer.
     """
     target = os.fspath(path)
+    if target != MEMORY:
+        _create_private(target)
     conn = _open(target)
     try:
-        if target != ":memory:":
+        if target != MEMORY:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn)
+        if target != MEMORY:
+            _check_writable(conn)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _create_private(target: str) -> None:
+    """Create the database file ``target`` readable and writable by its owner only, unless it exists.
+
+    SQLite would create it 0644 under the usual umask; it gives the ``-wal`` and ``-shm`` files the
+    main file's mode. A file that exists (one the user made or chose) keeps its mode.
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def connect_reader(path: str | os.PathLike[str]) -> sqlite3.Connection:
@@ -64,6 +79,27 @@ def connect_reader(path: str | os.PathLike[str]) -> sqlite3.Connection:
     conn = _open(os.fspath(path))
     conn.execute("PRAGMA query_only = ON")
     return conn
+
+
+def _check_writable(conn: sqlite3.Connection) -> None:
+    """Fail now, not at the first write, on a database this process may only read.
+
+    SQLite opens a write-protected file read-only without a word, and even ``BEGIN IMMEDIATE``
+    succeeds on it: only a write fails ("attempt to write a readonly database"). So one is made
+    and rolled back. A database another process is writing (busy) is writable.
+    """
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.OperationalError as err:
+        if getattr(err, "sqlite_errorname", "") != "SQLITE_BUSY":
+            raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _version(conn: sqlite3.Connection) -> int:

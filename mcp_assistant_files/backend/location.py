@@ -60,13 +60,14 @@ def database_label(db: str | os.PathLike[str] | None) -> str:
 
 def prepare_db_path(db: str | os.PathLike[str] | None) -> str | Path:
     """The database ``db`` names (``None``: ``$MCP_ASSISTANT_FILES_DB``, else the default file), a
-    file's folder created. ``":memory:"`` and PostgreSQL URLs are returned as they are; ``~`` is expanded.
+    file's folder created (mode 0700). ``":memory:"`` and PostgreSQL URLs are returned as they are; ``~`` is expanded.
     """
     db = _named(db)
     if db is not None and (os.fspath(db) == MEMORY or is_postgres_url(db)):
         return os.fspath(db)
     path = Path(db).expanduser() if db is not None else default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # A folder made here is its user's alone (a folder that exists keeps its mode); so is the file.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -86,5 +87,5 @@ def open_store(db: str | os.PathLike[str] | None, *, max_files_per_assistant: in
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
         raise DatabaseUnavailable(
             f"cannot open the database {where} ({reason}): choose another --db (or {DB_ENV_VAR}), "
-            "or make its folder writable"
+            "or make it and its folder writable"
         ) from None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..logs import announce
 from ..web.guard import Allowlist
-from ..web.serving import ConnectionLimits, run_http
+from ..web.serving import ConnectionLimits, bound_port, listen, run_http
 from .app import create_app
 from .defaults import DEFAULT_POLL_INTERVAL
 from .ingestion import Ingestor
@@ -34,14 +34,20 @@ def run_backend(
     processes attached every ``poll_interval`` seconds. Only ``allowlist``'s hosts and origins
     are answered (default: loopback names and the bound host); ``limits`` bound how long request
     headers may take and how many connections are open (:mod:`..web.serving`). Blocks; on the way
-    out the app's pool is drained and the store closed.
+    out the app's pool is drained and the store closed. An address that cannot be listened on
+    raises :class:`~..web.serving.ListenError` before the database is opened.
     """
-    store = open_store(db, max_files_per_assistant=max_files_per_assistant)
+    listener = listen(host, port)  # first: a port in use is one sentence, before any database is made
+    try:
+        store = open_store(db, max_files_per_assistant=max_files_per_assistant)
+    except BaseException:
+        listener.close()
+        raise
     try:
         announce(
             "backend on http://%s:%d/v1, database %s, %s",
             host,
-            port,
+            bound_port(listener),
             database_label(db),
             f"{len(api_keys)} API key(s) required" if api_keys else "no API key required",
         )
@@ -51,6 +57,6 @@ def run_backend(
             ingestor=Ingestor(store, poll_interval=poll_interval),
             allowlist=allowlist or Allowlist.build(host),
         )
-        run_http(app, host=host, port=port, limits=limits or ConnectionLimits(), log_level=log_level)
+        run_http(app, listener=listener, limits=limits or ConnectionLimits(), log_level=log_level)
     finally:
         store.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from ..service.assistant_files import AssistantFilesTools
 from ..service.catalog import TOOL_NAMES, all_specs
 from ..service.cursors import CursorCodec, secret_from_env, secret_from_file
 from ..service.declaration import FAMILIES, ToolPolicy
+from ..service.fields import ID_PATTERN, PATTERN_MEANINGS
 from ..service.files import FilesTools
 from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url
 from ..service.vector_store_files import VectorStoreFilesTools
@@ -36,6 +39,11 @@ logger = logging.getLogger("mcp_assistant_files")
 
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command."""
+    if getattr(args, "db", None) == "":
+        raise UsageError(
+            "--db is empty: give a SQLite file, :memory: or a postgresql:// URL, or leave --db out "
+            "for the default database"
+        )
     if args.command == "serve":
         return serve(args)
     if args.command == "backend":
@@ -54,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
                 "in front of it authenticates"
             )
         from ..backend.standalone import run_backend
-        from ..web.serving import ConnectionLimits
+        from ..web.serving import ConnectionLimits, ListenError
 
         started()
         try:
@@ -71,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                     header_timeout=args.header_timeout, max_connections=args.max_connections
                 ),
             )
-        except StoreError as err:
+        except (StoreError, ListenError) as err:
             raise UsageError(str(err)) from None
         return 0
     if args.command == "demo":
@@ -88,13 +96,28 @@ def run(args: argparse.Namespace) -> int:
 
 def _names(flag: str, value: str | None, known: Sequence[str]) -> frozenset[str] | None:
     """The comma-separated names of ``flag``, each one of ``known``; ``None`` when not given."""
-    if not value:
+    if value is None:
         return None
     names = frozenset(name.strip() for name in value.split(",") if name.strip())
+    if not names:
+        raise UsageError(
+            f"{flag} is empty: give comma-separated names from {', '.join(known)}, or leave {flag} out for all"
+        )
     unknown = sorted(names - set(known))
     if unknown:
         raise UsageError(f"{flag}: unknown name(s) {', '.join(unknown)}; choose from {', '.join(known)}")
     return names
+
+
+def _ids(flag: str, values: Sequence[str]) -> frozenset[str]:
+    """The ids of an allowlist flag, each one the tools would accept (else no call could name it)."""
+    for value in values:
+        if not re.fullmatch(ID_PATTERN, value):
+            raise UsageError(
+                f"{flag} {value!r} is not an id the tools accept ({PATTERN_MEANINGS[ID_PATTERN]}): "
+                "give the id as the upstream shows it"
+            )
+    return frozenset(values)
 
 
 def _policy(args: argparse.Namespace) -> ToolPolicy:
@@ -103,8 +126,8 @@ def _policy(args: argparse.Namespace) -> ToolPolicy:
         read_only=args.read_only,
         tools=_names("--tools", args.tools, TOOL_NAMES),
         toolsets=frozenset(family for family in FAMILIES if toolsets is None or family in toolsets),
-        allowed_assistants=frozenset(args.allow_assistant),
-        allowed_vector_stores=frozenset(args.allow_vector_store),
+        allowed_assistants=_ids("--allow-assistant", args.allow_assistant),
+        allowed_vector_stores=_ids("--allow-vector-store", args.allow_vector_store),
     )
     if not any(policy.allows(spec) for spec in all_specs()):
         raise UsageError("--toolsets, --tools and --read-only leave no tool to serve")
@@ -139,6 +162,16 @@ def backend_keys(args: argparse.Namespace) -> list[str]:
     return keys
 
 
+def _listener(args: argparse.Namespace) -> socket.socket:
+    """The socket ``--host``/``--port`` name, bound (see :func:`..web.serving.listen`)."""
+    from ..web.serving import ListenError, listen
+
+    try:
+        return listen(args.host, args.port)
+    except ListenError as err:
+        raise UsageError(str(err)) from None
+
+
 def serve(args: argparse.Namespace) -> int:
     """``serve``: the MCP server on the chosen transport."""
     http = args.transport != "stdio"
@@ -157,6 +190,7 @@ def serve(args: argparse.Namespace) -> int:
     }
     if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
         raise UsageError(f"{', '.join(unbounded)} must be more than 0")
+    listener = _listener(args) if http else None  # first: a port in use is one line, before anything else
     try:
         base_url = resolve_base_url(args.base_url)
         upstream = open_upstream(
@@ -176,12 +210,12 @@ def serve(args: argparse.Namespace) -> int:
     )
     oauth = access.resource_server(spec for _, spec in served(families))
     server = build_server(*families, redact=[s for s in (token,) if s], needs=oauth.needs if oauth else None)
-    if not http:
+    if listener is None:
         started()
         anyio.run(run_stdio, server, upstream)
         return 0
     from ..server.http import HttpOptions, build_http_app  # HTTP only: Starlette routes, uvicorn
-    from ..web.serving import ConnectionLimits, run_http
+    from ..web.serving import ConnectionLimits, bound_port, run_http
 
     options = HttpOptions(
         transport=args.transport,
@@ -199,7 +233,8 @@ def serve(args: argparse.Namespace) -> int:
     )
     app = build_http_app(server, upstream, options)
     path = "/sse" if args.transport == "sse" else "/mcp"
-    announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, args.port, path)
+    port = bound_port(listener)
+    announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, port, path)
     if oauth is not None:
         announce(
             "OAuth: access tokens of %s for %s, scopes %s%s",
@@ -209,7 +244,7 @@ def serve(args: argparse.Namespace) -> int:
             f" (and {AUTH_TOKEN_ENV}, with every scope)" if token else "",
         )
     started()
-    run_http(app, host=args.host, port=args.port, limits=options.limits, log_level=args.log_level)
+    run_http(app, listener=listener, limits=options.limits, log_level=args.log_level)
     return 0
 
 

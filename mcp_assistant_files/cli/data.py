@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from ..backend import Ingestor, Store, StoreError, open_store
 from ..backend.vector_store_validation import FileAttach
+from ..contract import MAX_PAGE_LIMIT
 from ..logs import configure_logging
 from .access import UsageError
 
@@ -37,14 +41,39 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def data_command(args: argparse.Namespace) -> int:
-    """``assistants``, ``files`` and ``vector-stores`` commands on the local backend's database."""
+    """``assistants``, ``files`` and ``vector-stores`` commands on the local backend's database.
+
+    A reader that closes the output early (``| head``) ends the command quietly with the status
+    a shell gives a process killed by SIGPIPE (141), as ``ls | head`` does.
+    """
     configure_logging("WARNING")
     try:
         with _open_store(args.db) as store:
             _data(store, args)
+        sys.stdout.flush()
     except StoreError as err:
         raise UsageError(str(err)) from None
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at /dev/null so that flush cannot fail too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return _SIGPIPE_STATUS
     return 0
+
+
+_SIGPIPE_STATUS = 128 + 13
+
+
+def _every(page: Callable[[str | None], dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Every item of a listing, page by page (``page(after)`` is one page after that id)."""
+    after: str | None = None
+    while True:
+        listing = page(after)
+        yield from listing["data"]
+        if not listing["has_more"] or not listing["data"]:
+            return
+        after = listing["data"][-1]["id"]
 
 
 def _data(store: Store, args: argparse.Namespace) -> None:
@@ -52,14 +81,14 @@ def _data(store: Store, args: argparse.Namespace) -> None:
     if args.command == "assistants" and args.action == "create":
         _out(store.create_assistant(name=args.name, model=args.model)["id"])
     elif args.command == "assistants":
-        for a in store.list_assistants(limit=100, order="asc")["data"]:
+        for a in _every(lambda after: store.list_assistants(limit=MAX_PAGE_LIMIT, order="asc", after=after)):
             _out(a["id"], a.get("name") or "", f"{len(a.get('file_ids', []))} file(s)")
     elif args.command == "vector-stores":
         _vector_stores(store, args)
     elif args.action == "upload":
         _upload(store, args)
     else:
-        for f in store.list_files()["data"]:
+        for f in _every(lambda after: store.list_files(limit=MAX_PAGE_LIMIT, order="asc", after=after)):
             _out(f["id"], f["bytes"], f["purpose"], f["filename"])
 
 
@@ -70,18 +99,12 @@ def _vector_stores(store: Store, args: argparse.Namespace) -> None:
         Ingestor(store).process_pending()
         _out(created["id"])
         return
-    after: str | None = None
-    while True:
-        listing = store.list_vector_stores(limit=100, order="asc", after=after)
-        for vs in listing["data"]:
-            total = vs["file_counts"]["total"]
-            counts = ", ".join(
-                f"{n} {status}" for status, n in vs["file_counts"].items() if n and status != "total"
-            )
-            _out(vs["id"], vs["name"], vs["status"], f"{total} file(s){f' ({counts})' if counts else ''}")
-        if not listing["has_more"]:
-            return
-        after = listing["last_id"]
+    for vs in _every(lambda after: store.list_vector_stores(limit=MAX_PAGE_LIMIT, order="asc", after=after)):
+        total = vs["file_counts"]["total"]
+        counts = ", ".join(
+            f"{n} {status}" for status, n in vs["file_counts"].items() if n and status != "total"
+        )
+        _out(vs["id"], vs["name"], vs["status"], f"{total} file(s){f' ({counts})' if counts else ''}")
 
 
 def _upload(store: Store, args: argparse.Namespace) -> None:

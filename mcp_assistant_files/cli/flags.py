@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn, TypeAlias
 
 from ..web.bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
 
 __all__ = [
+    "OneLineErrors",
+    "Subcommands",
     "allowlist_flags",
     "bind_flags",
     "connection_limit_flags",
@@ -17,6 +20,21 @@ __all__ = [
     "port_number",
     "repeated_flag",
 ]
+
+
+class OneLineErrors(argparse.ArgumentParser):
+    """A parser whose usage errors are one line on stderr (exit 2), pointing at ``--help``.
+
+    argparse prints the whole usage block first: 20 lines before the one that says what is wrong.
+    Subcommands' parsers are made of the same class, so theirs are one line too.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+Subcommands: TypeAlias = "argparse._SubParsersAction[OneLineErrors]"  # generic for type checkers only
+"""Where each command's parser is added."""
 
 
 def port_number(text: str) -> int:

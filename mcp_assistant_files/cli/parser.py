@@ -9,6 +9,8 @@ from .._version import __version__
 from ..backend.defaults import DEFAULT_POLL_INTERVAL
 from ..contract import DEFAULT_PAGE_LIMIT
 from .flags import (
+    OneLineErrors,
+    Subcommands,
     allowlist_flags,
     bind_flags,
     connection_limit_flags,
@@ -22,7 +24,7 @@ from .serve_parser import add_serve_parser
 __all__ = ["build_parser"]
 
 
-def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _backend_parser(sub: Subcommands) -> None:
     p = sub.add_parser(
         "backend",
         help="run the local assistant-files REST backend standalone",
@@ -65,7 +67,7 @@ def _backend_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _family(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    sub: Subcommands,
     name: str,
     help: str,
     make: tuple[str, str],
@@ -80,7 +82,7 @@ def _family(
     return maker
 
 
-def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _data_parsers(sub: Subcommands) -> None:
     create = _family(
         sub,
         "assistants",
@@ -119,7 +121,7 @@ def _data_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line (used by ``--help`` and by the README check)."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrors(
         prog="mcp-assistant-files",
         description="MCP server for the files attached to OpenAI-style (v1) assistants.",
         epilog="Without a command, runs `serve`. Start with: mcp-assistant-files demo",

@@ -11,6 +11,7 @@ from ..service.catalog import READ_ONLY_TOOLS, TOOL_NAMES
 from ..service.declaration import FAMILIES
 from ..service.scopes import READ_SCOPE, WRITE_SCOPE
 from .flags import (
+    Subcommands,
     allowlist_flags,
     bind_flags,
     connection_limit_flags,
@@ -35,7 +36,7 @@ environment:
 """
 
 
-def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_serve_parser(sub: Subcommands) -> None:
     p = sub.add_parser(
         "serve",
         help="run the MCP server (the default command)",

@@ -135,7 +135,7 @@ def _request_id(body: bytearray | None) -> Any:
     """The id of the JSON-RPC request in ``body`` (not of an ``initialize``), else ``None``."""
     try:
         message = json.loads(body) if body else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read an id from
         return None
     if not isinstance(message, dict) or message.get("method") in (None, "initialize"):
         return None

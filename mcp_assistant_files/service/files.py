@@ -31,6 +31,10 @@ __all__ = ["MAX_UPLOAD_BYTES", "FilesTools", "UploadedFile", "UploadedFileListin
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 """OpenAI's limit for one file."""
 
+_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+"""Read only; never wait for a FIFO's writer, follow a final link or take a terminal."""
+
 PurposeFilter = Annotated[
     Literal["", FilePurpose] | None,
     Field(description='Only files uploaded for this purpose (e.g. assistants). Omit (or send "") for all.'),
@@ -243,25 +247,36 @@ class FilesTools(ToolFamily):
         """An open descriptor of the regular file ``path`` names inside the upload folder, and its name."""
         if self.upload_root is None:
             raise ToolFailure("upload_file is not enabled: start the server with --upload-root DIR.")
-        root = self.upload_root.resolve()
-        candidate = Path(path)
         if "\x00" in path:
             raise ToolFailure(
                 "path must not contain a NUL character: give a file name inside the upload folder."
             )
+        root = self.upload_root.resolve()
+        outside = ToolFailure(
+            f"{path!r} is outside the upload folder the server allows: give a path inside it "
+            "(symbolic links out of it are refused)."
+        )
+        missing = ToolFailure(
+            f"There is no file {path!r} in the upload folder: list the folder's files and give one of them."
+        )
+        # Containment is decided before anything is known to exist, so a path outside the folder
+        # gets the same sentence whether or not it is there: first as written ("..", absolute),
+        # then with the symbolic links resolved leniently (a missing target is still outside).
+        joined = os.path.join(root, path)
+        written = Path(os.path.normpath(joined))
+        if not (written.is_relative_to(root) or written.is_relative_to(os.path.abspath(self.upload_root))):
+            raise outside
         try:
-            resolved = (candidate if candidate.is_absolute() else root / candidate).resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise ToolFailure(
-                f"There is no file {path!r} in the upload folder: list the folder's files and give one of them."
-            ) from None
+            resolved = Path(joined).resolve()
+        except (OSError, RuntimeError):  # a loop of links inside the folder
+            raise missing from None
         if not resolved.is_relative_to(root):
-            raise ToolFailure(
-                f"{path!r} is outside the upload folder the server allows: give a path inside it "
-                "(symbolic links out of it are refused)."
-            )
+            raise outside
         try:
-            fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            # O_NONBLOCK: opening a FIFO without a writer (or a device) must not wait on the event loop.
+            fd = os.open(resolved, _OPEN_FLAGS)
+        except (FileNotFoundError, NotADirectoryError):
+            raise missing from None
         except OSError as err:
             raise ToolFailure(f"Cannot read {path!r} ({err.strerror}): give a readable file.") from None
         info = os.fstat(fd)
@@ -275,6 +290,8 @@ class FilesTools(ToolFamily):
         if problem:
             os.close(fd)
             raise ToolFailure(problem)
+        if _NONBLOCK:
+            os.set_blocking(fd, True)  # a regular file reads the same either way; hand on the usual mode
         return fd, resolved.name
 
     async def _upstream(self, call: Callable[[], Awaitable[T]], action: str) -> T:

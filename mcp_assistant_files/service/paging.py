@@ -21,7 +21,7 @@ from ..contract import Order
 from .cursors import CursorCodec, Direction, InvalidCursorError, Listing, is_placeholder
 from .declaration import ToolFailure
 
-__all__ = ["Paged", "UpstreamPage", "page_of"]
+__all__ = ["Paged", "UpstreamPage", "page_of", "position_of"]
 
 T = TypeVar("T", covariant=True)
 I = TypeVar("I")  # noqa: E741 - an item
@@ -50,6 +50,22 @@ Fetch = Callable[[str | None, str | None], Awaitable[UpstreamPage[I]]]
 """Fetch one upstream page given ``(after, before)`` item ids (at most one is set)."""
 
 
+def position_of(
+    codec: CursorCodec, listing: Listing, *, order: Order, cursor: str | None
+) -> tuple[str | None, str | None]:
+    """The ``(after, before)`` item ids ``cursor`` names in ``listing`` (both ``None`` for a first page)."""
+    if is_placeholder(cursor):
+        return None, None
+    assert cursor is not None
+    try:
+        position = codec.decode(cursor, listing, order=order)
+    except InvalidCursorError as err:
+        raise ToolFailure(str(err)) from None
+    if position.direction == "after":
+        return position.item_id, None
+    return None, position.item_id
+
+
 async def page_of(
     codec: CursorCodec,
     listing: Listing,
@@ -65,18 +81,7 @@ async def page_of(
     ``backwards=False`` is for upstreams that cannot page back (the Files API has no
     ``before``): no ``previous_cursor`` is ever issued.
     """
-    after: str | None = None
-    before: str | None = None
-    if not is_placeholder(cursor):
-        assert cursor is not None
-        try:
-            position = codec.decode(cursor, listing, order=order)
-        except InvalidCursorError as err:
-            raise ToolFailure(str(err)) from None
-        if position.direction == "after":
-            after = position.item_id
-        else:
-            before = position.item_id
+    after, before = position_of(codec, listing, order=order, cursor=cursor)
     page = await fetch(after, before)
     if before is not None and not page.data:
         # Everything before the cursor was removed meanwhile: show the first page instead.

@@ -20,18 +20,20 @@ from typing import Annotated, Any, TypeVar
 import anyio
 from pydantic import Field
 
-from ..client import NOT_GIVEN, AssistantFilesError
+from ..client import NOT_GIVEN, AssistantFilesError, NotFoundError
 from ..contract import (
     DEFAULT_ORDER,
     DEFAULT_PAGE_LIMIT,
     MAX_ATTRIBUTES,
     MAX_PAGE_LIMIT,
+    Order,
     VectorStoreFileStatus,
 )
+from .allowed_listing import allowed_page, fetch_each
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
 from .messages import Subject, describe_error, is_missing_attachment, is_request_error
-from .paging import page_of
+from .paging import Paged, page_of
 from .progress import report_progress
 from .resources import NO_SUGGESTIONS, VECTOR_STORE_FILE, Suggestions, suggest
 from .vector_store_fields import (
@@ -119,16 +121,14 @@ class VectorStoreFilesTools(ToolFamily):
             )
             return await self._upstream(listing, Subject("list_vector_stores", "vector-store"), "list", None)
 
-        paged = await page_of(
-            self.codec,
-            Listing("list_vector_stores", "vector-stores"),
-            order=order,
-            cursor=cursor,
-            fetch=fetch,
-            id_of=lambda item: item.id,
-        )
-        allowed = self.policy.allowed_vector_stores
-        stores = [VectorStoreView.of(s) for s in paged.items if not allowed or s.id in allowed]
+        listing = Listing("list_vector_stores", "vector-stores")
+        if self.policy.allowed_vector_stores:
+            paged = await self._allowed_stores(listing, order=order, limit=limit, cursor=cursor)
+        else:
+            paged = await page_of(
+                self.codec, listing, order=order, cursor=cursor, fetch=fetch, id_of=lambda item: item.id
+            )
+        stores = [VectorStoreView.of(s) for s in paged.items]
         return VectorStoreListing(
             order=order,
             vector_stores=stores,
@@ -343,6 +343,31 @@ class VectorStoreFilesTools(ToolFamily):
             file_id,
         )
         return VectorStoreFileView.of(found)
+
+    async def _allowed_stores(
+        self, listing: Listing, *, order: Order, limit: int, cursor: str | None
+    ) -> Paged[Any]:
+        """A page of the ``--allow-vector-store`` stores, each fetched by id (never an empty page with more)."""
+        subject = Subject("list_vector_stores", "vector-store")
+
+        async def held(vector_store_id: str) -> Any:
+            try:
+                return await self.client.vector_stores.retrieve(vector_store_id)
+            except NotFoundError:
+                return None  # an allowed id the upstream does not hold is simply not listed
+
+        async def retrieve(vector_store_id: str) -> Any:
+            return await self._upstream(partial(held, vector_store_id), subject, "list", None)
+
+        async def follower(vector_store_id: str) -> Any:
+            listing = partial(self.client.vector_stores.list, limit=1, order=order, after=vector_store_id)
+            page = await self._upstream(listing, subject, "list", None)
+            return page.data[0] if page.data else None
+
+        stores = await fetch_each(sorted(self.policy.allowed_vector_stores), retrieve)
+        return await allowed_page(
+            self.codec, listing, order=order, limit=limit, cursor=cursor, items=stores, follower=follower
+        )
 
     async def complete(self, variable: str, prefix: str, known: Mapping[str, str]) -> Suggestions:
         """Vector store ids (within ``--allow-vector-store``) and a store's file ids, from the upstream."""

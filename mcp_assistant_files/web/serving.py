@@ -17,15 +17,19 @@ So :class:`GuardedH11Protocol` (uvicorn's h11 protocol, which we pin) adds two t
   and is closed, before it costs more than its accept.
 
 ``run_http`` also raises the soft open-file limit to fit ``max_connections`` (or serves fewer,
-saying so), and sets ``limit_concurrency`` and ``backlog``.
+saying so), and sets ``limit_concurrency`` and ``backlog``. It serves on a socket :func:`listen`
+bound beforehand, so an address in use is one sentence before anything is announced (uvicorn
+would log it and exit 3), and ``--port 0`` is announced as the port it got.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import resource
 import signal
+import socket
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -41,7 +45,10 @@ __all__ = [
     "DEFAULT_MAX_CONNECTIONS",
     "ConnectionLimits",
     "GuardedH11Protocol",
+    "ListenError",
+    "bound_port",
     "fit_open_file_limit",
+    "listen",
     "run_http",
 ]
 
@@ -141,18 +148,49 @@ def fit_open_file_limit(max_connections: int) -> int:
     return fits
 
 
-def run_http(app: ASGIApp, *, host: str, port: int, limits: ConnectionLimits, log_level: str) -> None:
-    """Serve ``app`` with uvicorn until interrupted; uvicorn logs through our stderr logging.
+class ListenError(OSError):
+    """The address cannot be listened on; the message says what to do."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` (0: any free port) for :func:`run_http` to serve on."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as err:
+        raise ListenError(
+            f"cannot listen on {host} ({err.strerror}): give --host an address of this machine"
+        ) from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as err:
+        sock.close()
+        raise ListenError(
+            f"cannot listen on {host}:{port} ({err.strerror}): choose a free --port, or a --host of this machine"
+        ) from None
+    return sock
+
+
+def bound_port(listener: socket.socket) -> int:
+    """The port ``listener`` got (the one asked for, or the free one ``--port 0`` found)."""
+    port: int = listener.getsockname()[1]
+    return port
+
+
+def run_http(app: ASGIApp, *, listener: socket.socket, limits: ConnectionLimits, log_level: str) -> None:
+    """Serve ``app`` with uvicorn on ``listener`` until interrupted; uvicorn logs through our logging.
 
     SIGTERM ends the process with status 0 after uvicorn's graceful shutdown (uvicorn re-raises
-    the signal to the previous handler once it has shut down; this one exits cleanly).
+    the signal to the previous handler once it has shut down; this one exits cleanly). If the
+    app's start-up fails, uvicorn has logged why and the process exits 3, as ``uvicorn.run`` does.
     """
     signal.signal(signal.SIGTERM, _exit_cleanly)
     limits = ConnectionLimits(limits.header_timeout, fit_open_file_limit(limits.max_connections))
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
-        host=host,
-        port=port,
         http=GuardedH11Protocol.with_limits(limits),
         # Counts running requests too; connections themselves are bounded by the protocol.
         limit_concurrency=limits.max_connections + 1,
@@ -162,6 +200,11 @@ def run_http(app: ASGIApp, *, host: str, port: int, limits: ConnectionLimits, lo
         access_log=log_level.upper() == "DEBUG",
         lifespan="on",
     )
+    server = uvicorn.Server(config)
+    with listener, contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C is a clean stop
+        server.run(sockets=[listener])
+    if not server.started:
+        raise SystemExit(3)
 
 
 def _exit_cleanly(signum: int, frame: object) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import stat
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
@@ -12,7 +15,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcp_assistant_files.backend import InvalidRequest, NotFound, Store, default_db_path
+from mcp_assistant_files.backend import (
+    DB_ENV_VAR,
+    InvalidRequest,
+    NotFound,
+    Store,
+    default_db_path,
+    open_store,
+)
 from mcp_assistant_files.backend.db import new_id
 from tests.stores import Kind, database, open_kind, run_sql
 
@@ -115,3 +125,45 @@ def test_a_newer_schema_is_refused(kind: Kind, tmp_path: Path) -> None:
                 conn.commit()
         with pytest.raises(RuntimeError, match="newer than this backend"):
             Store.open(path)
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask (group and others may read what is created), restored afterwards."""
+    before = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+@pytest.mark.usefixtures("umask_022")
+@pytest.mark.parametrize("named", ["default", "given"])
+def test_the_folder_and_database_the_backend_creates_are_its_users_alone(
+    named: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(DB_ENV_VAR, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    db = None if named == "default" else tmp_path / "chosen" / "backend.sqlite3"
+    path = default_db_path() if db is None else db
+    assert path.is_relative_to(tmp_path)
+    with open_store(db) as store:
+        store.create_file("a.txt", b"confidential", "assistants")
+        files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+        modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files}
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert modes == dict.fromkeys(modes, 0o600)
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_a_folder_and_database_the_user_made_keep_their_modes(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o750)
+    path = folder / "backend.sqlite3"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE made_by_the_user (x)")
+    path.chmod(0o640)
+    with open_store(path) as store:
+        store.create_assistant(name="kept")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640

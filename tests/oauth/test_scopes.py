@@ -7,7 +7,7 @@ import anyio
 import httpx2
 import pytest
 from mcp import MCPError
-from mcp_types import ResourceTemplateReference
+from mcp_types import PARSE_ERROR, ResourceTemplateReference
 
 from mcp_assistant_files.service.catalog import all_specs
 
@@ -140,3 +140,23 @@ async def test_reading_a_resource_or_completing_an_id_needs_the_read_scope(oauth
     assert file_id in read.contents[0].text  # type: ignore[union-attr]
     for refused in (refused_read.value, refused_completion.value):
         assert "needs the OAuth scope files:read, which this access token was not granted" in str(refused)
+
+
+@pytest.mark.parametrize("protocol", [LEGACY, MODERN])
+async def test_a_body_nested_too_deeply_to_read_is_a_parse_error_not_a_server_error(
+    protocol: str, oauth_fleet: OAuthFleet
+) -> None:
+    served = oauth_fleet.ready("main")
+    auth = bearer(oauth_fleet.token("main", scopes=["files:read"]))
+    logged_before = len(served.stderr)
+    async with httpx2.AsyncClient(headers=auth, timeout=10.0) as http:
+        session = await open_session(http, served.port) if protocol == LEGACY else None
+        response = await http.post(
+            f"{served.base}/mcp",
+            headers=call_headers("detach_assistant_file", protocol=protocol, session=session),
+            content=b"[" * 20000 + b"]" * 20000,
+        )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == PARSE_ERROR
+    logged = served.stderr[logged_before:]
+    assert "Traceback" not in logged and "RecursionError" not in logged, logged

@@ -86,6 +86,23 @@ def test_a_database_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
     assert_one_line_refusal(done, "cannot open the database", str(db))
 
 
+def test_a_database_this_process_may_only_read_is_one_line_at_start_up(tmp_path: Path) -> None:
+    from mcp_assistant_files.backend import Store
+
+    db = tmp_path / "db.sqlite3"
+    Store.open(db).close()
+    db.chmod(0o444)
+    # Root writes a write-protected file anyway, unless it gives up that capability.
+    nocap = "-dac_override,-dac_read_search,-fowner"
+    setpriv = ["setpriv", f"--inh-caps={nocap}", f"--bounding-set={nocap}"] if os.geteuid() == 0 else []
+    for command in (["serve"], ["backend", "--port", str(free_port())]):
+        done = subprocess.run(
+            [*setpriv, *CLI, *command, "--db", str(db)],
+            capture_output=True, text=True, env=clean_env(), input="", timeout=60, check=False,
+        )  # fmt: skip
+        assert_one_line_refusal(done, "cannot open the database", "readonly", "writable")
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
@@ -95,13 +112,63 @@ def test_a_database_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
         (["serve", "--max-retries", "-1"], "expected 0 or more"),
         (["serve", "--upstream-connections", "0"], "--upstream-connections must be more than 0"),
         (["serve", "--port", "eighty"], "expected a whole number"),
+        (["serve", "--transport", "carrier-pigeon"], "invalid choice: 'carrier-pigeon'"),
+        (["serve", "--log-level", "LOUD"], "invalid choice: 'LOUD'"),
+        (["backend", "--header-timeout", "soon"], "invalid float value: 'soon'"),
+        (["serve", "--no-such-flag"], "unrecognized arguments: --no-such-flag"),
     ],
 )
-def test_out_of_range_numbers_are_one_line(args: list[str], expected: str) -> None:
-    done = run(*args)
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr
-    assert expected in done.stderr
+def test_bad_flag_values_are_one_line_pointing_at_help(args: list[str], expected: str) -> None:
+    line = assert_one_line_refusal(run(*args), expected)
+    assert line.endswith("--help)") or "must be more than 0" in line, line
+
+
+@pytest.mark.parametrize("command", ["serve", "backend"])
+def test_a_port_in_use_is_one_line_before_anything_is_announced(command: str, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        args = ["--transport", "streamable-http"] if command == "serve" else []
+        done = run(command, *args, "--port", port, "--db", str(tmp_path / "db.sqlite3"))
+    line = assert_one_line_refusal(
+        done, f"cannot listen on 127.0.0.1:{port}", "Address already in use", "--port"
+    )
+    assert ("serving" not in line and not (tmp_path / "db.sqlite3").exists()) or command == "serve"
+
+
+@pytest.mark.parametrize("command", ["serve", "backend"])
+def test_port_0_announces_the_port_it_got(command: str, tmp_path: Path) -> None:
+    args = ["--transport", "streamable-http"] if command == "serve" else []
+    proc = subprocess.Popen(
+        [*CLI, command, *args, "--port", "0", "--db", str(tmp_path / "db.sqlite3")],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+    )
+    try:
+        assert proc.stderr is not None
+        announced = ""
+        for _ in range(20):  # a few start-up lines at most
+            line = proc.stderr.readline()
+            if "http://127.0.0.1:" in line:
+                announced = line
+                break
+        port = int(announced.split("http://127.0.0.1:")[1].split("/")[0])
+        assert port != 0, announced
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert httpx2.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+                break
+            except httpx2.TransportError:
+                assert time.monotonic() < deadline, "nothing answered on the announced port"
+                time.sleep(0.05)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 @pytest.mark.parametrize(

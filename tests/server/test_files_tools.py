@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 
 from .conftest import World, text_of
@@ -101,3 +104,66 @@ async def test_upload_file_is_offered_only_with_an_upload_folder(world: World) -
     async with world.connect(upload_root=None) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
     assert "list_files" in names and "upload_file" not in names
+
+
+async def test_upload_file_refuses_a_fifo_without_a_writer_and_leaves_the_loop_free(world: World) -> None:
+    fifo = world.uploads / "pipe"
+    os.mkfifo(fifo)
+    done = threading.Event()
+    unblocked: list[bool] = []
+
+    def unblock_a_stuck_open() -> None:
+        # Hang guard only: if the server's open() waits for a writer (the old code did, on the
+        # event loop), become that writer so the test ends and fails instead of hanging forever.
+        if done.wait(15):
+            return
+        unblocked.append(True)
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    guard = threading.Thread(target=unblock_a_stuck_open, daemon=True)
+    guard.start()
+    try:
+        with anyio.fail_after(10):  # a hang guard, not a timing assertion
+            async with world.connect() as client:
+                refused = await client.call_tool("upload_file", {"path": "pipe"})
+    finally:
+        done.set()
+        guard.join()
+    assert not unblocked, "upload_file waited on the FIFO for a writer"
+    assert refused.is_error
+    assert text_of(refused) == "'pipe' is not a regular file: give a file, not a folder or device."
+
+
+async def test_upload_file_does_not_reveal_whether_a_path_outside_the_folder_exists(
+    world: World, tmp_path: Path
+) -> None:
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", world.uploads / "link.txt")
+    os.symlink(tmp_path / "absent.txt", world.uploads / "link-absent.txt")
+    os.symlink(tmp_path, world.uploads / "out")
+    (world.uploads / "sub").mkdir()
+    pairs = [  # (exists outside, does not exist outside)
+        ("../secret.txt", "../absent.txt"),
+        (str(tmp_path / "secret.txt"), str(tmp_path / "absent.txt")),
+        ("/etc/passwd", "/etc/does-not-exist"),
+        ("link.txt", "link-absent.txt"),
+        ("out/secret.txt", "out/absent.txt"),
+        ("sub/../../secret.txt", "sub/../../absent.txt"),
+        (f"{world.uploads}/../secret.txt", f"{world.uploads}/../absent.txt"),
+    ]
+    async with world.connect() as client:
+        for pair in pairs:
+            for path in pair:
+                refused = await client.call_tool("upload_file", {"path": path})
+                assert refused.is_error
+                assert text_of(refused) == (
+                    f"{path!r} is outside the upload folder the server allows: give a path inside it "
+                    "(symbolic links out of it are refused)."
+                )
+        for path in ("missing.txt", "sub/missing.txt", f"{world.uploads}/missing.txt", "sub/../missing.txt"):
+            missing = await client.call_tool("upload_file", {"path": path})
+            assert missing.is_error
+            assert text_of(missing) == (
+                f"There is no file {path!r} in the upload folder: list the folder's files and give one of them."
+            )

@@ -260,3 +260,37 @@ async def test_missing_things_are_named_with_the_next_step(world: World, store_i
     assert text_of(no_store).startswith("Vector store 'vs_nope' was not found at the embedded local backend")
     assert f"call list_vector_store_files with vector_store_id={store_id!r}" in text_of(no_file)
     assert text_of(unknown).startswith("File 'file-x' was not found")
+
+
+async def test_an_allowlist_listing_has_no_empty_pages_that_say_more_remain(world: World) -> None:
+    created = [world.store.create_vector_store(f"store {n}") for n in range(121)]
+    # Sorted as the tool sorts them: by creation time, then id (the seeds share a second or two).
+    allowed = [
+        s["id"]
+        for s in sorted([created[n] for n in (3, 60, 100, 120)], key=lambda s: (s["created_at"], s["id"]))
+    ]
+    policy = ToolPolicy(allowed_vector_stores=frozenset([*allowed, "vs_gone"]))
+    async with world.connect(policy=policy) as client:
+        one, pages = await walk(client, "list_vector_stores", {"limit": 20}, key="vector_stores")
+        assert one == list(reversed(allowed)) and len(pages) == 1 and not pages[0]["has_more"]
+        args = {"limit": 3, "order": "asc"}
+        forward, pages = await walk(client, "list_vector_stores", args, key="vector_stores")
+        assert forward == allowed
+        assert [len(p["vector_stores"]) for p in pages] == [3, 1]
+        assert pages[0]["next_step"].startswith("More remain: call list_vector_stores")
+        back, _ = await walk(
+            client,
+            "list_vector_stores",
+            {**args, "limit": 2, "cursor": pages[-1]["previous_cursor"]},
+            key="vector_stores",
+            cursor_key="previous_cursor",
+        )
+        assert back == [allowed[1], allowed[2], allowed[0]]  # pages of 2 walking back: [1, 2], then [0]
+        first = content(await client.call_tool("list_vector_stores", {"limit": 1, "order": "asc"}))
+        world.store.delete_vector_store(allowed[0])  # the cursor's store is removed meanwhile
+        rest, _ = await walk(
+            client, "list_vector_stores", {**args, "cursor": first["next_cursor"]}, key="vector_stores"
+        )
+    # Where the removed store stood comes from the upstream's order, which may break ties in a
+    # creation second otherwise than by id: the walk ends and never shows the removed store.
+    assert allowed[0] not in rest and set(rest) <= set(allowed[1:])

@@ -12,8 +12,8 @@ token; here they come first, and those requests carry the principal of the clien
 Within it, :class:`ScopeCheck` reads a streamable-HTTP ``tools/call`` before the SDK does and
 answers 403 ``insufficient_scope``, naming the scope the tool needs, when the token lacks it, so
 a client can ask for it (step-up authorization). Calls it cannot see (SSE answers on another
-stream; bodies over :data:`PEEK_LIMIT`) are refused by the tools/call handler, as an ``isError``
-result. ``/healthz`` and the metadata (RFC 9728) are served without a token.
+stream; bodies over :data:`PEEK_LIMIT` or nested too deeply to read) are refused by the tools/call
+handler, as an ``isError`` result. ``/healthz`` and the metadata (RFC 9728) are served without a token.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def _called_tool(body: bytes | None) -> str | None:
     """The tool a JSON-RPC ``tools/call`` in ``body`` names, else ``None``."""
     try:
         message: Any = json.loads(body) if body else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply: the SDK answers a parse error
         return None
     if not isinstance(message, dict) or message.get("method") != "tools/call":
         return None
