@@ -214,6 +214,71 @@ def test_cursor_for_another_assistant_is_rejected_with_the_foreign_message() -> 
     )
 
 
+TOOLS = ("list_assistant_files", "list_vector_stores", "list_vector_store_files", "list_files")
+
+
+@pytest.mark.parametrize("issuer", TOOLS)
+@pytest.mark.parametrize("reader", TOOLS)
+def test_cursor_is_valid_only_for_the_tool_that_issued_it_even_with_a_lookalike_scope(
+    issuer: str, reader: str
+) -> None:
+    codec = make_codec()
+    cursor = codec.encode(Listing(issuer, "vector-stores"), order="desc", direction="after", item_id="vs_1")
+    if issuer == reader:
+        assert codec.decode(cursor, Listing(reader, "vector-stores"), order="desc").item_id == "vs_1"
+        return
+    with pytest.raises(InvalidCursorError) as info:
+        codec.decode(cursor, Listing(reader, "vector-stores"), order="desc")
+    assert info.value.reason == "foreign_listing"
+
+
+def test_a_list_vector_stores_cursor_is_refused_by_list_assistant_files_of_assistant_vector_stores() -> None:
+    codec = make_codec()
+    cursor = codec.encode(
+        Listing("list_vector_stores", "vector-stores"), order="desc", direction="after", item_id="vs_1"
+    )
+    with pytest.raises(InvalidCursorError) as info:
+        decode(codec, cursor, assistant_id="vector-stores")
+    assert info.value.reason == "foreign_listing"
+    assert str(info.value) == (
+        "cursor belongs to another assistant's file listing: call list_assistant_files again without "
+        "`cursor` to start over for this assistant."
+    )
+
+
+# Issued by the previous version (cursor version 1, scope-only tag) with SECRET at NOW.
+V1_ASSISTANT_CURSOR = "AQZlU_EAAinQmmKvQTFiMkMzZDRFNWY2RzdoOEk5ajBLMWwyKQB7KZicRAmSOI-C"
+V1_VECTOR_STORES_CURSOR = "AQJlU_EAv-JYbIfjdnNfYWJjMTIzIVmVxel1waExUBM5"  # item vs_abc123
+
+
+def test_a_version_1_list_assistant_files_cursor_is_still_accepted_for_its_assistant() -> None:
+    codec = make_codec()
+    assert decode(codec, V1_ASSISTANT_CURSOR) == CursorPosition("after", REALISTIC_ID)
+    with pytest.raises(InvalidCursorError) as info:
+        decode(codec, V1_ASSISTANT_CURSOR, assistant_id="asst_someoneElse")
+    assert info.value.reason == "foreign_listing"
+
+
+def test_a_version_1_list_vector_stores_cursor_is_refused_by_list_assistant_files() -> None:
+    codec = make_codec()
+    with pytest.raises(InvalidCursorError) as info:
+        decode(codec, V1_VECTOR_STORES_CURSOR, assistant_id="vector-stores")
+    assert info.value.reason == "foreign_listing"
+
+
+@pytest.mark.parametrize("tool", [t for t in TOOLS if t != "list_assistant_files"])
+def test_version_1_cursors_are_accepted_by_list_assistant_files_only(tool: str) -> None:
+    with pytest.raises(InvalidCursorError) as info:
+        make_codec().decode(V1_ASSISTANT_CURSOR, Listing(tool, ASSISTANT), order="desc")
+    assert info.value.reason == "foreign_listing"
+
+
+def test_new_cursors_are_version_2() -> None:
+    cursor = encode(make_codec())
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    assert raw[0] == 2
+
+
 def test_cursor_used_with_the_other_order_names_the_order_to_use() -> None:
     codec = make_codec()
     cursor = encode(codec, order="desc")

@@ -9,7 +9,9 @@
    in constant time;
 3. :class:`~.disconnect.CancelOnDisconnect`: a client that hangs up cancels its call;
 4. :class:`~.sessions.SessionTable` (stateful streamable HTTP): a bounded session table in which
-   the least recently active idle session gives way to a new one;
+   the least recently active idle session gives way to a new one; on SSE
+   :class:`~.backlog.SseBacklog`: at most ``MAX_SSE_REQUESTS_IN_FLIGHT`` (32) requests per
+   session waiting for their answers on an unread stream (429 beyond);
 5. the SDK's routes, without Starlette's trailing-slash redirect (``/mcp/`` is 404), and
    ``/healthz``; on streamable HTTP, unless ``--json-response``, ``/mcp`` answers a 2026-07-28
    read that asks for no progress with plain JSON (:class:`~.answers.JsonForQuickReads`).
@@ -40,6 +42,7 @@ from ..service.upstream import Upstream
 from ..web.guard import Allowlist, HttpGuard
 from ..web.serving import ConnectionLimits
 from .answers import JsonForQuickReads
+from .backlog import SseBacklog
 from .bounds import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT
 from .disconnect import CancelOnDisconnect
 from .oauth import METADATA_PATH, ResourceServer, protect
@@ -165,6 +168,8 @@ def build_http_app(server: MCPServer, upstream: Upstream, options: HttpOptions) 
 
     app.router.lifespan_context = lifespan
     # add_middleware wraps what is already there: innermost first.
+    if options.transport == "sse":
+        app.add_middleware(SseBacklog)
     if stateful:
         app.add_middleware(
             SessionTable,

@@ -8,15 +8,15 @@ module turns it back into the upstream ``after``/``before`` id only if this serv
 for *this* listing (a :class:`Listing`: the tool, and the scope it lists, such as one
 assistant, or one vector store with one status filter).
 
-Wire format (version 1), base64url without padding, 64 characters for a typical
+Wire format (version 2), base64url without padding, 64 characters for a typical
 ``file-`` + 24 character id and under 120 for ids up to :data:`MAX_FILE_ID_BYTES`::
 
     offset  size  field
-    0       1     version (0x01)
+    0       1     version (0x02)
     1       1     flags: bit 0 direction (0 after, 1 before); bit 1 order (0 asc, 1 desc);
                   bit 2 the ``file-`` prefix was stripped from the id
     2       4     issued-at, Unix seconds, unsigned big-endian
-    6       6     listing tag: HMAC-SHA256(listing key, the listing's scope), truncated
+    6       6     listing tag: HMAC-SHA256(listing key, tool NUL scope), truncated
     12      n     boundary file id, UTF-8 (without ``file-`` when bit 2 is set)
     12+n    12    MAC: HMAC-SHA256(MAC key, bytes 0 .. 12+n), truncated to 96 bits
 
@@ -25,11 +25,16 @@ Why this shape:
 * The MAC is checked first, over everything, so any altered, truncated or foreign-secret
   token is rejected before a single field is trusted. Base64 is decoded strictly and must
   re-encode to the exact input, so no two strings map to one valid token.
-* The listing is bound through a keyed 48-bit tag inside the authenticated payload rather
-  than its full scope (which would double the length). Because the tag sits *inside* the MAC'd
-  bytes, an authentic cursor for another listing is told apart from a tampered one, and an
-  attacker without the secret can neither forge nor retarget a tag. For the v1 tool the scope
-  is the assistant id itself, so cursors issued before other listings existed stay valid.
+* The listing (tool *and* scope) is bound through a keyed 48-bit tag inside the authenticated
+  payload rather than in full (which would double the length). Because the tag sits *inside*
+  the MAC'd bytes, an authentic cursor for another listing is told apart from a tampered one,
+  and an attacker without the secret can neither forge nor retarget a tag. The tool is part of
+  the tag because scopes of different tools can be spelled alike (``list_vector_stores`` has
+  the scope ``vector-stores``, which is also a valid assistant id).
+* Version 1 tagged the scope alone. Its cursors (short-lived: one TTL) are still accepted by
+  ``list_assistant_files`` only, the one tool whose v1 scope (the bare assistant id) cannot be
+  another tool's: the other tools' v1 scopes hold a NUL or are ``vector-stores``, and for that
+  assistant id version 1 is refused (:attr:`Listing.accepts_v1`).
 * Order and direction are in the flags, so a cursor cannot be replayed with the opposite sort
   (the upstream would silently return a different slice).
 * Cursors expire after ``ttl_seconds`` (24 h by default), allowing ``max_clock_skew_seconds``
@@ -86,7 +91,8 @@ CURSOR_SECRET_ENV: Final = "MCP_ASSISTANT_FILES_CURSOR_SECRET"  # noqa: S105 - a
 DEFAULT_TTL_SECONDS: Final = 24 * 60 * 60
 DEFAULT_MAX_CLOCK_SKEW_SECONDS: Final = 5 * 60
 
-_VERSION: Final = 1
+_VERSION: Final = 2
+_V1: Final = 1
 _HEADER: Final = struct.Struct(">BBI6s")
 _LISTING_TAG_BYTES: Final = 6
 _MAC_BYTES: Final = 12
@@ -100,6 +106,7 @@ _FLAG_FILE_PREFIX: Final = 0b100
 _KNOWN_FLAGS: Final = _FLAG_BEFORE | _FLAG_DESC | _FLAG_FILE_PREFIX
 _FILE_PREFIX: Final = "file-"
 _BASE64URL: Final = re.compile(r"[A-Za-z0-9_-]+")
+_V1_VECTOR_STORES_SCOPE: Final = "vector-stores"  # list_vector_stores' scope, under cursor version 1
 _PLACEHOLDERS: Final = frozenset({"", "null", "none", "0", "start", "first", "undefined"})
 
 _MESSAGES: Final[Mapping[InvalidCursorReason, str]] = {
@@ -129,12 +136,20 @@ class Listing:
     scope: str
     foreign: str = "another listing"
     here: str = ""
+    accepts_v1: bool = False
+    """Whether version 1 cursors (tagged with ``scope`` alone) are still accepted for this listing."""
 
     @classmethod
     def assistant_files(cls, assistant_id: str) -> Listing:
         """``list_assistant_files`` of one assistant (scope: the assistant id, as cursor version 1 had)."""
+        # A v1 scope of another tool ("vector-stores", or one holding a NUL) must not pass as this one.
+        v1_unambiguous = assistant_id != _V1_VECTOR_STORES_SCOPE and "\x00" not in assistant_id
         return cls(
-            "list_assistant_files", assistant_id, "another assistant's file listing", " for this assistant"
+            "list_assistant_files",
+            assistant_id,
+            "another assistant's file listing",
+            " for this assistant",
+            accepts_v1=v1_unambiguous,
         )
 
 
@@ -213,7 +228,7 @@ def _describe_ttl(seconds: int) -> str:
 class CursorCodec:
     """Encodes and verifies continuation cursors with one server secret."""
 
-    __slots__ = ("_clock", "_listing_key", "_mac_key", "_max_skew", "_ttl")
+    __slots__ = ("_clock", "_listing_key", "_mac_key", "_max_skew", "_ttl", "_v1_listing_key")
 
     def __init__(
         self,
@@ -238,8 +253,9 @@ class CursorCodec:
         if max_clock_skew_seconds < 0:
             raise ValueError("max_clock_skew_seconds must not be negative")
         self._mac_key = hmac.digest(secret, b"mcp-assistant-files/cursor/v1/mac", "sha256")
-        # The derivation label predates other listings; kept so issued cursors stay valid.
-        self._listing_key = hmac.digest(secret, b"mcp-assistant-files/cursor/v1/assistant", "sha256")
+        self._listing_key = hmac.digest(secret, b"mcp-assistant-files/cursor/v2/listing", "sha256")
+        # Version 1's key tagged the scope alone; kept to accept its cursors where that is safe.
+        self._v1_listing_key = hmac.digest(secret, b"mcp-assistant-files/cursor/v1/assistant", "sha256")
         self._ttl = ttl_seconds
         self._max_skew = max_clock_skew_seconds
         self._clock = clock
@@ -295,9 +311,11 @@ class CursorCodec:
             raise self._error("malformed", listing)
         # Authentic from here on: every field was written by encode() with this secret.
         version, flags, issued_at, listing_tag = _HEADER.unpack_from(payload)
-        if version != _VERSION or flags & ~_KNOWN_FLAGS:
+        if version not in (_VERSION, _V1) or flags & ~_KNOWN_FLAGS:
             raise self._error("malformed", listing)
-        if not hmac.compare_digest(listing_tag, self._listing_tag(listing)):
+        if version == _V1 and not listing.accepts_v1:
+            raise self._error("foreign_listing", listing)
+        if not hmac.compare_digest(listing_tag, self._listing_tag(listing, version)):
             raise self._error("foreign_listing", listing)
         now = self._clock()
         if issued_at > now + self._max_skew or now - issued_at > self._ttl:
@@ -318,9 +336,13 @@ class CursorCodec:
     def _mac(self, payload: bytes) -> bytes:
         return hmac.digest(self._mac_key, payload, "sha256")[:_MAC_BYTES]
 
-    def _listing_tag(self, listing: Listing) -> bytes:
-        key = listing.scope.encode("utf-8", "surrogatepass")
-        return hmac.digest(self._listing_key, key, "sha256")[:_LISTING_TAG_BYTES]
+    def _listing_tag(self, listing: Listing, version: int = _VERSION) -> bytes:
+        scope = listing.scope.encode("utf-8", "surrogatepass")
+        if version == _V1:
+            return hmac.digest(self._v1_listing_key, scope, "sha256")[:_LISTING_TAG_BYTES]
+        # Tool names hold no NUL, so (tool, scope) -> bytes is one-to-one.
+        tagged = listing.tool.encode("utf-8") + b"\x00" + scope
+        return hmac.digest(self._listing_key, tagged, "sha256")[:_LISTING_TAG_BYTES]
 
     def _error(
         self, reason: InvalidCursorReason, listing: Listing, *, expected: str = "", got: str = ""

@@ -104,3 +104,20 @@ async def test_garbage_cursors_are_refused_never_crash(world: World, garbage: st
         )
     assert result.is_error
     assert "Error executing tool" not in text_of(result)
+
+
+async def test_a_list_vector_stores_cursor_is_refused_by_list_assistant_files(world: World) -> None:
+    """`vector-stores` is both a valid assistant id and list_vector_stores' scope: the tool tells them apart."""
+    for n in range(3):
+        world.store.create_vector_store(f"store {n}")
+    async with world.connect() as client:
+        page = await client.call_tool("list_vector_stores", {"limit": 1})
+        assert page.structured_content is not None
+        cursor = page.structured_content["next_cursor"]
+        text = await refused(client, {"assistant_id": "vector-stores", "cursor": cursor})
+        again = await client.call_tool("list_vector_stores", {"limit": 1, "cursor": cursor})
+    assert text == (
+        "cursor belongs to another assistant's file listing: call list_assistant_files again without "
+        "`cursor` to start over for this assistant."
+    )
+    assert not again.is_error, text_of(again)
