@@ -262,7 +262,15 @@ async def test_arguments_of_the_wrong_type_are_refused_with_the_arguments_name(
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("10", "'10'"), (5.0, "5.0"), (True, "true"), (False, "false"), (None, "null"), ("5", "'5'"), (1e2, "100.0")],
+    [
+        ("10", "'10'"),
+        (5.0, "5.0"),
+        (True, "true"),
+        (False, "false"),
+        (None, "null"),
+        ("5", "'5'"),
+        (1e2, "100.0"),
+    ],
 )
 async def test_a_limit_that_is_not_a_json_integer_is_refused_not_coerced(value: object, shown: str) -> None:
     async with recorded() as (mcp, recorder):
