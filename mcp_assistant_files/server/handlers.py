@@ -37,6 +37,7 @@ from mcp_types import (
     PaginatedRequestParams,
 )
 
+from ..service.declaration import unserved_tool
 from ..service.scopes import missing_scope
 from .sdk import error_result
 
@@ -110,6 +111,24 @@ def advertise_only_what_exists(server: MCPServer) -> MCPServer:
 
     lowlevel.add_request_handler("prompts/get", GetPromptRequestParams, get_known_prompt)
     lowlevel._request_handlers = _ServedHandlers(lowlevel._request_handlers, has)
+    return server
+
+
+def answer_unserved_tools(server: MCPServer, withheld: Mapping[str, str]) -> MCPServer:
+    """Answer a call of a tool ``server`` does not have with a sentence, not the SDK's "Unknown tool".
+
+    ``withheld`` names the declared tools left out, each with why (see ``unserved_tool``).
+    """
+    lowlevel = server._lowlevel_server
+    call_tool = lowlevel.get_request_handler("tools/call")
+    assert call_tool is not None, "MCPServer no longer registers tools/call"
+
+    async def call_known(ctx: Any, params: CallToolRequestParams) -> Any:
+        if server._tool_manager.get_tool(params.name) is None:
+            return error_result(unserved_tool(params.name, withheld))
+        return await call_tool.handler(ctx, params)
+
+    lowlevel.add_request_handler("tools/call", CallToolRequestParams, call_known)
     return server
 
 

@@ -12,7 +12,7 @@ from mcp.server.mcpserver.tools import Tool
 
 from .._version import __version__
 from ..service.declaration import ToolFamily, ToolSpec
-from .handlers import advertise_only_what_exists, serve_tools_by_scope
+from .handlers import advertise_only_what_exists, answer_unserved_tools, serve_tools_by_scope
 from .published import published_schemas
 from .resources import add_resources
 from .sdk import make_tool, new_mcp_server
@@ -81,12 +81,25 @@ def build_server(
         tools=tools,
         cache_hints=CACHE_HINTS,
     )
+    answer_unserved_tools(server, withheld(families))
     if needs is not None:
         serve_tools_by_scope(server, needs)
     add_resources(
         server, families_served, redact, read_scopes=None if needs is None else read_scopes(families, needs)
     )
     return advertise_only_what_exists(server)
+
+
+def withheld(families: Sequence[ToolFamily]) -> dict[str, str]:
+    """Each declared tool the server leaves out, with why (for the sentence a call of it gets)."""
+    reasons: dict[str, str] = {}
+    for family in families:
+        for spec in family.specs():
+            if not family.policy.allows(spec):
+                reasons[spec.name] = "the server was started without it: --read-only, --tools or --toolsets"
+            elif not family.offers(spec):
+                reasons[spec.name] = family.not_offered_because(spec)
+    return reasons
 
 
 def read_scopes(families: Sequence[ToolFamily], needs: Mapping[str, str]) -> dict[str, str]:

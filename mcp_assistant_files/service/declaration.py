@@ -12,15 +12,13 @@ Nothing here knows MCP: hints are plain booleans, which the server turns into MC
 from __future__ import annotations
 
 import typing
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from .resources import ResourceSpec, Suggestions
 
 __all__ = [
@@ -33,6 +31,7 @@ __all__ = [
     "ToolPolicy",
     "ToolSpec",
     "tool",
+    "unserved_tool",
 ]
 
 Family = Literal["assistant-files", "vector-store-files", "files"]
@@ -153,6 +152,10 @@ class ToolFamily:
         """Whether this family, as configured, can serve ``spec`` (all of its tools by default)."""
         return True
 
+    def not_offered_because(self, spec: ToolSpec) -> str:
+        """Why :meth:`offers` is false for ``spec``: what the server's operator would do to offer it."""
+        return "this server's configuration does not offer it"
+
     @classmethod
     def specs(cls) -> tuple[ToolSpec, ...]:
         """This family's tools, in the order their methods are defined."""
@@ -177,3 +180,13 @@ def _find_specs(cls: type[ToolFamily]) -> tuple[ToolSpec, ...]:
             raise TypeError(f"{cls.__name__}.{attribute} must return a model with a next_step field")
         found.append(ToolSpec(**declared._asdict(), family=cls.family, method=attribute, result=result))
     return tuple(found)
+
+
+def unserved_tool(name: str, withheld: Mapping[str, str]) -> str:
+    """The sentence for a call of a tool this server does not serve; ``withheld``: declared tools
+    left out, each with why (what its operator would change)."""
+    look = "call tools/list for the tools you can call"
+    if name in withheld:
+        return f"{name} is not served here ({withheld[name]}): {look}."
+    shown = repr(name) if len(name) <= 64 else repr(name[:61]) + "..."
+    return f"There is no tool {shown} on this server: {look}."

@@ -166,6 +166,9 @@ class FilesTools(ToolFamily):
         """``upload_file`` only with an upload folder."""
         return spec.name != "upload_file" or self.upload_root is not None
 
+    def not_offered_because(self, spec: ToolSpec) -> str:
+        return "it is offered only when the server is started with --upload-root DIR"
+
     @tool(
         "list_files",
         title="List uploaded files",

@@ -16,7 +16,7 @@ from mcp_assistant_files.service.assistant_files import AssistantFilesTools
 from mcp_assistant_files.service.cursors import CursorCodec, Listing
 from tests.conftest import Pauses
 
-from .conftest import SECRET, World, text_of
+from .conftest import SECRET, ToolPolicy, World, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -271,3 +271,29 @@ async def test_a_cursor_the_upstream_no_longer_knows_says_to_start_over() -> Non
     async with mocked(stale) as client:
         text = await error_text(client, "list_assistant_files", {"assistant_id": "asst_1", "cursor": cursor})
     assert "without `cursor` to start over" in text
+
+
+async def test_a_tool_the_server_does_not_serve_gets_a_sentence_not_unknown_tool(world: World) -> None:
+    read_only = build_server(*world.families(policy=ToolPolicy(read_only=True)))
+    without_uploads = build_server(*world.families(upload_root=None))
+    async with world.upstream.running():
+        async with Client(read_only) as client:
+            withheld = await client.call_tool(
+                "attach_assistant_file", {"assistant_id": "asst_1", "file_id": "f"}
+            )
+        async with Client(without_uploads) as client:
+            upload = await client.call_tool("upload_file", {"path": "a.txt"})
+            unknown = await client.call_tool("delete_everything", {})
+            huge = await client.call_tool("x" * 5000, {})
+    assert withheld.is_error and text_of(withheld) == (
+        "attach_assistant_file is not served here (the server was started without it: --read-only, --tools or "
+        "--toolsets): call tools/list for the tools you can call."
+    )
+    assert upload.is_error and text_of(upload) == (
+        "upload_file is not served here (it is offered only when the server is started with --upload-root DIR): "
+        "call tools/list for the tools you can call."
+    )
+    assert unknown.is_error and text_of(unknown) == (
+        "There is no tool 'delete_everything' on this server: call tools/list for the tools you can call."
+    )
+    assert huge.is_error and len(text_of(huge)) < 200 and "Unknown tool" not in text_of(huge)

@@ -27,7 +27,10 @@ async def test_read_only_serves_list_and_get_and_has_no_attach(mode: str, fleet:
             )
     assert names == set(READ_ONLY_TOOLS)
     assert attach.is_error
-    assert "Unknown tool" in text_of(attach) and "attach_assistant_file" in text_of(attach)
+    assert text_of(attach) == (
+        "attach_assistant_file is not served here (the server was started without it: --read-only, --tools or "
+        "--toolsets): call tools/list for the tools you can call."
+    )
 
 
 async def test_tools_flag_serves_only_the_named_tool(
