@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,9 +13,10 @@ from ..backend import Ingestor, Store, StoreError, open_store
 from ..backend.vector_store_validation import FileAttach
 from ..contract import MAX_PAGE_LIMIT
 from ..logs import configure_logging
+from ..service.messages import printable
 from .access import UsageError
 
-__all__ = ["data_command", "printable"]
+__all__ = ["data_command"]
 
 
 def _open_store(db: str | None) -> Store:
@@ -30,14 +30,6 @@ def _out(*fields: object) -> None:
     the screen or forge a row.
     """
     sys.stdout.write("\t".join(printable(str(f)) for f in fields) + "\n")
-
-
-def printable(text: str) -> str:
-    """``text`` with every control character (C0, DEL, C1, line and paragraph separators) escaped."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def data_command(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, FilePu
 from .cursors import CursorCodec, Listing
 from .declaration import Hints, ResultModel, ToolFailure, ToolFamily, ToolPolicy, ToolSpec, tool
 from .fields import PATH_PATTERN, NextStep, cursor_field, limit_field, order_field
-from .messages import Subject, describe_error, is_request_error
+from .messages import Subject, describe_error, is_request_error, printable
 from .paging import page_of
 from .resources import NO_SUGGESTIONS, UPLOADED_FILE, Link, Suggestions, suggest
 
@@ -243,7 +243,8 @@ class FilesTools(ToolFamily):
         result = UploadedFile.of(uploaded)
         return UploadedFileResult(
             **result.model_dump(),
-            next_step=f"Uploaded {name} as {result.id}: attach it to a vector store with attach_vector_store_file.",
+            next_step=f"Uploaded {printable(name)} as {result.id}: attach it to a vector store with "
+            "attach_vector_store_file.",
         )
 
     def _open_inside_root(self, path: str) -> tuple[int, str]:
@@ -260,7 +261,7 @@ class FilesTools(ToolFamily):
             "(symbolic links out of it are refused)."
         )
         missing = ToolFailure(
-            f"There is no file {path!r} in the upload folder: list the folder's files and give one of them."
+            f"There is no file {path!r} in the upload folder: check the name, a path relative to that folder."
         )
         # Containment is decided before anything is known to exist, so a path outside the folder
         # gets the same sentence whether or not it is there: first as written ("..", absolute),

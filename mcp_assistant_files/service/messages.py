@@ -6,6 +6,7 @@ which tool to call, when to retry). Never a key: the client's errors are already
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..client import (
@@ -21,7 +22,23 @@ from ..client import (
     RateLimitError,
 )
 
-__all__ = ["Subject", "describe_error", "is_already_attached", "is_missing_attachment", "is_request_error"]
+__all__ = [
+    "Subject",
+    "describe_error",
+    "is_already_attached",
+    "is_missing_attachment",
+    "is_request_error",
+    "printable",
+]
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character escaped (``\\n``, ``\\x1b``, ``\\u202e``): C0, DEL, C1, line
+    and paragraph separators, and the bidirectional marks and overrides that make text read otherwise
+    than it is stored. For names chosen by someone else (a file's name) in a sentence or a row."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, slots=True)
