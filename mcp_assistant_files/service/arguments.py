@@ -7,7 +7,7 @@ report. An agent does better with the accepted names, the allowed values and wha
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -51,6 +51,12 @@ def describe_invalid(tool: str, schema: Mapping[str, Any], err: ValidationError)
     field = str(first["loc"][0]) if first["loc"] else "arguments"
     prop: Mapping[str, Any] = schema.get("properties", {}).get(field, {})
     got = first.get("input")
+    if len(first["loc"]) > 1:
+        return _inside(field, prop, first["loc"][1:], first["type"], got)
+    if prop.get("type") == "array":
+        if first["type"] == "too_long":
+            return f"{field} holds at most {prop.get('maxItems')} items; got {len(got) if isinstance(got, list) else got}."
+        return f"{field} must be a list: {prop.get('description', '')}; got {_shown(got)}."
     if first["type"] == "missing":
         required = ", ".join(schema.get("required", []))
         return (
@@ -72,3 +78,23 @@ def describe_invalid(tool: str, schema: Mapping[str, Any], err: ValidationError)
     if prop.get("type") == "string":
         return f"{field} must be a string; got {_shown(got)}."
     return f"{field} is invalid ({first['msg']}); got {_shown(got)}."
+
+
+def _inside(field: str, prop: Mapping[str, Any], loc: Sequence[int | str], kind: str, got: object) -> str:
+    """The sentence for a problem inside an argument (``attributes[0].value``), from its schema."""
+    path, node = field, prop
+    for step in loc:
+        if isinstance(step, int) and "items" in node:
+            path, node = f"{path}[{step}]", node["items"]
+        elif isinstance(step, str) and step in node.get("properties", {}):
+            path, node = f"{path}.{step}", node["properties"][step]
+        elif kind == "extra_forbidden":
+            accepted = ", ".join(node.get("properties", {}))
+            return f"{path} does not take {_shown(step)}: give only {accepted}."
+        else:
+            break  # a branch of a union (pydantic names it): the value itself is the problem
+    wanted = str(node.get("description", "valid")).rstrip(".")
+    wanted = wanted[:1].lower() + wanted[1:]
+    if kind == "missing":
+        return f"{path} is missing: give {wanted}."
+    return f"{path} must be {wanted}; got {_shown(got)}."

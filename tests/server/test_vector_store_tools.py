@@ -193,6 +193,40 @@ async def test_attaching_an_attached_file_again_keeps_its_attributes_and_their_t
             assert got["attributes"]["big"] == big
 
 
+@pytest.mark.parametrize(
+    ("attributes", "sentence"),
+    [
+        (
+            [{"key": "k"}],
+            "attributes[0].value is missing: give a string (up to 512 characters), a number or a boolean.",
+        ),
+        (
+            [{"key": "", "value": 1}],
+            "attributes[0].key must be the attribute's name, 1-64 characters; got ''.",
+        ),
+        (
+            [{"key": "k", "value": None}],
+            "attributes[0].value must be a string (up to 512 characters), a number or a boolean; got null.",
+        ),
+        (
+            [{"key": "k", "value": 1, "extra": 2}],
+            "attributes[0] does not take 'extra': give only key, value.",
+        ),
+        ([{"key": f"k{i}", "value": i} for i in range(17)], "attributes holds at most 16 items; got 17."),
+    ],
+    ids=["missing-value", "empty-key", "null-value", "extra-field", "too-many"],
+)
+async def test_a_bad_attribute_is_named_by_its_place_with_what_to_give(
+    world: World, store_id: str, attributes: list[dict[str, Any]], sentence: str
+) -> None:
+    async with world.connect() as client:
+        refused = await client.call_tool(
+            "attach_vector_store_file",
+            {"vector_store_id": store_id, "file_id": "file-x", "attributes": attributes},
+        )
+    assert refused.is_error and text_of(refused) == sentence
+
+
 async def test_attributes_are_replaced_and_checked_before_any_request(world: World, store_id: str) -> None:
     (file_id,) = world.store.seed_vector_store_files(store_id, 1)
     async with world.connect() as client:
