@@ -39,10 +39,10 @@ def unknown_arguments(tool: str, schema: Mapping[str, Any], arguments: Mapping[s
     if not unknown:
         return None
     names = ", ".join(_shown(name) for name in unknown)
-    text = f"{tool} does not accept {names}: its arguments are {', '.join(accepted)}."
+    text = f"{tool} does not accept {names}: its arguments are {', '.join(accepted)}"
     if "cursor" in accepted and _CURSOR_ALIASES.intersection(unknown):
-        text += " To page, pass the previous result's next_cursor (or previous_cursor) as `cursor`."
-    return text
+        text += "; to page, pass the previous result's next_cursor (or previous_cursor) as `cursor`"
+    return text + "."
 
 
 def describe_invalid(tool: str, schema: Mapping[str, Any], err: ValidationError) -> str:

@@ -188,7 +188,11 @@ async def test_a_bad_request_repeats_the_upstreams_reason(world: World) -> None:
         ({"assistant_id": "asst_1", "cursor": 5}, "cursor must be a next_cursor or previous_cursor exactly"),
         ({"assistant_id": "asst_1", "cursor": "a b"}, "or empty for the first page; got 'a b'."),
         ({"assistant_id": "asst_1", "cursor": "x" * 513}, "up to 512 letters"),
-        ({"assistant_id": "asst_1", "next_cursor": "abc"}, "pass the previous result's next_cursor"),
+        (
+            {"assistant_id": "asst_1", "next_cursor": "abc"},
+            "list_assistant_files does not accept 'next_cursor': its arguments are assistant_id, limit, order, "
+            "cursor; to page, pass the previous result's next_cursor (or previous_cursor) as `cursor`.",
+        ),
         ({"assistant_id": "asst_1", "page": 2, "bogus": 1}, "does not accept 'page', 'bogus'"),
     ],
 )
