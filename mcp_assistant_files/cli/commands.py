@@ -25,7 +25,7 @@ from ..service.cursors import CursorCodec, secret_from_env, secret_from_file
 from ..service.declaration import FAMILIES, ToolPolicy
 from ..service.fields import ID_PATTERN, PATTERN_MEANINGS
 from ..service.files import FilesTools
-from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url
+from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url, upstream_warnings
 from ..service.vector_store_files import VectorStoreFilesTools
 from ..web.guard import Allowlist, is_loopback
 from .access import AUTH_TOKEN_ENV, UsageError, http_access, secret_from_environment
@@ -208,6 +208,9 @@ def serve(args: argparse.Namespace) -> int:
             client=upstream.openai, codec=codec, policy=policy, upstream_label=label, upload_root=upload_root
         ),
     )
+    serves_v1 = any(isinstance(family, AssistantFilesTools) for family, _ in served(families))
+    for warning in upstream_warnings(base_url, has_key=api_key is not None, serves_assistant_files=serves_v1):
+        logger.warning("%s", warning)
     oauth = access.resource_server(spec for _, spec in served(families))
     server = build_server(*families, redact=[s for s in (token,) if s], needs=oauth.needs if oauth else None)
     if listener is None:

@@ -34,6 +34,7 @@ __all__ = [
     "check_base_url",
     "open_upstream",
     "resolve_base_url",
+    "upstream_warnings",
 ]
 
 LOCAL_BASE_URL = "http://local-backend/v1"
@@ -155,3 +156,23 @@ def open_upstream(
 
     where = f"the embedded local backend (database {database_label(db)})"
     return Upstream(client, openai, "the embedded local backend", where, http, store, app)
+
+
+_KEYED_HOSTS = ("api.openai.com", ".openai.azure.com")
+"""Upstreams that answer every call without a key with 401."""
+
+
+def upstream_warnings(base_url: str | None, *, has_key: bool, serves_assistant_files: bool) -> list[str]:
+    """What an operator should hear at start-up about this upstream: a key it will ask for, an API it shut."""
+    host = (urlsplit(base_url).hostname or "") if base_url else ""
+    warnings = []
+    if host and not has_key and (host == _KEYED_HOSTS[0] or host.endswith(_KEYED_HOSTS[1])):
+        warnings.append(
+            f"OPENAI_API_KEY is not set: {host} answers every call without a key with 401; set it"
+        )
+    if host == "api.openai.com" and serves_assistant_files:
+        warnings.append(
+            "OpenAI shut its Assistants API down on 2026-08-26, so the assistant-files tools will fail there: "
+            "serve --toolsets vector-store-files,files"
+        )
+    return warnings

@@ -104,6 +104,28 @@ def test_a_database_this_process_may_only_read_is_one_line_at_start_up(tmp_path:
 
 
 @pytest.mark.parametrize(
+    ("toolsets", "warned"),
+    [([], ["OPENAI_API_KEY is not set", "OpenAI shut its Assistants API down"]),
+     (["--toolsets", "vector-store-files,files"], ["OPENAI_API_KEY is not set"])],
+)  # fmt: skip
+def test_openai_without_a_key_or_with_its_shut_api_is_warned_at_start_up(
+    toolsets: list[str], warned: list[str]
+) -> None:
+    # stdio: the server starts without calling the upstream, and stops at the end of its (empty) input.
+    done = run("serve", "--base-url", "https://api.openai.com/v1", *toolsets)
+    assert done.returncode == 0, done.stderr
+    warnings = [
+        line.split("WARNING mcp_assistant_files: ")[1]
+        for line in done.stderr.splitlines()
+        if "WARNING" in line
+    ]
+    assert [w.split(":")[0].split(" on ")[0].split(",")[0] for w in warnings] == [
+        "OPENAI_API_KEY is not set", "OpenAI shut its Assistants API down"
+    ][: len(warned)]  # fmt: skip
+    assert all(any(w.startswith(x) for w in warnings) for x in warned)
+
+
+@pytest.mark.parametrize(
     ("args", "expected"),
     [
         (["backend", "--max-files-per-assistant", "-1"], "expected 0 or more"),
