@@ -368,3 +368,12 @@ def test_serve_refuses_an_empty_value_or_an_id_no_tool_accepts_in_one_line(
 def test_data_commands_refuse_an_empty_db() -> None:
     out = run("files", "list", "--db", "", check=False)
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "--db is empty" in out.stderr
+
+
+def test_a_start_up_refusal_after_the_port_is_bound_leaves_no_socket_open() -> None:
+    # filterwarnings = error: a socket left for the garbage collector is a ResourceWarning, so a failure.
+    from mcp_assistant_files.cli import main
+
+    args = ["serve", "--transport", "streamable-http", "--port", "0", "--base-url", "ftp://example.com/v1"]
+    assert main(args) == 2
+    gc.collect()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import socket
 
 import anyio
 import httpx2
@@ -19,7 +20,9 @@ from mcp_assistant_files.logs import RedactingFilter
 from mcp_assistant_files.server.disconnect import CancelOnDisconnect
 from mcp_assistant_files.server.http import HttpOptions, require_bearer_token, security_settings
 from mcp_assistant_files.service.cursors import secret_from_file
+from mcp_assistant_files.service.messages import printable
 from mcp_assistant_files.web.guard import Allowlist
+from mcp_assistant_files.web.serving import listen
 
 
 @pytest.mark.parametrize(
@@ -39,6 +42,36 @@ def test_allowed_hosts_without_a_port_accept_any_port(allowed: str, expected: li
 def test_binding_a_named_host_allows_it_and_loopback() -> None:
     settings = security_settings(HttpOptions(host="10.1.2.3"))
     assert {"127.0.0.1:*", "localhost:*", "10.1.2.3", "10.1.2.3:*"} <= set(settings.allowed_hosts)
+
+
+def test_a_loopback_address_bound_is_answered_by_its_own_name() -> None:
+    allowlist = Allowlist.build("127.0.0.2")
+    assert allowlist.allows_host("127.0.0.2:8765") and allowlist.allows_host("127.0.0.1:8765")
+    assert allowlist.allows_origin("http://127.0.0.2:3000") and not allowlist.allows_origin(
+        "https://127.0.0.2"
+    )
+
+
+def test_an_allowed_host_with_any_port_spelled_star_matches_every_port() -> None:
+    allowlist = Allowlist.build("127.0.0.1", hosts=["app.test:*"])
+    assert allowlist.allows_host("app.test:8000") and allowlist.allows_host("app.test")
+    assert not allowlist.allows_host("other.test:8000")
+
+
+def test_listen_binds_every_address_of_a_name_on_one_port() -> None:
+    listeners = listen("localhost", 0)
+    try:
+        found = {a[4][0] for a in socket.getaddrinfo("localhost", 0, type=socket.SOCK_STREAM)}
+        assert {sock.getsockname()[0] for sock in listeners} == found
+        assert len({sock.getsockname()[1] for sock in listeners}) == 1
+    finally:
+        for sock in listeners:
+            sock.close()
+
+
+def test_printable_escapes_what_would_read_otherwise_than_stored() -> None:
+    name = "a\nb\\n\x1b[2J\u202etxt\u200b\ufeff\u061c é 日本"
+    assert printable(name) == "a\\nb\\\\n\\x1b[2J\\u202etxt\\u200b\\ufeff\\u061c é 日本"
 
 
 async def _ok(request: Request) -> PlainTextResponse:

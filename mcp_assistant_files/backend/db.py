@@ -96,7 +96,7 @@ def _check_writable(conn: sqlite3.Connection) -> None:
         finally:
             conn.execute("ROLLBACK")
     except sqlite3.OperationalError as err:
-        if getattr(err, "sqlite_errorname", "") != "SQLITE_BUSY":
+        if not getattr(err, "sqlite_errorname", "").startswith("SQLITE_BUSY"):  # also _RECOVERY, _SNAPSHOT
             raise
     finally:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

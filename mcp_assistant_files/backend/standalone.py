@@ -37,26 +37,26 @@ def run_backend(
     out the app's pool is drained and the store closed. An address that cannot be listened on
     raises :class:`~..web.serving.ListenError` before the database is opened.
     """
-    listener = listen(host, port)  # first: a port in use is one sentence, before any database is made
+    listeners = listen(host, port)  # first: a port in use is one sentence, before any database is made
     try:
         store = open_store(db, max_files_per_assistant=max_files_per_assistant)
-    except BaseException:
-        listener.close()
-        raise
-    try:
-        announce(
-            "backend on http://%s:%d/v1, database %s, %s",
-            host,
-            bound_port(listener),
-            database_label(db),
-            f"{len(api_keys)} API key(s) required" if api_keys else "no API key required",
-        )
-        app = create_app(
-            store,
-            api_keys=api_keys,
-            ingestor=Ingestor(store, poll_interval=poll_interval),
-            allowlist=allowlist or Allowlist.build(host),
-        )
-        run_http(app, listener=listener, limits=limits or ConnectionLimits(), log_level=log_level)
+        try:
+            announce(
+                "backend on http://%s:%d/v1, database %s, %s",
+                host,
+                bound_port(listeners),
+                database_label(db),
+                f"{len(api_keys)} API key(s) required" if api_keys else "no API key required",
+            )
+            app = create_app(
+                store,
+                api_keys=api_keys,
+                ingestor=Ingestor(store, poll_interval=poll_interval),
+                allowlist=allowlist or Allowlist.build(host),
+            )
+            run_http(app, listeners=listeners, limits=limits or ConnectionLimits(), log_level=log_level)
+        finally:
+            store.close()
     finally:
-        store.close()
+        for sock in listeners:
+            sock.close()

@@ -28,7 +28,7 @@ from ..service.files import FilesTools
 from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url, upstream_warnings
 from ..service.vector_store_files import VectorStoreFilesTools
 from ..web.guard import Allowlist, is_loopback
-from .access import AUTH_TOKEN_ENV, UsageError, http_access, secret_from_environment
+from .access import AUTH_TOKEN_ENV, Access, UsageError, http_access, secret_from_environment
 from .startup import started
 
 __all__ = ["AUTH_TOKEN_ENV", "UsageError", "run"]
@@ -162,8 +162,8 @@ def backend_keys(args: argparse.Namespace) -> list[str]:
     return keys
 
 
-def _listener(args: argparse.Namespace) -> socket.socket:
-    """The socket ``--host``/``--port`` name, bound (see :func:`..web.serving.listen`)."""
+def _listeners(args: argparse.Namespace) -> list[socket.socket]:
+    """The sockets ``--host``/``--port`` name, bound (see :func:`..web.serving.listen`)."""
     from ..web.serving import ListenError, listen
 
     try:
@@ -190,7 +190,23 @@ def serve(args: argparse.Namespace) -> int:
     }
     if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
         raise UsageError(f"{', '.join(unbounded)} must be more than 0")
-    listener = _listener(args) if http else None  # first: a port in use is one line, before anything else
+    listeners = _listeners(args) if http else []  # first: a port in use is one line, before anything else
+    try:
+        return _serve(args, access, api_key, policy, upload_root, listeners)
+    finally:
+        for sock in listeners:
+            sock.close()
+
+
+def _serve(
+    args: argparse.Namespace,
+    access: Access,
+    api_key: str | None,
+    policy: ToolPolicy,
+    upload_root: Path | None,
+    listeners: list[socket.socket],
+) -> int:
+    http, token = bool(listeners), access.token
     try:
         base_url = resolve_base_url(args.base_url)
         upstream = open_upstream(
@@ -213,7 +229,7 @@ def serve(args: argparse.Namespace) -> int:
         logger.warning("%s", warning)
     oauth = access.resource_server(spec for _, spec in served(families))
     server = build_server(*families, redact=[s for s in (token,) if s], needs=oauth.needs if oauth else None)
-    if listener is None:
+    if not http:
         started()
         anyio.run(run_stdio, server, upstream)
         return 0
@@ -236,7 +252,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     app = build_http_app(server, upstream, options)
     path = "/sse" if args.transport == "sse" else "/mcp"
-    port = bound_port(listener)
+    port = bound_port(listeners)
     announce("serving %s on http://%s:%d%s (health: /healthz)", args.transport, args.host, port, path)
     if oauth is not None:
         announce(
@@ -247,7 +263,7 @@ def serve(args: argparse.Namespace) -> int:
             f" (and {AUTH_TOKEN_ENV}, with every scope)" if token else "",
         )
     started()
-    run_http(app, listener=listener, limits=options.limits, log_level=args.log_level)
+    run_http(app, listeners=listeners, limits=options.limits, log_level=args.log_level)
     return 0
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+from collections.abc import Callable
 from typing import NoReturn, TypeAlias
 
 from ..web.bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
@@ -75,11 +77,29 @@ def allowlist_flags(parser: argparse.ArgumentParser) -> None:
 def limit_flags(
     parser: argparse.ArgumentParser, limits: tuple[tuple[str, str, type, float, str], ...]
 ) -> None:
-    """A numeric flag for each ``(flag, metavar, type, default, help)``, its default in its help."""
+    """A numeric flag for each ``(flag, metavar, type, default, help)``, its default in its help; a
+    value must be more than 0 (a bound of 0 would refuse everything, a negative one mean nothing)."""
     for flag, metavar, kind, default, help in limits:
         parser.add_argument(
-            flag, type=kind, default=default, metavar=metavar, help=f"{help} (default: {default:g})"
+            flag,
+            type=_positive(kind),
+            default=default,
+            metavar=metavar,
+            help=f"{help} (default: {default:g})",
         )
+
+
+def _positive(kind: type) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+        if not 0 < value < math.inf:
+            raise argparse.ArgumentTypeError(f"expected a number more than 0, not {text}")
+        return value  # type: ignore[no-any-return]
+
+    return parse
 
 
 def connection_limit_flags(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ which tool to call, when to retry). Never a key: the client's errors are already
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..client import (
@@ -31,14 +31,21 @@ __all__ = [
     "printable",
 ]
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+_ESCAPED = frozenset({"Cc", "Cf", "Zl", "Zp"})
+"""Unicode categories escaped: controls, formats (bidirectional marks and overrides, zero-width
+characters, the byte-order mark), line and paragraph separators."""
 
 
 def printable(text: str) -> str:
-    """``text`` with every control character escaped (``\\n``, ``\\x1b``, ``\\u202e``): C0, DEL, C1, line
-    and paragraph separators, and the bidirectional marks and overrides that make text read otherwise
-    than it is stored. For names chosen by someone else (a file's name) in a sentence or a row."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """``text`` with every invisible or control character escaped (``\\n``, ``\\x1b``, ``\\u202e``,
+    ``\\u200b``) and each backslash doubled, so an escape shown is never in the name itself. For
+    names chosen by someone else (a file's name) in a sentence or a row."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if ch == "\\" or unicodedata.category(ch) in _ESCAPED
+        else ch
+        for ch in text
+    )
 
 
 @dataclass(frozen=True, slots=True)

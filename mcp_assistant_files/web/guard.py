@@ -71,14 +71,14 @@ class Allowlist:
         """Loopback, the bound host (unless a wildcard address), and what was allowed explicitly."""
         names = list(LOOPBACK_NAMES)
         sites = [f"http://{name}" for name in LOOPBACK_NAMES]
-        if not is_loopback(bound) and bound not in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
-            name = f"[{bound}]" if ":" in bound else bound
-            names.append(name.lower())
-            sites += [f"http://{name.lower()}", f"https://{name.lower()}"]
+        name = (f"[{bound}]" if ":" in bound else bound).lower()
+        if name not in names and bound not in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
+            names.append(name)  # the bound address, loopback ones too (127.0.0.2)
+            sites += [f"http://{name}"] if is_loopback(bound) else [f"http://{name}", f"https://{name}"]
         exact: list[str] = []
         for host in hosts:
             name, port = _split_port(host)
-            if port is None:
+            if port is None or port == "*":  # "name:*": any port, as for origins
                 names.append(name)
             else:
                 exact.append(host.lower())

@@ -152,36 +152,49 @@ class ListenError(OSError):
     """The address cannot be listened on; the message says what to do."""
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host``:``port`` (0: any free port) for :func:`run_http` to serve on."""
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Sockets bound to every address ``host`` names (``""``: every interface) at ``port``, for
+    :func:`run_http` to serve on; with ``port`` 0, one free port for all of them.
+
+    As asyncio's own ``create_server`` binds: every address ``getaddrinfo`` gives (``localhost``
+    may be 127.0.0.1 and ::1), IPv6 sockets IPv6-only.
+    """
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
+        found = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as err:
         raise ListenError(
             f"cannot listen on {host} ({err.strerror}): give --host an address of this machine"
         ) from None
-    sock = socket.socket(family, kind, proto)
+    listeners: list[socket.socket] = []
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
+        for family, kind, proto, _, address in dict.fromkeys(found):
+            sock = socket.socket(family, kind, proto)
+            listeners.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind((address[0], port, *address[2:]))
+            port = sock.getsockname()[1]  # --port 0: the others take the port the first got
     except OSError as err:
-        sock.close()
+        for sock in listeners:
+            sock.close()
         raise ListenError(
             f"cannot listen on {host}:{port} ({err.strerror}): choose a free --port, or a --host of this machine"
         ) from None
-    return sock
+    return listeners
 
 
-def bound_port(listener: socket.socket) -> int:
-    """The port ``listener`` got (the one asked for, or the free one ``--port 0`` found)."""
-    port: int = listener.getsockname()[1]
+def bound_port(listeners: list[socket.socket]) -> int:
+    """The port ``listeners`` got (the one asked for, or the free one ``--port 0`` found)."""
+    port: int = listeners[0].getsockname()[1]
     return port
 
 
-def run_http(app: ASGIApp, *, listener: socket.socket, limits: ConnectionLimits, log_level: str) -> None:
-    """Serve ``app`` with uvicorn on ``listener`` until interrupted; uvicorn logs through our logging.
+def run_http(
+    app: ASGIApp, *, listeners: list[socket.socket], limits: ConnectionLimits, log_level: str
+) -> None:
+    """Serve ``app`` with uvicorn on ``listeners`` (closed when it stops) until interrupted; uvicorn
+    logs through our logging.
 
     SIGTERM ends the process with status 0 after uvicorn's graceful shutdown (uvicorn re-raises
     the signal to the previous handler once it has shut down; this one exits cleanly). If the
@@ -201,8 +214,12 @@ def run_http(app: ASGIApp, *, listener: socket.socket, limits: ConnectionLimits,
         lifespan="on",
     )
     server = uvicorn.Server(config)
-    with listener, contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C is a clean stop
-        server.run(sockets=[listener])
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # as uvicorn.run: Ctrl-C is a clean stop
+            server.run(sockets=listeners)
+    finally:
+        for sock in listeners:
+            sock.close()
     if not server.started:
         raise SystemExit(3)
 

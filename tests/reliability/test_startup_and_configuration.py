@@ -134,7 +134,10 @@ def test_openai_without_a_key_or_with_its_shut_api_is_warned_at_start_up(
         (["serve", "--port", "eighty"], "expected a whole number"),
         (["serve", "--transport", "carrier-pigeon"], "invalid choice: 'carrier-pigeon'"),
         (["serve", "--log-level", "LOUD"], "invalid choice: 'LOUD'"),
-        (["backend", "--header-timeout", "soon"], "invalid float value: 'soon'"),
+        (["backend", "--header-timeout", "soon"], "expected a number, not 'soon'"),
+        (["backend", "--max-connections", "0"], "expected a number more than 0, not 0"),
+        (["backend", "--header-timeout", "nan"], "expected a number more than 0, not nan"),
+        (["serve", "--max-sessions", "-3"], "expected a number more than 0, not -3"),
         (["serve", "--no-such-flag"], "unrecognized arguments: --no-such-flag"),
     ],
 )

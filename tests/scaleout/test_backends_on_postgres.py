@@ -52,6 +52,8 @@ def backends_config(conf: Path, listen: int, backends: tuple[int, int]) -> None:
             proxy_pass http://backends;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+            # The backend answers only hosts it allows: pass the client's (127.0.0.1:PORT), not "backends".
+            proxy_set_header Host $http_host;
             # A backend that died: its requests go to the other one (POSTs too, if never sent).
             proxy_next_upstream error timeout http_502;
         }}
