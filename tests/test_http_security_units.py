@@ -58,6 +58,13 @@ def test_an_allowed_host_with_any_port_spelled_star_matches_every_port() -> None
     assert not allowlist.allows_host("other.test:8000")
 
 
+def test_an_ipv6_host_with_anything_after_its_bracket_but_a_port_is_refused() -> None:
+    allowlist = Allowlist.build("127.0.0.1")
+    assert allowlist.allows_host("[::1]:8000") and allowlist.allows_host("[::1]")
+    assert not allowlist.allows_host("[::1]evil.com") and not allowlist.allows_host("[::1]evil.com:80")
+    assert not allowlist.allows_origin("http://[::1]evil.com")
+
+
 def test_listen_binds_every_address_of_a_name_on_one_port() -> None:
     listeners = listen("localhost", 0)
     try:

@@ -52,6 +52,8 @@ def _split_port(authority: str) -> tuple[str, str | None]:
     """``name[:port]`` -> (lower-case name, port or None); IPv6 names keep their brackets."""
     if authority.startswith("["):
         name, _, rest = authority.partition("]")
+        if rest and not rest.startswith(":"):
+            return authority.lower(), "?"  # "[::1]evil.com": neither a name nor a port we know
         return name.lower() + "]", rest[1:] if rest.startswith(":") else None
     name, colon, port = authority.rpartition(":")
     return (name.lower(), port) if colon else (authority.lower(), None)
