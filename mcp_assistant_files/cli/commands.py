@@ -181,15 +181,8 @@ def serve(args: argparse.Namespace) -> int:
     configure_logging(args.log_level, secrets=[*(s for s in (token, api_key) if s), *_db_secrets(args.db)])
     policy = _policy(args)
     upload_root = _upload_root(args.upload_root)
-    bounds = {
-        "--header-timeout": args.header_timeout,
-        "--max-connections": args.max_connections,
-        "--session-idle-timeout": args.session_idle_timeout,
-        "--max-sessions": args.max_sessions,
-        "--upstream-connections": args.upstream_connections,
-    }
-    if unbounded := [flag for flag, value in bounds.items() if not value > 0]:
-        raise UsageError(f"{', '.join(unbounded)} must be more than 0")
+    if not args.upstream_connections > 0:  # the other limits' flag types refuse 0 themselves (cli/flags.py)
+        raise UsageError("--upstream-connections must be more than 0")
     listeners = _listeners(args) if http else []  # first: a port in use is one line, before anything else
     try:
         return _serve(args, access, api_key, policy, upload_root, listeners)

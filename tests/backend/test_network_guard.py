@@ -12,7 +12,6 @@ import json
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from .test_standalone import free_port
+from .test_standalone import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -63,16 +62,8 @@ def started(tmp_path: Path, *flags: str) -> Iterator[Backend]:
     proc = subprocess.Popen(command, stderr=subprocess.PIPE)
     served = Backend(port, proc)
     try:
-        deadline = time.monotonic() + HANG_GUARD
         with httpx2.Client(base_url=served.url) as http:
-            while True:
-                try:
-                    if http.get("/healthz").status_code == 200:
-                        break
-                except httpx2.TransportError:
-                    assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-                    assert time.monotonic() < deadline, "the backend did not start"
-                    time.sleep(0.05)
+            wait_until_healthy(http, proc, seconds=HANG_GUARD)
         yield served
     finally:
         proc.terminate()

@@ -41,6 +41,19 @@ def test_public_names_are_pinned() -> None:
     ]
 
 
+def wait_until_healthy(http: httpx2.Client, proc: subprocess.Popen[bytes], *, seconds: float) -> None:
+    """Poll ``/healthz`` on ``http`` until it answers 200; fail if ``proc`` dies or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if http.get("/healthz").status_code == 200:
+                return
+        except httpx2.TransportError:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert time.monotonic() < deadline, "the backend did not start"
+            time.sleep(0.05)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -65,16 +78,8 @@ def serve_the_database_named_by_the_environment(db: str) -> None:
     env = {**os.environ, "MCP_ASSISTANT_FILES_DB": db}
     proc = subprocess.Popen([sys.executable, "-c", RUN, str(port)], env=env, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 20
         with httpx2.Client(base_url=f"http://127.0.0.1:{port}") as http:
-            while True:
-                try:
-                    if http.get("/healthz").status_code == 200:
-                        break
-                except httpx2.TransportError:
-                    assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-                    assert time.monotonic() < deadline, "backend did not start"
-                    time.sleep(0.05)
+            wait_until_healthy(http, proc, seconds=20)
             headers = {"OpenAI-Beta": "assistants=v1", "Authorization": "Bearer sk-standalone"}
             created = http.post("/v1/assistants", json={"name": "standalone"}, headers=headers)
             assert created.status_code == 200
