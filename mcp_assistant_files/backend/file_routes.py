@@ -47,6 +47,12 @@ def file_routes(store: AsyncStore, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) 
     async def list_files(request: Request) -> Response:
         args = page_args(request, default_limit=DEFAULT_FILES_PAGE_LIMIT, max_limit=MAX_FILES_PAGE_LIMIT)
         purpose = request.query_params.get("purpose")
+        if purpose is not None and "\x00" in purpose:
+            raise InvalidRequest(
+                "Invalid 'purpose': it holds a NUL character (%00), which no purpose does; "
+                "send a purpose such as 'assistants'.",
+                param="purpose",
+            )
         listing = await store.list_files(
             purpose=purpose, limit=args["limit"], order=args["order"], after=args["after"]
         )
@@ -125,6 +131,12 @@ async def _upload(request: Request, limit: int) -> AsyncIterator[tuple[UploadFil
             raise InvalidRequest("Missing required parameter: 'file' (a multipart file part).", param="file")
         if purpose is None:
             raise InvalidRequest("Missing required parameter: 'purpose'.", param="purpose")
+        if "\x00" in (upload.filename or ""):
+            raise InvalidRequest(
+                "Invalid 'file': its filename holds a NUL character, which this backend does not "
+                "store; rename the file.",
+                param="file",
+            )
         if (upload.size or 0) > limit:
             raise _too_large(limit)
         yield upload, check_purpose(purpose)

@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote
 from starlette.convertors import Convertor
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .errors import InvalidRequest
 from .responses import JSONResponse
 
 __all__ = ["RawPathRouting", "RequestId", "SegmentConvertor", "error_response"]
@@ -55,12 +56,22 @@ class RawPathRouting:
 
 
 class SegmentConvertor(Convertor[str]):
-    """One percent-encoded path segment, decoded after matching."""
+    """One percent-encoded path segment, decoded after matching; a NUL (``%00``) in it is a 400.
+
+    No id holds a NUL character, and PostgreSQL cannot even compare text holding one, so such a
+    segment is refused before any store sees it (Starlette's exception middleware answers it).
+    """
 
     regex = "[^/]+"
 
     def convert(self, value: str) -> str:
-        return unquote(value)
+        decoded = unquote(value)
+        if "\x00" in decoded:
+            raise InvalidRequest(
+                "Invalid path: a segment holds a NUL character (%00), which no id does; "
+                "check the id you sent."
+            )
+        return decoded
 
     def to_string(self, value: str) -> str:
         return quote(value, safe="")

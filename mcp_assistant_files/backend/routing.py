@@ -37,7 +37,15 @@ def page_args(
         query.get("order", DEFAULT_ORDER),
         max_limit=max_limit,
     )
-    return {"limit": limit, "order": order, "after": query.get("after"), "before": query.get("before")}
+    after, before = query.get("after"), query.get("before")
+    for name, cursor in (("after", after), ("before", before)):
+        if cursor is not None and "\x00" in cursor:
+            raise InvalidRequest(
+                f"Invalid '{name}': it holds a NUL character (%00), which no item's id does; "
+                f"list again without '{name}' to start over.",
+                param=name,
+            )
+    return {"limit": limit, "order": order, "after": after, "before": before}
 
 
 async def json_body(request: Request) -> object:
@@ -45,7 +53,8 @@ async def json_body(request: Request) -> object:
 
     A lone surrogate (``"\\udc00"``) cannot be encoded as UTF-8, and ``NaN``, ``Infinity`` or
     ``1e999`` cannot be written as JSON: stored, either would make every later answer that
-    holds it fail. Both are refused with a 400 naming the top-level field.
+    holds it fail. A NUL character (``"\\u0000"``) cannot be stored in a PostgreSQL text column.
+    All three are refused with a 400 naming the top-level field, on every store alike.
     """
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -67,14 +76,14 @@ async def json_body(request: Request) -> object:
 def _check_answerable(body: object) -> None:
     fields = body.items() if isinstance(body, dict) else [(None, body)]
     for field, value in fields:
-        if field is not None and _SURROGATE.search(field):
-            raise InvalidRequest(_surrogate_message("a field name"))
+        if field is not None and (_SURROGATE.search(field) or "\x00" in field):
+            raise InvalidRequest(_text_message("a field name", field))
         where = f"'{field}'" if field else "the body"
         stack = [value]
         while stack:
             item = stack.pop()
-            if isinstance(item, str) and _SURROGATE.search(item):
-                raise InvalidRequest(_surrogate_message(where), param=field)
+            if isinstance(item, str) and (_SURROGATE.search(item) or "\x00" in item):
+                raise InvalidRequest(_text_message(where, item), param=field)
             if isinstance(item, float) and not math.isfinite(item):
                 raise InvalidRequest(
                     f"Invalid {where}: NaN, Infinity and numbers too large for a double (like 1e999) "
@@ -88,7 +97,12 @@ def _check_answerable(body: object) -> None:
                 stack.extend(item)
 
 
-def _surrogate_message(where: str) -> str:
+def _text_message(where: str, text: str) -> str:
+    if "\x00" in text:
+        return (
+            f"Invalid {where}: it holds a NUL character (\\u0000), which this backend does not "
+            "store (PostgreSQL text cannot hold it); remove it."
+        )
     return (
         f"Invalid {where}: it holds a lone UTF-16 surrogate (such as \\udc00), which is not a "
         "Unicode character; send valid Unicode text."

@@ -23,7 +23,7 @@ from ..db import new_id
 from ..errors import InvalidRequest, NotFound
 from ..objects import attachment_object, attachment_objects, deleted_object
 from ..pagination import PageArgs, page
-from .base import StoreBase, next_timestamp, one, seq_or_none
+from .base import StoreBase, next_timestamp, one, page_in, seq_or_none
 from .sql import Conn
 
 __all__ = ["AttachmentsMixin"]
@@ -131,20 +131,22 @@ class AttachmentsMixin(StoreBase):
         """One page of an assistant's live attachments (see :mod:`..pagination`)."""
 
         async def listing(conn: Conn) -> dict[str, Any]:
-            await self._require_assistant(conn, assistant_id)
-            return await page(
-                conn,
-                select="SELECT file_id, created_at FROM attachments INDEXED BY attachments_live"
-                " WHERE assistant_id = ? AND deleted_at IS NULL",
-                params=(assistant_id,),
-                seq_of=lambda cursor: seq_or_none(
+            return await page_in(
+                lambda: self._require_assistant(conn, assistant_id),
+                page(
                     conn,
-                    "SELECT seq FROM attachments WHERE assistant_id = ? AND file_id = ?",
-                    assistant_id,
-                    cursor,
+                    select="SELECT file_id, created_at FROM attachments INDEXED BY attachments_live"
+                    " WHERE assistant_id = ? AND deleted_at IS NULL",
+                    params=(assistant_id,),
+                    seq_of=lambda cursor: seq_or_none(
+                        conn,
+                        "SELECT seq FROM attachments WHERE assistant_id = ? AND file_id = ?",
+                        assistant_id,
+                        cursor,
+                    ),
+                    to_objects=functools.partial(attachment_objects, assistant_id),
+                    **args,
                 ),
-                to_objects=functools.partial(attachment_objects, assistant_id),
-                **args,
             )
 
         return await self.runner.read(listing)
@@ -164,12 +166,14 @@ class AttachmentsMixin(StoreBase):
     async def _live_attachment(
         self, conn: Conn, assistant_id: str, file_id: str, *, lock: bool = False
     ) -> dict[str, Any]:
-        await self._require_assistant(conn, assistant_id, lock=lock)
-        message = f"No file found with id '{file_id}' attached to assistant '{assistant_id}'."
-        (created_at,) = await one(
-            conn,
+        if lock:  # a writer locks the assistant first, as every write does (see the module)
+            await self._require_assistant(conn, assistant_id, lock=True)
+        row = await conn.one(
             "SELECT created_at FROM attachments WHERE assistant_id = ? AND file_id = ? AND deleted_at IS NULL",
             (assistant_id, file_id),
-            NotFound("file", file_id, message=message),
         )
-        return attachment_object(assistant_id, file_id, created_at)
+        if row is None:  # a missing assistant's 404 comes first (an attachment proves it exists)
+            await self._require_assistant(conn, assistant_id)
+            message = f"No file found with id '{file_id}' attached to assistant '{assistant_id}'."
+            raise NotFound("file", file_id, message=message)
+        return attachment_object(assistant_id, file_id, row[0])

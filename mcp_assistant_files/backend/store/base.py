@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from ...contract import MAX_PAGE_LIMIT
-from ..errors import NotFound
+from ..errors import InvalidRequest, NotFound
 from ..pagination import PageArgs, ToObjects, page
 from .sql import Conn, Row, Runner
 
-__all__ = ["Listeners", "StoreBase", "next_timestamp", "one", "page_by_id", "seq_or_none"]
+__all__ = ["Listeners", "StoreBase", "next_timestamp", "one", "page_by_id", "page_in", "seq_or_none"]
 
 logger = logging.getLogger("mcp_assistant_files.backend")
 
@@ -28,6 +28,26 @@ async def next_timestamp(conn: Conn, table: str) -> int:
     row = await conn.one(f"SELECT created_at FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
     now = int(time.time())
     return max(now, int(row[0])) if row else now
+
+
+async def page_in(
+    require_parent: Callable[[], Awaitable[None]], listing: Awaitable[dict[str, Any]]
+) -> dict[str, Any]:
+    """A page of a parent's items, asking whether the parent exists only when the page cannot say.
+
+    Items never outlive their parent within a snapshot (assistants are never deleted; deleting a
+    vector store deletes its file rows in the same transaction), so an item on the page proves
+    the parent exists. ``require_parent`` (a query) runs only for an empty page or a refused
+    paging argument, where a missing parent's 404 comes first, as it would have before the page.
+    """
+    try:
+        found = await listing
+    except InvalidRequest:
+        await require_parent()
+        raise
+    if not found["data"]:
+        await require_parent()
+    return found
 
 
 async def seq_or_none(conn: Conn, sql: str, *params: object) -> int | None:

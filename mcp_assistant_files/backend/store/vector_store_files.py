@@ -30,7 +30,7 @@ from ..objects import VECTOR_STORE_FILE_COLUMNS, deleted_object, vector_store_fi
 from ..pagination import PageArgs, each, page
 from ..text import pages
 from ..vector_store_validation import Attributes, Chunking, FileAttach
-from .base import StoreBase, next_timestamp, one, seq_or_none
+from .base import StoreBase, next_timestamp, one, page_in, seq_or_none
 from .sql import Conn
 
 __all__ = ["VectorStoreFilesMixin"]
@@ -100,8 +100,10 @@ class VectorStoreFilesMixin(StoreBase):
         """One page of a vector store's files, optionally only those with status ``filter``."""
 
         async def listing(conn: Conn) -> dict[str, Any]:
-            await self._require_vector_store(conn, vector_store_id)
-            return await self._list_files(conn, vector_store_id, filter, None, args)
+            return await page_in(
+                lambda: self._require_vector_store(conn, vector_store_id),
+                self._list_files(conn, vector_store_id, filter, None, args),
+            )
 
         return await self.runner.read(listing)
 
@@ -234,12 +236,14 @@ class VectorStoreFilesMixin(StoreBase):
     async def _vector_store_file(
         self, conn: Conn, vector_store_id: str, file_id: str, *, lock: bool = False
     ) -> dict[str, Any]:
-        await self._require_vector_store(conn, vector_store_id, lock=lock)
+        if lock:  # a writer locks the vector store first, as every write does (see the module)
+            await self._require_vector_store(conn, vector_store_id, lock=True)
         row = await conn.one(
             f"SELECT {VECTOR_STORE_FILE_COLUMNS} FROM vector_store_files WHERE {_LIVE}",  # noqa: S608
             (vector_store_id, file_id),
         )
-        if row is None:
+        if row is None:  # a missing vector store's 404 comes first (a file row proves it exists)
+            await self._require_vector_store(conn, vector_store_id)
             raise NotFound(
                 "file",
                 file_id,
