@@ -1,5 +1,5 @@
 """Regression tests for three defects: readers queued behind a waiting writer, JSON that
-could not be answered once stored (and JSON nested too deep for pydantic-core), and chunked
+could not be answered once stored (and JSON the fast encoder declines), and chunked
 uploads read whole into memory."""
 
 from __future__ import annotations
@@ -108,10 +108,10 @@ async def test_json_that_could_not_be_answered_is_refused_and_nothing_is_written
 
 
 @pytest.mark.anyio
-async def test_a_tool_schema_nested_deeper_than_pydantic_core_encodes_is_still_answered(
+async def test_a_tool_schema_nested_deeper_than_orjson_encodes_is_still_answered(
     client: httpx2.AsyncClient,
 ) -> None:
-    """pydantic-core gives up at about 250 levels; json.dumps answers those (not a stored 500)."""
+    """orjson gives up at 255 levels; json.dumps answers those (not a stored 500)."""
     parameters: dict[str, object] = {"type": "string"}
     for _ in range(300):
         parameters = {"type": "object", "properties": {"x": parameters}}
@@ -123,6 +123,21 @@ async def test_a_tool_schema_nested_deeper_than_pydantic_core_encodes_is_still_a
     listed = await client.get("/assistants")
     assert (fetched.status_code, listed.status_code) == (200, 200)
     assert fetched.json()["tools"] == listed.json()["data"][0]["tools"] == tools
+
+
+@pytest.mark.anyio
+async def test_an_integer_beyond_64_bits_in_a_tool_schema_is_answered_exactly(
+    client: httpx2.AsyncClient,
+) -> None:
+    """orjson declines integers beyond 64 bits; json.dumps answers them, digit for digit."""
+    big = 10**30 + 7
+    parameters = {"type": "integer", "maximum": big, "minimum": -big}
+    tools = [{"type": "function", "function": {"name": "big", "parameters": parameters}}]
+    created = await client.post("/assistants", json={"name": "big", "tools": tools})
+    assert created.status_code == 200, created.text
+    fetched = await client.get(f"/assistants/{created.json()['id']}")
+    assert str(big) in fetched.text
+    assert fetched.json()["tools"] == tools
 
 
 MiB = 1024 * 1024
