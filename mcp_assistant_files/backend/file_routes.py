@@ -22,7 +22,7 @@ from starlette.routing import Route
 from ..contract import DEFAULT_FILES_PAGE_LIMIT, MAX_FILES_PAGE_LIMIT
 from .errors import InvalidRequest, PayloadTooLarge
 from .responses import JSONResponse
-from .routing import page_args
+from .routing import page_args, text_refusal
 from .store import AsyncStore
 from .validation import check_purpose
 
@@ -114,7 +114,9 @@ async def _upload(request: Request, limit: int) -> AsyncIterator[tuple[UploadFil
     except MultiPartException as err:
         raise InvalidRequest(f"The multipart body could not be read: {err.message}", param="file") from err
     try:
-        unknown = sorted(key for key in form if key not in ("file", "purpose"))
+        # A part's name is decoded with the charset the request names, so it may hold a lone
+        # surrogate: escaped, it can be echoed in the error.
+        unknown = sorted(_echoable(key) for key in form if key not in ("file", "purpose"))
         if unknown:
             expiry = "expires_after" in unknown[0]
             raise InvalidRequest(
@@ -131,14 +133,15 @@ async def _upload(request: Request, limit: int) -> AsyncIterator[tuple[UploadFil
             raise InvalidRequest("Missing required parameter: 'file' (a multipart file part).", param="file")
         if purpose is None:
             raise InvalidRequest("Missing required parameter: 'purpose'.", param="purpose")
-        if "\x00" in (upload.filename or ""):
-            raise InvalidRequest(
-                "Invalid 'file': its filename holds a NUL character, which this backend does not "
-                "store; rename the file.",
-                param="file",
-            )
+        if refusal := text_refusal("'file' (its filename)", upload.filename or ""):
+            raise InvalidRequest(refusal, param="file")
         if (upload.size or 0) > limit:
             raise _too_large(limit)
         yield upload, check_purpose(purpose)
     finally:
         await form.close()
+
+
+def _echoable(text: str) -> str:
+    """``text`` with what UTF-8 cannot encode (lone surrogates) written as backslash escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

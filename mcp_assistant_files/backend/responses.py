@@ -1,13 +1,13 @@
 """The backend's JSON answer: Starlette's ``JSONResponse`` with its body encoded by orjson.
 
 The bytes are those of ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` up to the
-spelling of some floats, both valid JSON, and are made several times
-faster for a list page of objects (``benchmarks/``: ``standalone_list100``; orjson measured
-2.5x faster than pydantic-core's ``to_json`` on that page, which was itself faster than
-``json.dumps``). Values JSON cannot hold never reach it (:func:`.routing.json_body` refuses
-``NaN`` and lone surrogates before anything is stored); one that did would be written as
-``null``, never as invalid JSON. What orjson declines (nesting deeper than 255 levels, which a
-stored tool's JSON schema may reach; an integer beyond 64 bits) is encoded by ``json.dumps``.
+spelling of some floats, both valid JSON. On a list page of 100 objects orjson took 18 us where
+pydantic-core's ``to_json`` (used before) took 46 and ``json.dumps`` over 100
+(``benchmarks/``: ``standalone_list100``). What JSON cannot hold never gets stored: requests
+holding ``NaN``, a lone surrogate, a NUL or nesting beyond ``routing.MAX_JSON_DEPTH`` are
+refused (:func:`.routing.json_body`). What orjson declines (nesting beyond 255 levels, which a
+stored tool's JSON schema may reach; an integer beyond 64 bits; a non-string key) is encoded by
+``json.dumps``; a type neither knows (``Decimal``, ``bytes``) is a 500, and none is returned.
 """
 
 from __future__ import annotations

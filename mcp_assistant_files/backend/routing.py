@@ -16,10 +16,22 @@ from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT
 from .errors import InvalidRequest, PayloadTooLarge
 from .pagination import PageArgs, check_page_args
 
-__all__ = ["MAX_JSON_BYTES", "Handler", "json_body", "merge_methods", "page_args"]
+__all__ = [
+    "MAX_JSON_BYTES",
+    "MAX_JSON_DEPTH",
+    "Handler",
+    "json_body",
+    "merge_methods",
+    "page_args",
+    "text_refusal",
+]
 
 #: Largest JSON body accepted.
 MAX_JSON_BYTES = 1024 * 1024
+#: Deepest nesting of arrays and objects accepted in a JSON body (the body itself is level 1).
+#: About 950 levels could be stored, but no longer answered in a list page: ``json`` recurses
+#: once a level, beyond orjson's own 255 (``responses.py``).
+MAX_JSON_DEPTH = 512
 
 Handler = Callable[[Request], Awaitable[Response]]
 _LIMIT = re.compile(r"[0-9]{1,6}")
@@ -54,7 +66,9 @@ async def json_body(request: Request) -> object:
     A lone surrogate (``"\\udc00"``) cannot be encoded as UTF-8, and ``NaN``, ``Infinity`` or
     ``1e999`` cannot be written as JSON: stored, either would make every later answer that
     holds it fail. A NUL character (``"\\u0000"``) cannot be stored in a PostgreSQL text column.
-    All three are refused with a 400 naming the top-level field, on every store alike.
+    A value nested deeper than :data:`MAX_JSON_DEPTH` could be stored but not listed again (the
+    decoder and the encoder recurse once a level). All are refused with a 400 naming the
+    top-level field, on every store alike.
     """
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -73,17 +87,38 @@ async def json_body(request: Request) -> object:
     return body
 
 
+def text_refusal(where: str, text: str) -> str | None:
+    """Why ``text`` cannot be stored and answered (a NUL, a lone surrogate), as a sentence; else ``None``."""
+    if "\x00" in text:
+        return (
+            f"Invalid {where}: it holds a NUL character (\\u0000), which this backend does not "
+            "store (PostgreSQL text cannot hold it); remove it."
+        )
+    if _SURROGATE.search(text):
+        return (
+            f"Invalid {where}: it holds a lone UTF-16 surrogate (such as \\udc00), which is not a "
+            "Unicode character; send valid Unicode text."
+        )
+    return None
+
+
 def _check_answerable(body: object) -> None:
     fields = body.items() if isinstance(body, dict) else [(None, body)]
     for field, value in fields:
-        if field is not None and (_SURROGATE.search(field) or "\x00" in field):
-            raise InvalidRequest(_text_message("a field name", field))
+        if field is not None and (refusal := text_refusal("a field name", field)):
+            raise InvalidRequest(refusal)
         where = f"'{field}'" if field else "the body"
-        stack = [value]
+        stack = [(value, 2 if field is not None else 1)]
         while stack:
-            item = stack.pop()
-            if isinstance(item, str) and (_SURROGATE.search(item) or "\x00" in item):
-                raise InvalidRequest(_text_message(where, item), param=field)
+            item, depth = stack.pop()
+            if isinstance(item, str) and (refusal := text_refusal(where, item)):
+                raise InvalidRequest(refusal, param=field)
+            if isinstance(item, dict | list) and depth > MAX_JSON_DEPTH:
+                raise InvalidRequest(
+                    f"Invalid {where}: it is nested more than {MAX_JSON_DEPTH} levels deep "
+                    "(arrays and objects within each other); flatten it.",
+                    param=field,
+                )
             if isinstance(item, float) and not math.isfinite(item):
                 raise InvalidRequest(
                     f"Invalid {where}: NaN, Infinity and numbers too large for a double (like 1e999) "
@@ -91,22 +126,10 @@ def _check_answerable(body: object) -> None:
                     param=field,
                 )
             if isinstance(item, dict):
-                stack.extend(item.keys())
-                stack.extend(item.values())
+                stack.extend((key, depth + 1) for key in item)
+                stack.extend((child, depth + 1) for child in item.values())
             elif isinstance(item, list):
-                stack.extend(item)
-
-
-def _text_message(where: str, text: str) -> str:
-    if "\x00" in text:
-        return (
-            f"Invalid {where}: it holds a NUL character (\\u0000), which this backend does not "
-            "store (PostgreSQL text cannot hold it); remove it."
-        )
-    return (
-        f"Invalid {where}: it holds a lone UTF-16 surrogate (such as \\udc00), which is not a "
-        "Unicode character; send valid Unicode text."
-    )
+                stack.extend((child, depth + 1) for child in item)
 
 
 def merge_methods(routes: list[Route]) -> list[Route]:

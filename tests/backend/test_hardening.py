@@ -18,6 +18,7 @@ import httpx2
 import pytest
 
 from mcp_assistant_files.backend import Store, create_app
+from mcp_assistant_files.backend.routing import MAX_JSON_DEPTH
 from tests.stores import Kind, open_kind
 
 from .conftest import app_client, client_of, new_assistant
@@ -111,9 +112,9 @@ async def test_json_that_could_not_be_answered_is_refused_and_nothing_is_written
 async def test_a_tool_schema_nested_deeper_than_orjson_encodes_is_still_answered(
     client: httpx2.AsyncClient,
 ) -> None:
-    """orjson gives up at 255 levels; json.dumps answers those (not a stored 500)."""
+    """orjson gives up at 255 levels; json.dumps answers those (not a stored 500): ~485 here."""
     parameters: dict[str, object] = {"type": "string"}
-    for _ in range(300):
+    for _ in range(240):
         parameters = {"type": "object", "properties": {"x": parameters}}
     tools = [{"type": "function", "function": {"name": "deep", "parameters": parameters}}]
     created = await client.post("/assistants", json={"name": "deep", "tools": tools})
@@ -123,6 +124,39 @@ async def test_a_tool_schema_nested_deeper_than_orjson_encodes_is_still_answered
     listed = await client.get("/assistants")
     assert (fetched.status_code, listed.status_code) == (200, 200)
     assert fetched.json()["tools"] == listed.json()["data"][0]["tools"] == tools
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 700])
+async def test_a_body_nested_deeper_than_the_limit_is_refused_and_listings_still_answer(
+    client: httpx2.AsyncClient, depth: int
+) -> None:
+    """Stored, ~950 levels broke every later list of assistants (a 500): refused beyond 512."""
+    body = '{"name": "deep", "tools": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"  # tools: level 2
+    response = await client.post("/assistants", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["param"] == "tools"
+    assert error["message"] == (
+        f"Invalid 'tools': it is nested more than {MAX_JSON_DEPTH} levels deep "
+        "(arrays and objects within each other); flatten it."
+    )
+    listing = await client.get("/assistants")
+    assert (listing.status_code, listing.json()["data"]) == (200, [])
+
+
+@pytest.mark.anyio
+async def test_a_body_nested_exactly_to_the_limit_is_stored_and_listed(client: httpx2.AsyncClient) -> None:
+    # body (level 1) > 'tools' > tool > function > parameters > 'x' (level 6) > lists down to the limit
+    inner: object = "v"
+    for _ in range(MAX_JSON_DEPTH - 5):
+        inner = [inner]
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "x": inner}}}]
+    created = await client.post("/assistants", json={"name": "at the limit", "tools": tools})
+    assert created.status_code == 200, created.text
+    listed = await client.get("/assistants")
+    assert listed.status_code == 200
+    assert listed.json()["data"][0]["tools"] == tools
 
 
 @pytest.mark.anyio

@@ -32,6 +32,7 @@ def refused(response: httpx2.Response, param: str | None) -> str:
     error = response.json()["error"]
     assert (error["type"], error["param"]) == ("invalid_request_error", param)
     assert NUL_SENTENCE in error["message"]
+    assert response.headers["x-request-id"].startswith("req_")
     message: str = error["message"]
     return message
 
@@ -105,7 +106,7 @@ async def test_a_nul_character_in_the_purpose_filter_or_an_upload_filename_is_re
     upload = await client.post(
         "/files", content=body, headers={"content-type": "multipart/form-data; boundary=B"}
     )
-    assert refused(upload, "file").endswith("rename the file.")
+    assert refused(upload, "file").startswith("Invalid 'file' (its filename): it holds a NUL character")
     assert (await client.get("/files")).json()["data"] == []
 
 
@@ -169,3 +170,29 @@ async def test_a_listing_with_items_and_an_empty_one_both_answer_for_an_existing
     )
     missing = await client.get("/assistants/asst_missing/files/" + file_id)
     assert missing.json()["error"]["message"] == "No assistant found with id 'asst_missing'."
+
+
+def multipart(disposition: bytes) -> tuple[bytes, dict[str, str]]:
+    """A multipart upload whose file part has ``disposition``, declaring ``charset=unicode_escape``."""
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nassistants\r\n'
+        b"--B\r\nContent-Disposition: form-data; " + disposition + b"\r\n"
+        b"Content-Type: text/plain\r\n\r\nhi\r\n--B--\r\n"
+    )
+    return body, {"content-type": "multipart/form-data; boundary=B; charset=unicode_escape"}
+
+
+async def test_a_lone_surrogate_decoded_from_a_multipart_name_is_a_400_not_a_500(
+    client: httpx2.AsyncClient,
+) -> None:
+    """Starlette decodes part names with the charset the request names (``unicode_escape`` makes surrogates)."""
+    body, headers = multipart(b'name="file"; filename="a\\ud800.txt"')
+    upload = await client.post("/files", content=body, headers=headers)
+    assert upload.status_code == 400, upload.text
+    assert upload.json()["error"]["param"] == "file"
+    assert "lone UTF-16 surrogate" in upload.json()["error"]["message"]
+    body, headers = multipart(b'name="x\\udc00"; filename="a.txt"')
+    unknown = await client.post("/files", content=body, headers=headers)
+    assert unknown.status_code == 400, unknown.text
+    assert unknown.json()["error"]["message"] == "Unrecognized request argument supplied: x\\udc00."
+    assert (await client.get("/files")).json()["data"] == []
