@@ -8,6 +8,7 @@ import os
 import re
 import socket
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import anyio
@@ -30,6 +31,9 @@ from ..service.vector_store_files import VectorStoreFilesTools
 from ..web.guard import Allowlist, is_loopback
 from .access import AUTH_TOKEN_ENV, Access, UsageError, http_access, secret_from_environment
 from .startup import started
+
+if TYPE_CHECKING:
+    from ..web.serving import ConnectionLimits
 
 __all__ = ["AUTH_TOKEN_ENV", "UsageError", "run"]
 
@@ -75,9 +79,7 @@ def run(args: argparse.Namespace) -> int:
                 poll_interval=_poll_interval(args.ingestion_poll_ms),
                 log_level=args.log_level.lower(),
                 allowlist=Allowlist.build(args.host, args.allowed_host, args.allowed_origin),
-                limits=ConnectionLimits(
-                    header_timeout=args.header_timeout, max_connections=args.max_connections
-                ),
+                limits=_connection_limits(args),
             )
         except (StoreError, ListenError) as err:
             raise UsageError(str(err)) from None
@@ -239,7 +241,7 @@ def _serve(
         oauth=oauth,
         allowed_hosts=args.allowed_host,
         allowed_origins=args.allowed_origin,
-        limits=ConnectionLimits(header_timeout=args.header_timeout, max_connections=args.max_connections),
+        limits=_connection_limits(args),
         session_idle_timeout=args.session_idle_timeout,
         max_sessions=args.max_sessions,
     )
@@ -299,3 +301,14 @@ def _poll_interval(milliseconds: int) -> float:
     if milliseconds < 1:
         raise UsageError("--ingestion-poll-ms must be 1 or more")
     return milliseconds / 1000
+
+
+def _connection_limits(args: argparse.Namespace) -> ConnectionLimits:
+    """The HTTP connection bounds ``serve`` and ``backend`` take (:func:`.flags.connection_limit_flags`)."""
+    from ..web.serving import ConnectionLimits  # uvicorn: only for HTTP
+
+    return ConnectionLimits(
+        header_timeout=args.header_timeout,
+        max_connections=args.max_connections,
+        min_body_rate=args.min_body_rate,
+    )

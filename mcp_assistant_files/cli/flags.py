@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from typing import NoReturn, TypeAlias
 
-from ..web.bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
+from ..web.bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MIN_BODY_RATE
 
 __all__ = [
     "OneLineErrors",
@@ -103,12 +103,15 @@ def _positive(kind: type) -> Callable[[str], float]:
 
 
 def connection_limit_flags(parser: argparse.ArgumentParser) -> None:
-    """``--header-timeout`` and ``--max-connections`` (:mod:`..web.serving` applies them)."""
+    """``--header-timeout``, ``--max-connections`` and ``--min-body-rate`` (:mod:`..web.serving` applies them)."""
     limit_flags(parser, (
         ("--header-timeout", "SECONDS", float, DEFAULT_HEADER_TIMEOUT,
          "close an HTTP connection whose request headers take longer than this"),
         ("--max-connections", "N", int, DEFAULT_MAX_CONNECTIONS,
          "HTTP connections open at once; more are answered 503"),
+        ("--min-body-rate", "BYTES", float, DEFAULT_MIN_BODY_RATE,
+         "close an HTTP connection whose request body averages fewer bytes a second than this "
+         "over a --header-timeout window"),
     ))  # fmt: skip
 
 

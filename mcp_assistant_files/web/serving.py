@@ -9,10 +9,17 @@ h11's ``max_incomplete_event_size`` (16 KiB) bounds the size of a header block, 
 duration. And every connection costs a file descriptor: at the open-file limit asyncio's accept
 loop logs a traceback for each of up to ``backlog`` refused accepts per loop turn.
 
-So :class:`GuardedH11Protocol` (uvicorn's h11 protocol, which we pin) adds two things:
+Nor does anything time a request body: a client sending one byte now and then holds its
+connection, and the app reading it, for as long as it likes. So :class:`GuardedH11Protocol`
+(uvicorn's h11 protocol, which we pin) adds three things:
 
 - a header deadline: a connection has ``header_timeout`` seconds from its start, or from the
   end of its previous response, to complete a request's headers; else it gets 408 and is closed;
+- a body rate: in every window of ``header_timeout`` seconds until a request's body is complete,
+  at least ``min_body_rate`` bytes a second must arrive on average; else it gets 408 (unless its
+  response has begun) and is closed. A window in which the app has not read what arrived (its
+  buffer holds bytes, or reading is paused for it) is the app's delay, not the client's: it
+  does not count;
 - a connection bound: beyond ``max_connections`` open connections a new one gets 503 at once
   and is closed, before it costs more than its accept.
 
@@ -38,11 +45,12 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from .bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS
+from .bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MIN_BODY_RATE
 
 __all__ = [
     "DEFAULT_HEADER_TIMEOUT",
     "DEFAULT_MAX_CONNECTIONS",
+    "DEFAULT_MIN_BODY_RATE",
     "ConnectionLimits",
     "GuardedH11Protocol",
     "ListenError",
@@ -65,17 +73,20 @@ _UNAVAILABLE = (
 
 @dataclass(frozen=True)
 class ConnectionLimits:
-    """How long a request's headers may take, and how many connections may be open at once."""
+    """How long a request's headers may take, how fast its body must come, how many connections."""
 
     header_timeout: float = DEFAULT_HEADER_TIMEOUT
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    min_body_rate: float = DEFAULT_MIN_BODY_RATE
 
 
 class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a header deadline and a bound on open connections."""
+    """uvicorn's h11 protocol with a header deadline, a body rate and a bound on open connections."""
 
     limits: ClassVar[ConnectionLimits] = ConnectionLimits()
     _header_timer: asyncio.TimerHandle | None = None
+    _body_timer: asyncio.TimerHandle | None = None
+    _body_bytes = 0  # received in the body's current window
 
     @classmethod
     def with_limits(cls, limits: ConnectionLimits) -> type[GuardedH11Protocol]:
@@ -95,8 +106,16 @@ class GuardedH11Protocol(H11Protocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:
+        state = self.conn.their_state
+        if state is not h11.IDLE:
             self._stop_waiting()  # the headers are complete (or the request failed)
+        if state is not h11.SEND_BODY:
+            self._stop_timing_body()
+        elif self._body_timer is None:  # the headers just completed: the body's first window
+            self._body_bytes = 0
+            self._body_timer = self.loop.call_later(self.limits.header_timeout, self._check_body)
+        else:
+            self._body_bytes += len(data)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -105,6 +124,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_waiting()
+        self._stop_timing_body()
         super().connection_lost(exc)
 
     def _await_headers(self) -> None:
@@ -115,6 +135,31 @@ class GuardedH11Protocol(H11Protocol):
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
+
+    def _stop_timing_body(self) -> None:
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
+
+    def _check_body(self) -> None:
+        self._body_timer = None
+        if self.transport.is_closing() or self.conn.their_state is not h11.SEND_BODY:
+            return
+        window = self.limits.header_timeout
+        cycle = self.cycle  # the request's: its headers are complete
+        app_behind = self.flow.read_paused or bool(cycle.body) or cycle.waiting_for_100_continue
+        if app_behind or self._body_bytes >= self.limits.min_body_rate * window:
+            self._body_bytes = 0
+            self._body_timer = self.loop.call_later(window, self._check_body)
+            return
+        logger.info(
+            "closed a connection: its request body came slower than %s bytes/s over %s s",
+            self.limits.min_body_rate,
+            window,
+        )
+        if not cycle.response_started:
+            self.transport.write(_REQUEST_TIMEOUT)
+        self.transport.close()
 
     def _headers_too_slow(self) -> None:
         self._header_timer = None

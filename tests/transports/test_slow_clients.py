@@ -1,9 +1,10 @@
-"""Slow and numerous clients cannot hold the HTTP server: request headers have a deadline,
-connections a bound (fitted to the open-file limit), and repeated log lines are counted, not
-written out each time."""
+"""Slow and numerous clients cannot hold the HTTP server: request headers have a deadline, bodies a
+minimum rate, connections a bound (fitted to the open-file limit), and repeated log lines are
+counted, not written out each time."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from contextlib import AsyncExitStack
@@ -16,7 +17,7 @@ from anyio.abc import SocketStream
 
 from .conftest import Fleet
 from .serving import Served, seed_db, spawn, stop_all
-from .wire import read_head
+from .wire import INITIALIZE, read_head
 
 pytestmark = pytest.mark.anyio
 
@@ -81,6 +82,46 @@ async def test_a_request_whose_headers_are_late_gets_408_and_its_connection_clos
             received = await until_closed(stream, trickle=b"X-Slow: 1\r\n")
         assert received.startswith(b"HTTP/1.1 408 "), received
         assert await healthz(served) == 200
+
+
+@pytest.mark.parametrize("shape", ["trickling", "stalled"])
+async def test_a_request_body_slower_than_the_minimum_rate_gets_408_and_its_connection_closes(
+    shape: str, fleet: Fleet
+) -> None:
+    served = fleet.ready("slow-headers")  # --header-timeout 1: 1,024 bytes (the default rate) a second
+    head = (
+        f"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nContent-Type: application/json\r\n"
+        "Accept: application/json, text/event-stream\r\nContent-Length: 100000\r\n\r\n{"
+    ).encode()
+    with anyio.fail_after(HANG_GUARD):
+        stream = await connect(served, head)
+        received = await until_closed(stream, trickle=b" " * 10 if shape == "trickling" else b"")
+    assert received.startswith(b"HTTP/1.1 408 "), received
+    assert await healthz(served) == 200
+
+
+async def test_a_request_body_coming_faster_than_the_minimum_rate_is_answered(tmp_path: Path) -> None:
+    """Windows of 5 s at 100 bytes a second: 1,000 bytes every 0.5 s keeps well ahead, for 6 s."""
+    seeded = seed_db(tmp_path / "db.sqlite3", 1)
+    served = spawn(tmp_path, "--db", str(seeded.db), "--header-timeout", "5", "--min-body-rate", "100")
+    try:
+        served.wait_ready()
+        body = json.dumps(INITIALIZE).encode()
+        body += b" " * (12 * 1000 - len(body))  # JSON allows trailing whitespace
+        head = (
+            f"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nContent-Type: application/json\r\n"
+            f"Accept: application/json, text/event-stream\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        with anyio.fail_after(HANG_GUARD):
+            async with await connect(served, head) as stream:
+                for start in range(0, len(body), 1000):
+                    await stream.send(body[start : start + 1000])
+                    await anyio.sleep(0.5)
+                status, _, _ = await read_head(stream)
+        assert status == 200
+        assert "request body came slower" not in served.stderr
+    finally:
+        stop_all([served])
 
 
 async def test_connections_beyond_max_connections_get_503_at_once(fleet: Fleet) -> None:
