@@ -8,8 +8,8 @@ import os
 import re
 import socket
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anyio
 
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                 "in front of it authenticates"
             )
         from ..backend.standalone import run_backend
-        from ..web.serving import ConnectionLimits, ListenError
+        from ..web.serving import ListenError
 
         started()
         try:
@@ -229,7 +229,7 @@ def _serve(
         anyio.run(run_stdio, server, upstream)
         return 0
     from ..server.http import HttpOptions, build_http_app  # HTTP only: Starlette routes, uvicorn
-    from ..web.serving import ConnectionLimits, bound_port, run_http
+    from ..web.serving import bound_port, run_http
 
     options = HttpOptions(
         transport=args.transport,
