@@ -12,6 +12,7 @@ import secrets
 from urllib.parse import quote, unquote
 
 from starlette.convertors import Convertor
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import InvalidRequest
@@ -101,6 +102,10 @@ class RequestId:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:  # it left (or was closed for a stalled body): nobody to answer
+            logger.info(
+                "%s %s (%s): the client went away mid-request", scope["method"], scope["path"], request_id
+            )
         except Exception:
             logger.exception("unhandled error in %s %s (%s)", scope["method"], scope["path"], request_id)
             if started:

@@ -16,10 +16,13 @@ connection, and the app reading it, for as long as it likes. So :class:`GuardedH
 - a header deadline: a connection has ``header_timeout`` seconds from its start, or from the
   end of its previous response, to complete a request's headers; else it gets 408 and is closed;
 - a body rate: in every window of ``header_timeout`` seconds until a request's body is complete,
-  at least ``min_body_rate`` bytes a second must arrive on average; else it gets 408 (unless its
-  response has begun) and is closed. A window in which the app has not read what arrived (its
-  buffer holds bytes, or reading is paused for it) is the app's delay, not the client's: it
-  does not count;
+  at least ``min_body_rate`` bytes of body a second (h11's data, not chunk framing) must arrive
+  on average; else it gets 408 (unless its response has begun) and is closed. A window that
+  ends while the app, before answering, has not read what arrived (unread bytes, reading
+  paused, a 100 Continue it has not asked for) is the app's delay and does not count; once it
+  has answered, the rest of the body is held to the rate like any other. A request pipelined
+  behind another is timed when the one before it is answered, and a connection left idle after
+  an early answer gets the header deadline;
 - a connection bound: beyond ``max_connections`` open connections a new one gets 503 at once
   and is closed, before it costs more than its accept.
 
@@ -33,12 +36,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import resource
 import signal
 import socket
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import h11
 import uvicorn
@@ -86,7 +90,7 @@ class GuardedH11Protocol(H11Protocol):
     limits: ClassVar[ConnectionLimits] = ConnectionLimits()
     _header_timer: asyncio.TimerHandle | None = None
     _body_timer: asyncio.TimerHandle | None = None
-    _body_bytes = 0  # received in the body's current window
+    _body_bytes = 0  # body bytes (h11's ``Data``, not framing) received in the current window
 
     @classmethod
     def with_limits(cls, limits: ConnectionLimits) -> type[GuardedH11Protocol]:
@@ -102,20 +106,26 @@ class GuardedH11Protocol(H11Protocol):
             transport.write(_UNAVAILABLE)
             transport.close()
             return
+        self._count_body_bytes()
         self._await_headers()
 
-    def data_received(self, data: bytes) -> None:
-        super().data_received(data)
+    def handle_events(self) -> None:
+        # Runs for data received and, for a pipelined request, when the response before it ends.
+        super().handle_events()
+        if self.transport.is_closing():
+            return
         state = self.conn.their_state
-        if state is not h11.IDLE:
-            self._stop_waiting()  # the headers are complete (or the request failed)
+        if state is h11.IDLE:  # between requests: the next one's headers are due
+            self._stop_timing_body()
+            if self._header_timer is None:
+                self._await_headers()
+            return
+        self._stop_waiting()  # the headers are complete (or the request failed)
         if state is not h11.SEND_BODY:
             self._stop_timing_body()
-        elif self._body_timer is None:  # the headers just completed: the body's first window
+        elif self._body_timer is None:  # a body begins: its first window
             self._body_bytes = 0
             self._body_timer = self.loop.call_later(self.limits.header_timeout, self._check_body)
-        else:
-            self._body_bytes += len(data)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -126,6 +136,18 @@ class GuardedH11Protocol(H11Protocol):
         self._stop_waiting()
         self._stop_timing_body()
         super().connection_lost(exc)
+
+    def _count_body_bytes(self) -> None:
+        """Count the body bytes h11 hands over (chunk framing and extensions are not progress)."""
+        next_event = self.conn.next_event
+
+        def counted() -> Any:
+            event = next_event()
+            if type(event) is h11.Data:
+                self._body_bytes += len(event.data)
+            return event
+
+        self.conn.next_event = counted  # type: ignore[method-assign]
 
     def _await_headers(self) -> None:
         self._stop_waiting()
@@ -147,7 +169,12 @@ class GuardedH11Protocol(H11Protocol):
             return
         window = self.limits.header_timeout
         cycle = self.cycle  # the request's: its headers are complete
-        app_behind = self.flow.read_paused or bool(cycle.body) or cycle.waiting_for_100_continue
+        # Before the response, the app may be the one behind (bytes it has not read, reading
+        # paused for it, a 100 Continue it has not asked for). Once it has answered, nothing
+        # it reads is pending: the rest of the body only holds the connection.
+        app_behind = not cycle.response_started and (
+            self.flow.read_paused or bool(cycle.body) or cycle.waiting_for_100_continue
+        )
         if app_behind or self._body_bytes >= self.limits.min_body_rate * window:
             self._body_bytes = 0
             self._body_timer = self.loop.call_later(window, self._check_body)
@@ -246,7 +273,7 @@ def run_http(
     app's start-up fails, uvicorn has logged why and the process exits 3, as ``uvicorn.run`` does.
     """
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    limits = ConnectionLimits(limits.header_timeout, fit_open_file_limit(limits.max_connections))
+    limits = dataclasses.replace(limits, max_connections=fit_open_file_limit(limits.max_connections))
     config = uvicorn.Config(
         app,
         http=GuardedH11Protocol.with_limits(limits),
