@@ -110,7 +110,8 @@ class GuardedH11Protocol(H11Protocol):
         self._await_headers()
 
     def handle_events(self) -> None:
-        # Runs for data received and, for a pipelined request, when the response before it ends.
+        # Runs for data received and when a response ends (uvicorn starts the next cycle here,
+        # so a kept-alive connection gets its header deadline and a pipelined body its timer).
         super().handle_events()
         if self.transport.is_closing():
             return
@@ -126,11 +127,6 @@ class GuardedH11Protocol(H11Protocol):
         elif self._body_timer is None:  # a body begins: its first window
             self._body_bytes = 0
             self._body_timer = self.loop.call_later(self.limits.header_timeout, self._check_body)
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
-            self._await_headers()  # the connection is kept for another request
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_waiting()
