@@ -45,7 +45,7 @@ from .file_routes import MAX_UPLOAD_BYTES, file_routes
 from .ingestion import Ingestor
 from .middleware import RawPathRouting, RequestId, SegmentConvertor, error_response
 from .responses import JSONResponse
-from .routing import Handler, json_body, merge_methods, page_args
+from .routing import Handler, SegmentRouter, json_body, merge_methods, page_args
 from .store import AsyncStore, Store
 from .validation import assistant_spec, attach_file_id
 from .vector_store_routes import vector_store_routes
@@ -110,13 +110,10 @@ def create_app(
             await backend.aclose()
 
     app = Starlette(
-        routes=merge_methods(routes),
-        middleware=middleware,
-        exception_handlers={StoreError: _store_error, HTTPException: _http_error},
-        lifespan=lifespan,
+        middleware=middleware, exception_handlers={StoreError: _store_error, HTTPException: _http_error}
     )
     # A trailing slash is part of an id (sent as %2F) or a mistake: never redirect elsewhere.
-    app.router.redirect_slashes = False
+    app.router = SegmentRouter(merge_methods(routes), redirect_slashes=False, lifespan=lifespan)
     return app
 
 

@@ -61,16 +61,46 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: one consistent snapshot, never waiting for a writer."""
-        if self._shared:
-            with self._write_lock, _transaction(self._writer, "BEGIN") as conn:
-                yield conn
-            return
-        reader = self._acquire()
+        conn = self.begin_read()
         try:
-            with _transaction(reader, "BEGIN") as conn:
-                yield conn
+            yield conn
+        except BaseException:
+            self.end_read(conn, commit=False)
+            raise
+        self.end_read(conn, commit=True)
+
+    def begin_read(self) -> sqlite3.Connection:
+        """:meth:`read` without a context manager (on the hot path its two generators cost more
+        than the transaction): a connection in a read transaction, to hand to :meth:`end_read`."""
+        if self._shared:
+            self._write_lock.acquire()
+            conn = self._writer
+        else:
+            conn = self._acquire()
+        try:
+            conn.execute("BEGIN")
+        except BaseException:
+            self._give_back(conn)
+            raise
+        return conn
+
+    def end_read(self, conn: sqlite3.Connection, *, commit: bool) -> None:
+        """End :meth:`begin_read`'s transaction (``commit``: the reads succeeded) and give ``conn`` back."""
+        try:
+            if commit:
+                conn.execute("COMMIT")
         finally:
-            self._release(reader)
+            try:
+                if conn.in_transaction:  # a failed read, or a failed COMMIT: never left mid-transaction
+                    conn.execute("ROLLBACK")
+            finally:
+                self._give_back(conn)
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        if self._shared:
+            self._write_lock.release()
+        else:
+            self._release(conn)
 
     def set_progress_handler(self, handler: Callable[[], int] | None, n: int) -> None:
         """``sqlite3.Connection.set_progress_handler`` on every connection, present and future."""

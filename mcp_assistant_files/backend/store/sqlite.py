@@ -89,8 +89,14 @@ class SqliteRunner:
     async def read(self, fn: Callable[[Conn], Awaitable[_T]], *, heavy: bool = False) -> _T:
         if heavy and self.offload_writes:
             return await anyio.to_thread.run_sync(self.read_blocking, fn)
-        with self.db.read() as conn:
-            return await fn(SqliteConn(conn))
+        conn = self.db.begin_read()
+        try:
+            found = await fn(SqliteConn(conn))
+        except BaseException:
+            self.db.end_read(conn, commit=False)
+            raise
+        self.db.end_read(conn, commit=True)
+        return found
 
     async def write(self, fn: Callable[[Conn], Awaitable[_T]]) -> _T:
         if self.offload_writes:

@@ -1,0 +1,178 @@
+"""The backend's hot read path: routing by the number of ``/``, and reads without generators.
+
+``SegmentRouter`` tries only the routes with as many ``/`` as the request's path: it must answer
+exactly as Starlette's own router does (the same endpoint, the same 404 and 405). A read
+transaction (``Database.begin_read``/``end_read``, used by ``SqliteRunner.read``) must end
+rolled back and give its connection back when the read fails, as ``Database.read`` does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Match, Route, Router
+from starlette.types import Message, Scope
+
+from mcp_assistant_files.backend import Store, create_app
+from mcp_assistant_files.backend.routing import SegmentRouter, merge_methods
+from mcp_assistant_files.backend.store.database import Database
+from mcp_assistant_files.backend.store.sql import Conn
+from mcp_assistant_files.backend.store.sqlite import SqliteConn, SqliteRunner
+
+pytestmark = pytest.mark.anyio
+
+TEMPLATES = [
+    "/v1/assistants",
+    "/v1/assistants/{a}",
+    "/v1/assistants/{a}/files",
+    "/v1/assistants/{a}/files/{f}",
+    "/v1/vector_stores/{v}/files/{f}",
+    "/v1/vector_stores/{v}/files/{f}/content",
+    "/v1/vector_stores/{v}/file_batches/{b}/cancel",
+]
+
+
+def _routes() -> list[Route]:
+    def endpoint(template: str, method: str) -> Route:
+        async def answer(request: Request) -> Response:
+            return PlainTextResponse(f"{method} {template} {sorted(request.path_params.items())}")
+
+        return Route(template, answer, methods=[method])
+
+    routes = [endpoint(t, m) for t in TEMPLATES for m in ("GET", "DELETE")]
+    return merge_methods(routes)
+
+
+async def _answer(router: Router, method: str, path: str) -> tuple[int, bytes]:
+    """Status and body of ``method path`` through ``router`` (an ASGI call: any path, as sent)."""
+    app = Starlette()
+    app.router = router
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+_SEGMENTS = st.sampled_from(
+    ["v1", "assistants", "files", "vector_stores", "file_batches", "cancel", "content", "x", ""]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(segments=st.lists(_SEGMENTS, max_size=7), method=st.sampled_from(["GET", "DELETE", "POST", "HEAD"]))
+async def test_the_segment_router_answers_every_path_as_starlettes_router_does(
+    segments: list[str], method: str
+) -> None:
+    path = "/" + "/".join(segments)
+    routes = _routes()
+    plain = Router(routes, redirect_slashes=False)
+    ours = SegmentRouter(routes, redirect_slashes=False)
+    assert ours.by_slashes is not None
+    assert await _answer(ours, method, path) == await _answer(plain, method, path)
+
+
+async def test_a_request_tries_only_the_routes_with_as_many_slashes() -> None:
+    tried: list[str] = []
+
+    class Counted(Route):
+        def matches(self, scope: Scope) -> tuple[Match, Scope]:
+            tried.append(self.path)
+            return super().matches(scope)
+
+    routes = [Counted(r.path, r.endpoint, methods=r.methods) for r in _routes()]
+    router = SegmentRouter(routes, redirect_slashes=False)
+    assert await _answer(router, "GET", "/v1/vector_stores/v1/files/f1") == (
+        200,
+        b"GET /v1/vector_stores/{v}/files/{f} [('f', 'f1'), ('v', 'v1')]",
+    )
+    assert tried == ["/v1/assistants/{a}/files/{f}", "/v1/vector_stores/{v}/files/{f}"]
+    tried.clear()
+    assert (await _answer(router, "GET", "/v1/nothing/here"))[0] == 404
+    assert len(tried) == 1 + len(routes)  # its bucket, then Starlette's own loop for the 404
+
+
+async def test_a_route_matching_more_than_one_segment_makes_the_router_try_every_route() -> None:
+    async def deep(request: Request) -> Response:
+        return PlainTextResponse(request.path_params["rest"])
+
+    routes = [*_routes(), Route("/v1/raw/{rest:path}", deep, methods=["GET"])]
+    router = SegmentRouter(routes, redirect_slashes=False)
+    assert router.by_slashes is None
+    assert await _answer(router, "GET", "/v1/raw/a/b/c") == (200, b"a/b/c")
+    assert (await _answer(router, "GET", "/v1/assistants/a1/files/f1"))[0] == 200
+
+
+async def test_the_backend_app_routes_by_the_number_of_slashes() -> None:
+    """Every backend route takes one segment per parameter; a route that did not would quietly
+    put every request back on Starlette's try-each-route loop."""
+    with Store.open(":memory:") as store:
+        router = create_app(store).router
+        assert isinstance(router, SegmentRouter)
+        assert router.by_slashes is not None
+        assert sum(len(bucket) for bucket in router.by_slashes.values()) == len(router.routes)
+
+
+def _pool(tmp_path: Path) -> Database:
+    db = Database(tmp_path / "read.sqlite3", readers=1)
+    with db.write() as conn:
+        conn.execute("CREATE TABLE t (x INTEGER)")
+        conn.execute("INSERT INTO t VALUES (1)")
+    return db
+
+
+async def test_a_failed_read_rolls_back_and_gives_its_connection_back(tmp_path: Path) -> None:
+    db = _pool(tmp_path)
+    runner = SqliteRunner(db, offload_writes=False)
+    seen: list[sqlite3.Connection] = []
+
+    async def failing(conn: Conn) -> None:
+        assert isinstance(conn, SqliteConn)
+        seen.append(conn.conn)
+        assert conn.conn.in_transaction
+        raise LookupError("the read failed")
+
+    for _ in range(3):  # one reader: a connection kept by a failed read would block the next
+        with pytest.raises(LookupError):
+            await runner.read(failing)
+    assert len(set(map(id, seen))) == 1
+    assert not seen[0].in_transaction
+
+    async def count(conn: Conn) -> int:
+        row = await conn.one("SELECT count(*) FROM t")
+        assert row is not None
+        return int(row[0])
+
+    assert await runner.read(count) == 1
+    assert not seen[0].in_transaction
+    db.close()
+
+
+def test_a_read_of_a_private_memory_database_releases_the_write_lock() -> None:
+    db = Database(":memory:")
+    with pytest.raises(LookupError), db.read():
+        raise LookupError("the read failed")
+    conn = db.begin_read()
+    assert conn.in_transaction
+    db.end_read(conn, commit=True)
+    with db.write() as conn:  # would wait for ever on a lock a read kept
+        conn.execute("SELECT 1")
+    db.close()
