@@ -9,7 +9,6 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from starlette._utils import get_route_path
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route, Router
@@ -162,26 +161,35 @@ class SegmentRouter(Router):
     tenth and later. A route whose parameters each match one segment (``[^/]+``, as ``segment``
     and ``str`` do) only matches a path with as many ``/`` as its own, so the others need not be
     tried. With any other route (a ``Mount``, a ``path`` parameter) every route is tried, as
-    Starlette does; so is every route of a request no candidate answers (the 404 path).
+    Starlette does; so is every route of a request no candidate answers (the 404 path). Routes
+    added later are sorted in on the next request.
     """
 
     def __init__(self, routes: Sequence[BaseRoute], *, redirect_slashes: bool, lifespan: Any = None) -> None:
         super().__init__(routes, redirect_slashes=redirect_slashes, lifespan=lifespan)
-        self.by_slashes: dict[int, list[BaseRoute]] | None = {}
+        self.by_slashes: dict[int, list[BaseRoute]] | None = None
+        self._sorted = -1  # how many of ``self.routes`` ``by_slashes`` holds
+        self._sort()
+
+    def _sort(self) -> None:
+        self._sorted = len(self.routes)
+        self.by_slashes = {}
         for route in self.routes:
             convertors = getattr(route, "param_convertors", None)
             if not isinstance(route, Route) or any(c.regex != "[^/]+" for c in (convertors or {}).values()):
                 self.by_slashes = None
-                break
+                return
             self.by_slashes.setdefault(route.path.count("/"), []).append(route)
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if len(self.routes) != self._sorted:  # ``add_route``, ``mount``: sort again
+            self._sort()
         if scope["type"] != "http" or self.by_slashes is None:
             await super().app(scope, receive, send)
             return
         scope.setdefault("router", self)
         partial: tuple[BaseRoute, Scope] | None = None
-        for route in self.by_slashes.get(get_route_path(scope).count("/"), ()):
+        for route in self.by_slashes.get(_route_path(scope).count("/"), ()):
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
                 scope["route"] = route
@@ -196,3 +204,14 @@ class SegmentRouter(Router):
         scope["route"] = partial[0]
         scope.update(partial[1])
         await partial[0].handle(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path routes match (the path without ``root_path``), as Starlette's ``get_route_path``."""
+    path: str = scope["path"]
+    root_path: str = scope.get("root_path", "")
+    if not root_path or not path.startswith(root_path):
+        return path
+    if path == root_path:
+        return ""
+    return path[len(root_path) :] if path[len(root_path)] == "/" else path

@@ -15,12 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
+from starlette.convertors import register_url_convertor
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match, Route, Router
 from starlette.types import Message, Scope
 
 from mcp_assistant_files.backend import Store, create_app
+from mcp_assistant_files.backend.middleware import SegmentConvertor
 from mcp_assistant_files.backend.routing import SegmentRouter, merge_methods
 from mcp_assistant_files.backend.store.database import Database
 from mcp_assistant_files.backend.store.sql import Conn
@@ -28,14 +30,16 @@ from mcp_assistant_files.backend.store.sqlite import SqliteConn, SqliteRunner
 
 pytestmark = pytest.mark.anyio
 
+register_url_convertor("segment", SegmentConvertor())  # as create_app does: %2F stays in one segment
+
 TEMPLATES = [
     "/v1/assistants",
-    "/v1/assistants/{a}",
-    "/v1/assistants/{a}/files",
-    "/v1/assistants/{a}/files/{f}",
+    "/v1/assistants/{a:segment}",
+    "/v1/assistants/{a:segment}/files",
+    "/v1/assistants/{a:segment}/files/{f:segment}",
     "/v1/vector_stores/{v}/files/{f}",
-    "/v1/vector_stores/{v}/files/{f}/content",
-    "/v1/vector_stores/{v}/file_batches/{b}/cancel",
+    "/v1/vector_stores/{v:segment}/files/{f:segment}/content",
+    "/v1/vector_stores/{v}/file_batches/{b:segment}/cancel",
 ]
 
 
@@ -50,15 +54,16 @@ def _routes() -> list[Route]:
     return merge_methods(routes)
 
 
-async def _answer(router: Router, method: str, path: str) -> tuple[int, bytes]:
-    """Status and body of ``method path`` through ``router`` (an ASGI call: any path, as sent)."""
+async def _answer(router: Router, method: str, path: str, root_path: str = "") -> tuple[int, bytes | str]:
+    """Status and body of ``method path`` through ``router`` (an ASGI call: any path, as sent);
+    for an exception escaping the app (a ``%00`` segment here), its type's name instead of a body."""
     app = Starlette()
     app.router = router
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
+        "scheme": "http", "path": root_path + path, "raw_path": (root_path + path).encode(),
+        "query_string": b"", "root_path": root_path, "headers": [(b"host", b"test")],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
     }  # fmt: skip
     sent: list[Message] = []
 
@@ -68,7 +73,10 @@ async def _answer(router: Router, method: str, path: str) -> tuple[int, bytes]:
     async def send(message: Message) -> None:
         sent.append(message)
 
-    await app(scope, receive, send)
+    try:
+        await app(scope, receive, send)
+    except Exception as exc:  # noqa: BLE001  # compared between the two routers
+        return sent[0]["status"], type(exc).__name__
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
 
@@ -78,16 +86,20 @@ _SEGMENTS = st.sampled_from(
 
 
 @settings(max_examples=150, deadline=None)
-@given(segments=st.lists(_SEGMENTS, max_size=7), method=st.sampled_from(["GET", "DELETE", "POST", "HEAD"]))
+@given(
+    segments=st.lists(_SEGMENTS, max_size=7),
+    method=st.sampled_from(["GET", "DELETE", "POST", "HEAD"]),
+    root_path=st.sampled_from(["", "/api"]),
+)
 async def test_the_segment_router_answers_every_path_as_starlettes_router_does(
-    segments: list[str], method: str
+    segments: list[str], method: str, root_path: str
 ) -> None:
     path = "/" + "/".join(segments)
     routes = _routes()
     plain = Router(routes, redirect_slashes=False)
     ours = SegmentRouter(routes, redirect_slashes=False)
     assert ours.by_slashes is not None
-    assert await _answer(ours, method, path) == await _answer(plain, method, path)
+    assert await _answer(ours, method, path, root_path) == await _answer(plain, method, path, root_path)
 
 
 async def test_a_request_tries_only_the_routes_with_as_many_slashes() -> None:
@@ -104,7 +116,7 @@ async def test_a_request_tries_only_the_routes_with_as_many_slashes() -> None:
         200,
         b"GET /v1/vector_stores/{v}/files/{f} [('f', 'f1'), ('v', 'v1')]",
     )
-    assert tried == ["/v1/assistants/{a}/files/{f}", "/v1/vector_stores/{v}/files/{f}"]
+    assert tried == ["/v1/assistants/{a:segment}/files/{f:segment}", "/v1/vector_stores/{v}/files/{f}"]
     tried.clear()
     assert (await _answer(router, "GET", "/v1/nothing/here"))[0] == 404
     assert len(tried) == 1 + len(routes)  # its bucket, then Starlette's own loop for the 404
@@ -119,6 +131,21 @@ async def test_a_route_matching_more_than_one_segment_makes_the_router_try_every
     assert router.by_slashes is None
     assert await _answer(router, "GET", "/v1/raw/a/b/c") == (200, b"a/b/c")
     assert (await _answer(router, "GET", "/v1/assistants/a1/files/f1"))[0] == 200
+
+
+async def test_a_route_added_later_is_routed_as_starlette_would() -> None:
+    async def mounted(request: Request) -> Response:
+        return PlainTextResponse("mounted")
+
+    plain, ours = Router(_routes(), redirect_slashes=False), SegmentRouter(_routes(), redirect_slashes=False)
+    for router in (plain, ours):  # a GET-only route matches the path first, but only partially
+        router.routes.insert(0, Route("/v1/assistants/{a}", mounted, methods=["GET"]))
+        router.mount("/v1/assistants", Starlette(routes=[Route("/{a}", mounted, methods=["POST"])]))
+    assert await _answer(ours, "POST", "/v1/assistants/a1") == await _answer(
+        plain, "POST", "/v1/assistants/a1"
+    )
+    assert await _answer(ours, "POST", "/v1/assistants/a1") == (200, b"mounted")
+    assert ours.by_slashes is None  # a Mount: every route is tried, as Starlette does
 
 
 async def test_the_backend_app_routes_by_the_number_of_slashes() -> None:
@@ -150,11 +177,12 @@ async def test_a_failed_read_rolls_back_and_gives_its_connection_back(tmp_path: 
         assert conn.conn.in_transaction
         raise LookupError("the read failed")
 
-    for _ in range(3):  # one reader: a connection kept by a failed read would block the next
+    for _ in range(3):
         with pytest.raises(LookupError):
             await runner.read(failing)
+        assert db._idle == [seen[-1]]  # given back (a connection kept would make the next read wait for ever)
+        assert not seen[-1].in_transaction
     assert len(set(map(id, seen))) == 1
-    assert not seen[0].in_transaction
 
     async def count(conn: Conn) -> int:
         row = await conn.one("SELECT count(*) FROM t")
@@ -166,13 +194,22 @@ async def test_a_failed_read_rolls_back_and_gives_its_connection_back(tmp_path: 
     db.close()
 
 
-def test_a_read_of_a_private_memory_database_releases_the_write_lock() -> None:
+async def test_a_read_of_a_private_memory_database_releases_the_write_lock() -> None:
     db = Database(":memory:")
+    runner = SqliteRunner(db, offload_writes=False)
+
+    async def failing(conn: Conn) -> None:
+        assert db._write_lock.locked()  # the one connection: a read holds the write lock
+        raise LookupError("the read failed")
+
+    with pytest.raises(LookupError):
+        await runner.read(failing)
+    assert not db._write_lock.locked()
     with pytest.raises(LookupError), db.read():
         raise LookupError("the read failed")
+    assert not db._write_lock.locked()
     conn = db.begin_read()
     assert conn.in_transaction
     db.end_read(conn, commit=True)
-    with db.write() as conn:  # would wait for ever on a lock a read kept
-        conn.execute("SELECT 1")
+    assert not db._write_lock.locked() and not conn.in_transaction
     db.close()

@@ -92,7 +92,6 @@ _INDEXED_BY = re.compile(r" INDEXED BY \w+")
 
 
 @functools.lru_cache(maxsize=512)
-@functools.lru_cache(maxsize=512)  # the statements are a fixed set: a regex pass each time costs ~1 us
 def for_sqlite(sql: str) -> str:
     """``sql`` for SQLite: row locks dropped (a write transaction holds the whole database)."""
     return _LOCKS.sub("", sql)
