@@ -26,6 +26,9 @@ connection, and the app reading it, for as long as it likes. So :class:`GuardedH
 - a connection bound: beyond ``max_connections`` open connections a new one gets 503 at once
   and is closed, before it costs more than its accept.
 
+Its connections write through :class:`.coalescing.CoalescingTransport`: one write per turn of
+the loop, so a response's head and body leave together.
+
 ``run_http`` also raises the soft open-file limit to fit ``max_connections`` (or serves fewer,
 saying so), and sets ``limit_concurrency`` and ``backlog``. It serves on a socket :func:`listen`
 bound beforehand, so an address in use is one sentence before anything is announced (uvicorn
@@ -50,6 +53,7 @@ from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .bounds import DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MIN_BODY_RATE
+from .coalescing import CoalescingTransport
 
 __all__ = [
     "DEFAULT_HEADER_TIMEOUT",
@@ -106,6 +110,7 @@ class GuardedH11Protocol(H11Protocol):
             transport.write(_UNAVAILABLE)
             transport.close()
             return
+        self.transport = CoalescingTransport(transport, self.loop)  # type: ignore[assignment]
         self._count_body_bytes()
         self._await_headers()
 
