@@ -26,7 +26,8 @@ class CoalescingTransport:
     ``send()``: two system calls and two TCP segments for every small answer. Here what is
     written in one turn is joined and written at the end of it (``call_soon``), or at once from
     :data:`COALESCE_BYTES` on, so a large or streamed body is not held back; closing writes
-    what is pending first.
+    what is pending first, and so must the protocol when the peer half-closes (asyncio then
+    closes the transport itself: see ``GuardedH11Protocol.eof_received``).
     """
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
@@ -39,6 +40,9 @@ class CoalescingTransport:
         if not data:
             return
         if not self._pending:
+            if len(data) >= COALESCE_BYTES:  # nothing to join it with: no copy, no callback
+                self._transport.write(data)
+                return
             self._loop.call_soon(self.flush)
         self._pending.append(bytes(data))
         self._size += len(data)
@@ -46,14 +50,13 @@ class CoalescingTransport:
             self.flush()
 
     def flush(self) -> None:
-        """Write what is pending, if anything."""
+        """Write what is pending, if anything (the transport drops it once the peer is gone)."""
         if not self._pending:
             return
         data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
         self._pending.clear()
         self._size = 0
-        if not self._transport.is_closing():
-            self._transport.write(data)
+        self._transport.write(data)
 
     def writelines(self, pieces: Iterable[bytes | bytearray | memoryview]) -> None:
         for data in pieces:

@@ -133,6 +133,13 @@ class GuardedH11Protocol(H11Protocol):
             self._body_bytes = 0
             self._body_timer = self.loop.call_later(self.limits.header_timeout, self._check_body)
 
+    def eof_received(self) -> None:
+        # asyncio closes the transport itself after this (uvicorn keeps no half-open connection):
+        # an answer written this turn must reach the socket first.
+        if isinstance(self.transport, CoalescingTransport):  # not on the 503 path
+            self.transport.flush()
+        super().eof_received()
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_waiting()
         self._stop_timing_body()

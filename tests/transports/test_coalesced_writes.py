@@ -3,7 +3,8 @@
 uvicorn writes a response's head and its body separately: two ``send()`` calls for every small
 answer. ``CoalescingTransport`` joins them. It must never hold back what a client is waiting for: the
 head of a streamed response (SSE) leaves when the turn that wrote it ends, a large body leaves
-as it is written, and closing the connection writes what is pending first.
+as it is written, and closing the connection (or the client half-closing it) writes what is
+pending first.
 """
 
 from __future__ import annotations
@@ -75,17 +76,16 @@ async def test_a_large_write_leaves_at_once_and_close_writes_what_is_pending() -
     assert len(raw.writes) == 2
 
 
-async def test_nothing_is_written_to_a_closed_connection() -> None:
+async def test_a_large_write_with_nothing_pending_goes_straight_through() -> None:
     raw = Recorded()
     transport = CoalescingTransport(raw, asyncio.get_running_loop())
-    transport.write(b"lost")
-    raw.closed = True  # the peer went away before the turn ended
+    big = b"y" * COALESCE_BYTES
+    transport.write(big)
+    assert raw.writes == [big] and raw.writes[0] is big  # not copied, not joined
+    transport.write(b"tail")
+    transport.abort()  # an abort drops what is pending
     await asyncio.sleep(0)
-    assert raw.writes == []
-    transport.write(b"dropped")
-    transport.abort()
-    await asyncio.sleep(0)
-    assert raw.writes == []
+    assert raw.writes == [big] and raw.closed
 
 
 async def _serve(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], int]:
@@ -131,6 +131,28 @@ async def test_a_streamed_answer_s_head_reaches_the_client_before_its_body_is_wr
         writer.close()
     finally:
         body_may_go.set()
+        server.should_exit = True
+        await task
+
+
+async def test_a_client_that_half_closes_after_its_request_still_gets_the_answer() -> None:
+    """``nc -N`` and scripts send a request, then shut their side: asyncio closes the transport
+    when it reads that end, possibly in the turn the answer was written in."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+        await send({"type": "http.response.body", "body": b"ok", "more_body": False})
+
+    server, task, port = await _serve(app)
+    try:
+        for _ in range(10):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")  # keep-alive
+            writer.write_eof()
+            answer = await asyncio.wait_for(reader.read(), 30)
+            assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b"\r\n\r\nok"), answer
+            writer.close()
+    finally:
         server.should_exit = True
         await task
 
