@@ -330,7 +330,12 @@ def test_cursor_from_a_replica_slightly_ahead_is_accepted_but_not_from_far_ahead
     far_ahead = encode(make_codec(FakeClock(NOW + 3600)))
     with pytest.raises(InvalidCursorError) as info:
         decode(make_codec(FakeClock(NOW)), far_ahead)
-    assert info.value.reason == "expired"
+    assert info.value.reason == "issued_ahead"
+    assert str(info.value) == (
+        "cursor was issued by a server whose clock runs more than 5 minutes ahead of this one's "
+        "(its operator should synchronize the servers' clocks): "
+        "call list_assistant_files again without `cursor` to start over."
+    )
 
 
 # --- construction, placeholders and secrets -------------------------------------------------------

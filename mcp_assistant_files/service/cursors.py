@@ -38,7 +38,9 @@ Why this shape:
 * Order and direction are in the flags, so a cursor cannot be replayed with the opposite sort
   (the upstream would silently return a different slice).
 * Cursors expire after ``ttl_seconds`` (24 h by default), allowing ``max_clock_skew_seconds``
-  of skew between replicas that share a secret. Nothing is stored server-side.
+  of skew between replicas that share a secret; an authentic cursor dated further ahead is
+  refused as ``issued_ahead``, a sentence that names the clocks, not expiry. Nothing is stored
+  server-side.
 * Opaque means "not meant to be parsed", not secret: the id is signed, not encrypted, and
   base64 hides nothing from a determined reader. Nothing in a cursor is confidential.
 * Two keys are derived from the one server secret (domain separation), so the listing tag
@@ -85,7 +87,7 @@ __all__ = [
 ]
 
 Direction = Literal["after", "before"]
-InvalidCursorReason = Literal["malformed", "expired", "foreign_listing", "order_mismatch"]
+InvalidCursorReason = Literal["malformed", "expired", "issued_ahead", "foreign_listing", "order_mismatch"]
 
 CURSOR_SECRET_ENV: Final = "MCP_ASSISTANT_FILES_CURSOR_SECRET"  # noqa: S105 - a variable name, not a secret
 DEFAULT_TTL_SECONDS: Final = 24 * 60 * 60
@@ -115,6 +117,10 @@ _MESSAGES: Final[Mapping[InvalidCursorReason, str]] = {
         "cursor secret) or it was altered; pass `next_cursor` exactly as returned, or {start_over}"
     ),
     "expired": "cursor expired (cursors are valid for {ttl}): {start_over}",
+    "issued_ahead": (
+        "cursor was issued by a server whose clock runs more than {skew} ahead of this one's (its "
+        "operator should synchronize the servers' clocks): {start_over}"
+    ),
     "foreign_listing": "cursor belongs to {foreign}: {start_over}{here}",
     "order_mismatch": (
         "cursor was issued for order={expected!r} but this call has order={got!r}: call "
@@ -159,7 +165,7 @@ class InvalidCursorError(ValueError):
     def __init__(self, reason: InvalidCursorReason, message: str) -> None:
         super().__init__(message)
         self.reason: InvalidCursorReason = reason
-        """Machine-readable cause: ``malformed``, ``expired``, ``foreign_listing`` or ``order_mismatch``."""
+        """Machine-readable cause: ``malformed``, ``expired``, ``issued_ahead``, ``foreign_listing`` or ``order_mismatch``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +324,9 @@ class CursorCodec:
         if not hmac.compare_digest(listing_tag, self._listing_tag(listing, version)):
             raise self._error("foreign_listing", listing)
         now = self._clock()
-        if issued_at > now + self._max_skew or now - issued_at > self._ttl:
+        if issued_at > now + self._max_skew:  # authentic, so issued by a replica (or clock) ahead
+            raise self._error("issued_ahead", listing)
+        if now - issued_at > self._ttl:
             raise self._error("expired", listing)
         issued_order: Order = "desc" if flags & _FLAG_DESC else "asc"
         if order != issued_order:
@@ -349,6 +357,7 @@ class CursorCodec:
     ) -> InvalidCursorError:
         message = _MESSAGES[reason].format(
             ttl=_describe_ttl(self._ttl),
+            skew=_describe_ttl(self._max_skew),
             expected=expected,
             got=got,
             tool=listing.tool,

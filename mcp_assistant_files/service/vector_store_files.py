@@ -5,37 +5,27 @@ v2 assistants read from it); OpenAI, Azure OpenAI, Llama Stack and the local bac
 Attaching starts processing upstream: with ``wait`` the tool polls until the file is ready,
 failed or cancelled, within the tool-call budget, reporting progress; when the budget runs out
 it returns the current status and says how to check again. The arguments are declared in
-:mod:`.vector_store_fields`, the sentences for a file's status in :mod:`.vector_store_status`.
-This module never imports ``mcp``.
+:mod:`.vector_store_fields`, the sentences for a file's status in :mod:`.vector_store_status`,
+the upstream calls (errors, the allowlist, waiting) in :mod:`.vector_store_calls`. This module
+never imports ``mcp``.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-import anyio
 from pydantic import Field
 
-from ..client import NOT_GIVEN, AssistantFilesError, NotFoundError
-from ..contract import (
-    DEFAULT_ORDER,
-    DEFAULT_PAGE_LIMIT,
-    MAX_ATTRIBUTES,
-    MAX_PAGE_LIMIT,
-    Order,
-    VectorStoreFileStatus,
-)
-from .allowed_listing import allowed_page, fetch_each
-from .cursors import CursorCodec, Listing
-from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
-from .messages import Subject, describe_error, is_missing_attachment, is_request_error
-from .paging import Paged, page_of
-from .progress import report_progress
-from .resources import NO_SUGGESTIONS, VECTOR_STORE_FILE, Suggestions, suggest
+from ..client import NOT_GIVEN
+from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_ATTRIBUTES, VectorStoreFileStatus
+from .cursors import Listing
+from .declaration import Hints, ToolFamily, tool
+from .messages import Subject
+from .paging import page_of
+from .resources import VECTOR_STORE_FILE
+from .vector_store_calls import WAIT_BUDGET, NotAttached, VectorStoreCalls, given, more
 from .vector_store_fields import (
     ATTRIBUTES_HELP,
     FileCursor,
@@ -60,15 +50,9 @@ from .vector_store_models import (
     VectorStoreListing,
     VectorStoreView,
 )
-from .vector_store_status import TERMINAL, status_step
+from .vector_store_status import status_step
 
 __all__ = ["WAIT_BUDGET", "VectorStoreFilesTools"]
-
-WAIT_BUDGET = 40.0
-"""Seconds an attach waits for processing: inside the 45-s tool-call budget and a host's ~60 s."""
-_DEFAULT_POLL_MS = 1000
-
-T = TypeVar("T")
 
 READ = Hints(read_only=True)
 WRITE = Hints(read_only=False)
@@ -76,8 +60,9 @@ DETACH = Hints(read_only=False, destructive=True)
 
 
 @dataclass
-class VectorStoreFilesTools(ToolFamily):
-    """The vector-store tools over one upstream client (an ``AsyncOpenAIClient``)."""
+class VectorStoreFilesTools(VectorStoreCalls, ToolFamily):
+    """The vector-store tools over one upstream client (an ``AsyncOpenAIClient``); their upstream
+    calls, settings, completions and resource read are :class:`~.vector_store_calls.VectorStoreCalls`'."""
 
     family = "vector-store-files"
     instructions = (
@@ -87,14 +72,6 @@ class VectorStoreFilesTools(ToolFamily):
     )
 
     resource = VECTOR_STORE_FILE
-
-    client: Any
-    codec: CursorCodec
-    policy: ToolPolicy = field(default_factory=ToolPolicy)
-    upstream_label: str = ""
-    wait_budget: float = WAIT_BUDGET
-    sleep: Callable[[float], Awaitable[None]] = anyio.sleep
-    clock: Callable[[], float] = time.monotonic
 
     @tool(
         "list_vector_stores",
@@ -116,8 +93,8 @@ class VectorStoreFilesTools(ToolFamily):
                 self.client.vector_stores.list,
                 limit=limit,
                 order=order,
-                after=_given(after),
-                before=_given(before),
+                after=given(after),
+                before=given(before),
             )
             return await self._upstream(listing, Subject("list_vector_stores", "vector-store"), "list", None)
 
@@ -135,7 +112,7 @@ class VectorStoreFilesTools(ToolFamily):
             has_more=paged.next_cursor is not None,
             next_cursor=paged.next_cursor,
             previous_cursor=paged.previous_cursor,
-            next_step=_more(
+            next_step=more(
                 paged.next_cursor,
                 f"call list_vector_stores with order={order!r}, limit={limit} and cursor set to next_cursor",
                 "That is the end of the list: list_vector_store_files lists a store's files."
@@ -169,9 +146,9 @@ class VectorStoreFilesTools(ToolFamily):
                 vector_store_id,
                 limit=limit,
                 order=order,
-                filter=_given(status),
-                after=_given(after),
-                before=_given(before),
+                filter=given(status),
+                after=given(after),
+                before=given(before),
             )
             return await self._upstream(listing, subject, "list", None)
 
@@ -202,7 +179,7 @@ class VectorStoreFilesTools(ToolFamily):
             has_more=paged.next_cursor is not None,
             next_cursor=paged.next_cursor,
             previous_cursor=paged.previous_cursor,
-            next_step=_more(
+            next_step=more(
                 paged.next_cursor,
                 again,
                 f"No{which} files in vector store {vector_store_id}"
@@ -314,7 +291,7 @@ class VectorStoreFilesTools(ToolFamily):
                 file_id,
                 missing_ok=True,
             )
-        except _NotAttached:
+        except NotAttached:
             return DetachedVectorStoreFile(
                 id=file_id,
                 vector_store_id=vector_store_id,
@@ -333,145 +310,3 @@ class VectorStoreFilesTools(ToolFamily):
             if deleted.deleted
             else f"The upstream did not detach file {deleted.id}: call detach_vector_store_file again.",
         )
-
-    async def read_file(self, vector_store_id: str, file_id: str) -> VectorStoreFileView:
-        """One vector store file, for the ``vector-store-files://`` resource."""
-        found = await self._upstream(
-            partial(self.client.vector_stores.files.retrieve, file_id, vector_store_id=vector_store_id),
-            self._subject(vector_store_id),
-            "get",
-            file_id,
-        )
-        return VectorStoreFileView.of(found)
-
-    async def _allowed_stores(
-        self, listing: Listing, *, order: Order, limit: int, cursor: str | None
-    ) -> Paged[Any]:
-        """A page of the ``--allow-vector-store`` stores, each fetched by id (never an empty page with more)."""
-        subject = Subject("list_vector_stores", "vector-store")
-
-        async def held(vector_store_id: str) -> Any:
-            try:
-                return await self.client.vector_stores.retrieve(vector_store_id)
-            except NotFoundError:
-                return None  # an allowed id the upstream does not hold is simply not listed
-
-        async def retrieve(vector_store_id: str) -> Any:
-            return await self._upstream(partial(held, vector_store_id), subject, "list", None)
-
-        async def follower(vector_store_id: str) -> Any:
-            listing = partial(self.client.vector_stores.list, limit=1, order=order, after=vector_store_id)
-            page = await self._upstream(listing, subject, "list", None)
-            return page.data[0] if page.data else None
-
-        stores = await fetch_each(sorted(self.policy.allowed_vector_stores), retrieve)
-        return await allowed_page(
-            self.codec, listing, order=order, limit=limit, cursor=cursor, items=stores, follower=follower
-        )
-
-    async def complete(self, variable: str, prefix: str, known: Mapping[str, str]) -> Suggestions:
-        """Vector store ids (within ``--allow-vector-store``) and a store's file ids, from the upstream."""
-        if variable == "vector_store_id":
-            allowed = self.policy.allowed_vector_stores
-
-            async def stores(after: str | None) -> Any:
-                listing = partial(self.client.vector_stores.list, limit=MAX_PAGE_LIMIT, after=_given(after))
-                return await self._upstream(
-                    listing, Subject("list_vector_stores", "vector-store"), "list", None
-                )
-
-            return await suggest(
-                stores, prefix, lambda item: item.id, keep=lambda i: not allowed or i in allowed
-            )
-        vector_store_id = known.get("vector_store_id")
-        if variable != "file_id" or not vector_store_id:
-            return NO_SUGGESTIONS
-        subject = self._subject(vector_store_id)
-
-        async def files(after: str | None) -> Any:
-            listing = partial(
-                self.client.vector_stores.files.list,
-                vector_store_id,
-                limit=MAX_PAGE_LIMIT,
-                after=_given(after),
-            )
-            return await self._upstream(listing, subject, "list", None)
-
-        return await suggest(files, prefix, lambda item: item.id)
-
-    async def _wait(self, view: VectorStoreFileView, subject: Subject, started: float) -> VectorStoreFileView:
-        """Poll until the file is processed or the budget is spent, reporting progress after each look.
-
-        The first look follows the attach at once; then the upstream's ``openai-poll-after-ms``
-        sets the pace (1 s without it), as openai-python's poll does.
-        """
-        interval = 0.0
-        while True:
-            elapsed = self.clock() - started
-            await report_progress(
-                round(min(elapsed, self.wait_budget), 1),
-                self.wait_budget,
-                f"file {view.id}: {view.status.replace('_', ' ')}",
-            )
-            if view.status in TERMINAL or elapsed + interval > self.wait_budget:
-                return view
-            if interval:
-                await self.sleep(interval)
-            found, pace = await self._upstream(
-                partial(self._retrieve_with_pace, view.id, view.vector_store_id), subject, "get", view.id
-            )
-            view = VectorStoreFileView.of(found)
-            interval = pace if pace is not None else _DEFAULT_POLL_MS / 1000
-
-    async def _retrieve_with_pace(self, file_id: str, vector_store_id: str) -> tuple[Any, float | None]:
-        """The file, and the pace the upstream asks for (``openai-poll-after-ms``, 50 ms to 5 s)."""
-        raw = await self.client.vector_stores.files.with_raw_response.retrieve(
-            file_id, vector_store_id=vector_store_id
-        )
-        pace = raw.headers.get("openai-poll-after-ms", "")
-        return await raw.parse(), (min(max(int(pace), 50), 5000) / 1000 if pace.isdigit() else None)
-
-    def _subject(self, vector_store_id: str) -> Subject:
-        allowed = self.policy.allowed_vector_stores
-        if allowed and vector_store_id not in allowed:
-            names = ", ".join(sorted(allowed))
-            raise ToolFailure(
-                f"Vector store {vector_store_id!r} is not one this server may use (--allow-vector-store): "
-                f"use one of {names}."
-            )
-        return Subject.vector_store(vector_store_id)
-
-    async def _upstream(
-        self,
-        call: Callable[[], Awaitable[T]],
-        subject: Subject,
-        action: str,
-        file_id: str | None,
-        *,
-        missing_ok: bool = False,
-    ) -> T:
-        """The upstream call's result, or a ``ToolFailure`` with the sentence for its error."""
-        try:
-            return await call()
-        except (AssistantFilesError, ValueError) as err:
-            if missing_ok and file_id and is_missing_attachment(err, subject=subject, file_id=file_id):
-                raise _NotAttached from None
-            raise ToolFailure(
-                describe_error(err, subject=subject, file_id=file_id, action=action,
-                               upstream=self.upstream_label, retries=self.client.max_retries),
-                invalid_request=is_request_error(err),
-            ) from None  # fmt: skip
-
-
-class _NotAttached(Exception):
-    """The upstream says the file is not attached (for an idempotent detach, a success)."""
-
-
-def _given(value: T | None) -> Any:
-    return NOT_GIVEN if value is None else value
-
-
-def _more(next_cursor: str | None, again: str, otherwise: str) -> str:
-    if next_cursor:
-        return f"More remain: {again}."
-    return otherwise or "That is the end of the list."
