@@ -13,6 +13,7 @@ from mcp.server.mcpserver.tools import Tool
 from .._version import __version__
 from ..service.declaration import ToolFamily, ToolSpec
 from .handlers import advertise_only_what_exists, answer_unserved_tools, serve_tools_by_scope
+from .invalid_params import ExplainInvalidParams
 from .published import published_schemas
 from .resources import add_resources
 from .sdk import make_tool, new_mcp_server
@@ -57,7 +58,8 @@ def build_server(
     With ``needs`` (tool -> scope), a request sees and calls only the tools its access token
     has the scope for, and reads a family's resources only with the scope its reading tools need.
     Capabilities follow what is registered: tools; the resource template of each family with a
-    registered tool, and completions of their ids; prompts once some exist.
+    registered tool, and completions of their ids; prompts once some exist. Params that break the
+    protocol's schema are answered in a sentence (:mod:`.invalid_params`).
     """
     tools: list[Tool] = []
     guides = []
@@ -80,6 +82,7 @@ def build_server(
         log_level="WARNING",
         tools=tools,
         cache_hints=CACHE_HINTS,
+        middleware=[ExplainInvalidParams()],  # a sentence for params that break the schema
     )
     answer_unserved_tools(server, withheld(families))
     if needs is not None:
