@@ -16,10 +16,18 @@ read and, if the response is not complete by then:
 The tool's task is cancelled either way, and with it the upstream request (our client closes a
 connection whose request is cancelled). On SSE (``/sse``) calls are answered on the ``GET``
 stream; when it closes the SDK ends the session and cancels the calls in flight.
+
+Watching costs a task per request, which took ~10 % of the server's CPU per call (0.25-0.37 ms
+of ~2.6 ms over streamable HTTP, one client at a time; ``benchmarks/analysis.md``), though almost
+every call is answered within milliseconds. So the watcher starts only once a request has run
+for ``WATCH_AFTER`` (1 s): a client that hangs up on a longer call still cancels it, at most that
+much later. On asyncio (uvicorn's loop) the watcher is a bare task started by a timer, and the
+request's handling runs in a cancel scope; on another event loop, in a task group from the start.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -31,11 +39,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .inner import request_itself
 from .sessions import SESSION_HEADER
 
-__all__ = ["CancelOnDisconnect"]
+__all__ = ["WATCH_AFTER", "CancelOnDisconnect"]
 
 logger = logging.getLogger("mcp_assistant_files.http")
 
 MAX_KEPT_BODY = 64 * 1024  # a tools/call is far smaller; a larger body is not kept for its id
+WATCH_AFTER = 1.0  # seconds a request runs before its client's hang-up is watched for
 
 
 class _Exchange:
@@ -81,12 +90,42 @@ class _Exchange:
         return not self.response_complete
 
 
+class _DeferredWatch:
+    """On asyncio: watch ``exchange`` for a hang-up from ``delay`` seconds on; one cancels ``scope``."""
+
+    def __init__(self, exchange: _Exchange, scope: anyio.CancelScope, delay: float) -> None:
+        self.exchange, self.scope = exchange, scope
+        self.hung_up = False
+        self._task: asyncio.Task[None] | None = None
+        self._timer: asyncio.TimerHandle | None = asyncio.get_running_loop().call_later(delay, self._start)
+
+    def _start(self) -> None:
+        self._timer = None
+        self._task = asyncio.get_running_loop().create_task(self._watch())
+
+    async def _watch(self) -> None:
+        try:
+            if await self.exchange.hung_up():
+                self.hung_up = True
+                self.scope.cancel()
+        except Exception:  # the request goes on unwatched; nothing awaits this task
+            logger.debug("stopped watching a request for its client's hang-up", exc_info=True)
+
+    def stop(self) -> None:
+        """The request is over: no watcher starts, a running one is cancelled."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._task is not None:
+            self._task.cancel()
+
+
 class CancelOnDisconnect:
     """Cancel a request's handling, and its call in a stateful session, when its client hangs up."""
 
-    def __init__(self, app: ASGIApp, *, path: str) -> None:
+    def __init__(self, app: ASGIApp, *, path: str, watch_after: float = WATCH_AFTER) -> None:
         self.app = app
         self.path = path
+        self.watch_after = watch_after
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != self.path:
@@ -94,6 +133,23 @@ class CancelOnDisconnect:
             return
         session = Headers(scope=scope).get(SESSION_HEADER)
         exchange = _Exchange(receive, send, keep_body=session is not None and scope["method"] == "POST")
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # not asyncio: watch from the start, in a task group
+            hung_up = await self._in_task_group(scope, exchange)
+        else:
+            with anyio.CancelScope() as cancel:
+                watch = _DeferredWatch(exchange, cancel, self.watch_after)
+                try:
+                    await self.app(scope, exchange.receive, exchange.send)
+                finally:
+                    watch.stop()
+            hung_up = watch.hung_up
+        if hung_up and session is not None and (request_id := _request_id(exchange.body)) is not None:
+            await self._cancel_in_session(scope, session, request_id)
+
+    async def _in_task_group(self, scope: Scope, exchange: _Exchange) -> bool:
+        """Handle the request beside a watcher; whether its client hung up before the answer ended."""
         hung_up = False
         failure: Exception | None = None
         async with anyio.create_task_group() as tg:
@@ -112,8 +168,7 @@ class CancelOnDisconnect:
             tg.cancel_scope.cancel()
         if failure is not None:
             raise failure
-        if hung_up and session is not None and (request_id := _request_id(exchange.body)) is not None:
-            await self._cancel_in_session(scope, session, request_id)
+        return hung_up
 
     async def _cancel_in_session(self, scope: Scope, session: str, request_id: Any) -> None:
         """Tell ``session`` that its client gave up on ``request_id``."""
