@@ -338,6 +338,15 @@ def test_cursor_from_a_replica_slightly_ahead_is_accepted_but_not_from_far_ahead
     )
 
 
+@pytest.mark.parametrize(("skew", "said"), [(60, "1 minute"), (0, "0 seconds"), (90, "90 seconds")])
+def test_the_allowed_skew_is_said_in_plain_english(skew: int, said: str) -> None:
+    far_ahead = encode(make_codec(FakeClock(NOW + 3600)))
+    codec = CursorCodec(SECRET, max_clock_skew_seconds=skew, clock=FakeClock(NOW))
+    with pytest.raises(InvalidCursorError) as info:
+        decode(codec, far_ahead)
+    assert f"runs more than {said} ahead of this one's" in str(info.value)
+
+
 # --- construction, placeholders and secrets -------------------------------------------------------
 
 

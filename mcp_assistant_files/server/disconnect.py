@@ -5,7 +5,8 @@ uvicorn does not cancel an ASGI task when its client goes away; it only answers 
 streams). A ``--json-response`` or stateless JSON call therefore ran to its end with nobody
 waiting, and in a stateful session even a closed SSE stream left the call running in the
 session. :class:`CancelOnDisconnect` watches for the disconnect once the request body has been
-read and, if the response is not complete by then:
+read and the request has run for ``WATCH_AFTER`` (a ``GET`` stream: at once) and, if the
+response is not complete by then:
 
 - cancels the request's handling: that ends a stateless call (the 2026-07-28 per-request path
   and ``--stateless``), whose tool runs within it or within a transport torn down with it;
@@ -17,12 +18,15 @@ The tool's task is cancelled either way, and with it the upstream request (our c
 connection whose request is cancelled). On SSE (``/sse``) calls are answered on the ``GET``
 stream; when it closes the SDK ends the session and cancels the calls in flight.
 
-Watching costs a task per request, which took ~10 % of the server's CPU per call (0.25-0.37 ms
-of ~2.6 ms over streamable HTTP, one client at a time; ``benchmarks/analysis.md``), though almost
-every call is answered within milliseconds. So the watcher starts only once a request has run
-for ``WATCH_AFTER`` (1 s): a client that hangs up on a longer call still cancels it, at most that
-much later. On asyncio (uvicorn's loop) the watcher is a bare task started by a timer, and the
-request's handling runs in a cancel scope; on another event loop, in a task group from the start.
+Watching from a request's start costs a task group and a task per request: 0.56 of 4.45 ms of
+server CPU per streamable-HTTP call, one client at a time (``benchmarks/analysis.md``; no
+difference outside the noise under 50 clients), though almost every call is answered within
+milliseconds. So a call's watcher starts once it has run for ``WATCH_AFTER`` (1 s): a client
+that hangs up on a longer call still cancels it, at most that much later, and a failure of the
+watcher fails its request. On asyncio (uvicorn's loop) the watcher is a bare task started by a
+timer, and the request runs in a cancel scope. A ``GET`` stream (one per session; the SDK
+answers a second one 409 while the first is registered) and a request on another event loop
+are watched from the start, in a task group.
 """
 
 from __future__ import annotations
@@ -96,6 +100,7 @@ class _DeferredWatch:
     def __init__(self, exchange: _Exchange, scope: anyio.CancelScope, delay: float) -> None:
         self.exchange, self.scope = exchange, scope
         self.hung_up = False
+        self.failure: Exception | None = None
         self._task: asyncio.Task[None] | None = None
         self._timer: asyncio.TimerHandle | None = asyncio.get_running_loop().call_later(delay, self._start)
 
@@ -108,8 +113,9 @@ class _DeferredWatch:
             if await self.exchange.hung_up():
                 self.hung_up = True
                 self.scope.cancel()
-        except Exception:  # the request goes on unwatched; nothing awaits this task
-            logger.debug("stopped watching a request for its client's hang-up", exc_info=True)
+        except Exception as error:  # noqa: BLE001 - the request fails with it, as it did in a task group
+            self.failure = error
+            self.scope.cancel()
 
     def stop(self) -> None:
         """The request is over: no watcher starts, a running one is cancelled."""
@@ -136,6 +142,10 @@ class CancelOnDisconnect:
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # not asyncio: watch from the start, in a task group
+            on_asyncio = False
+        else:
+            on_asyncio = True
+        if not on_asyncio or scope["method"] == "GET":  # a GET is a stream: watch it from the start
             hung_up = await self._in_task_group(scope, exchange)
         else:
             with anyio.CancelScope() as cancel:
@@ -144,6 +154,8 @@ class CancelOnDisconnect:
                     await self.app(scope, exchange.receive, exchange.send)
                 finally:
                     watch.stop()
+            if watch.failure is not None:
+                raise watch.failure
             hung_up = watch.hung_up
         if hung_up and session is not None and (request_id := _request_id(exchange.body)) is not None:
             await self._cancel_in_session(scope, session, request_id)

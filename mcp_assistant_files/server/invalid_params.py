@@ -10,12 +10,17 @@ refuses with the same words.
 :class:`ExplainInvalidParams` is a context-tier middleware (``Server.middleware``: the SDK's
 public hook, which sees the validation failure before the dispatcher turns it into that text).
 It keeps the code, -32602, and puts one sentence in the message: which member is wrong and what
-it must be, naming the JSON type it was given, never its value.
+it must be, naming the JSON type it was given, never its value. A member is named by its path in
+``params``, whether the protocol's model or the handler's refused it; a union's alternatives make
+one "must be a string or an integer"; a key the client chose shows only when short and plain
+(``*`` otherwise). A validation error of any other model is the server's, not the request's: the
+SDK answers it as before.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,8 +41,11 @@ _EXPECTED = {
     "string_type": "a string",
     "int_type": "an integer",
     "int_parsing": "an integer",
+    "int_from_float": "an integer",
     "float_type": "a number",
     "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "float_parsing": "a number",
     "list_type": "an array",
 }
 
@@ -49,6 +57,8 @@ def _json_type(value: Any) -> str:
         return "true/false"
     if isinstance(value, str):
         return "a string"
+    if isinstance(value, float) and not value.is_integer():
+        return "a number with a fractional part"
     if isinstance(value, int | float):
         return "a number"
     if isinstance(value, Mapping):
@@ -58,22 +68,38 @@ def _json_type(value: Any) -> str:
     return "another type"
 
 
-def _member(loc: Sequence[int | str]) -> tuple[str, list[int | str]]:
-    """The member's name for the sentence (``params.arguments``), and its path inside ``params``."""
-    # Union members are tagged with their model's class name (``ref.PromptReference.name``).
-    path = [part for part in loc[1:] if not (isinstance(part, str) and part[:1].isupper())]
-    return ".".join(["params", *map(str, path)]), path
+_NAME = re.compile(r"[A-Za-z_$][\w$./-]{0,63}")
+"""A part of a member's path shown as sent (a protocol member, or a short key); others show as ``*``."""
 
 
-def _value_at(params: Any, path: Sequence[int | str]) -> tuple[bool, Any]:
-    value = params
-    for part in path:
+def _params_loc(error: ValidationError, loc: Sequence[int | str]) -> list[int | str] | None:
+    """``loc`` from inside ``params``; ``None`` when ``error`` is not about the request's params."""
+    if error.title.endswith("Params"):  # the handler's params model (``CallToolRequestParams``)
+        return list(loc)
+    if error.title.endswith("Request") and loc[:1] == ("params",):  # the protocol's request model
+        return list(loc[1:])
+    return None
+
+
+def _walk(params: Any, loc: Sequence[int | str], missing: bool) -> tuple[list[int | str], Any]:
+    """The member's path in ``params`` and its value: ``loc`` without the tags pydantic adds for
+    the members of a union (``PromptReference``, ``str``, ``int``), which name no data."""
+    path: list[int | str] = []
+    value = {} if params is None else params  # the SDK validates absent params as {}
+    for index, part in enumerate(loc):
         in_object = isinstance(value, Mapping) and part in value
         in_array = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
-        if not (in_object or in_array):
-            return False, None
-        value = value[part]
-    return True, value
+        if in_object or in_array:
+            value = value[part]
+        elif not (missing and index == len(loc) - 1 and isinstance(value, Mapping)):
+            continue  # a union member's tag
+        path.append(part)
+    return path, value
+
+
+def _name(path: Sequence[int | str]) -> str:
+    shown = [str(p) if isinstance(p, int) or _NAME.fullmatch(p) else "*" for p in path]
+    return ".".join(["params", *shown])
 
 
 def _holds_json_object(value: Any) -> bool:
@@ -85,30 +111,46 @@ def _holds_json_object(value: Any) -> bool:
         return False
 
 
-def describe_invalid_params(method: str, params: Any, error: ValidationError) -> str:
-    """One sentence naming what in ``params`` broke ``method``'s schema, and what to send instead."""
-    problems: list[str] = []
+def describe_invalid_params(method: str, params: Any, error: ValidationError) -> str | None:
+    """One sentence naming what in ``params`` broke ``method``'s schema, and what to send instead;
+    ``None`` when ``error`` is not about the request's params (the server's own model refused a value)."""
+    found: dict[str, tuple[list[str], Any]] = {}  # member -> (what it may be, its value), in order
     for detail in error.errors(include_url=False, include_input=False):
-        member, path = _member(detail["loc"])
+        loc = _params_loc(error, detail["loc"])
+        if loc is None:
+            return None
         kind = detail["type"]
+        path, value = _walk(params, loc, kind == "missing")
         if kind == "missing":
-            problem = f"`{member}` is missing"
+            wants = "missing"
+        elif (expected := _EXPECTED.get(kind) or detail.get("ctx", {}).get("expected")) is not None:
+            wants = str(expected)
         else:
-            found, value = _value_at(params, path)
-            expected = _EXPECTED.get(kind)
-            if expected is None:
-                problem = f"`{member}` is not valid ({detail['msg'].rstrip('.')})"
-            else:
-                got = f", not {_json_type(value)}" if found else ""
-                problem = f"`{member}` must be {expected}{got}"
-                if expected == "an object" and _holds_json_object(value):
-                    problem += " (it holds JSON text: send the object itself)"
-        if problem not in problems:
-            problems.append(problem)
-        if len(problems) == MAX_PROBLEMS:
-            break
+            wants = f"not valid ({detail['msg'].rstrip('.')})"
+        member = _name(path)
+        if member not in found and len(found) == MAX_PROBLEMS:
+            break  # a union's alternatives come together: the members named so far are complete
+        options, _ = found.setdefault(member, ([], value))
+        if wants not in options:
+            options.append(wants)
+    problems = [_problem(member, options, value) for member, (options, value) in found.items()]
     listed = "; ".join(problems) if problems else "they do not match the protocol's schema"
     return f"Invalid params for {method}: {listed}. Fix the request and send it again."
+
+
+def _problem(member: str, options: list[str], value: Any) -> str:
+    if "missing" in options:
+        return f"`{member}` is missing"
+    types = [option for option in options if not option.startswith("not valid (")]
+    if not types:
+        return f"`{member}` is {options[0]}"
+    # A string outside an enum or literal is refused for its value, not for being a string.
+    values_only = isinstance(value, str) and all(option.startswith("'") for option in types)
+    got = "" if values_only else f", not {_json_type(value)}"
+    problem = f"`{member}` must be {' or '.join(types)}{got}"
+    if "an object" in types and _holds_json_object(value):
+        problem += " (it holds JSON text: send the object itself)"
+    return problem
 
 
 class ExplainInvalidParams(ServerMiddleware[Any]):
@@ -119,6 +161,8 @@ class ExplainInvalidParams(ServerMiddleware[Any]):
             return await call_next(ctx)
         except ValidationError as error:
             message = describe_invalid_params(ctx.method, ctx.params, error)
+            if message is None:
+                raise  # not the request's params: the SDK's answer stands
             raise MCPError(code=INVALID_PARAMS, message=message) from None
         except MCPError as error:
             # The only bare -32602 the SDK raises itself is its gate for a session not yet initialized.

@@ -223,12 +223,12 @@ def secret_from_file(path: Path) -> bytes:
 
 
 def _describe_ttl(seconds: int) -> str:
-    if seconds % 3600 == 0:
-        hours = seconds // 3600
-        return f"{hours} hour" if hours == 1 else f"{hours} hours"
-    if seconds % 60 == 0:
-        return f"{seconds // 60} minutes"
-    return f"{seconds} seconds"
+    count, unit = seconds, "second"
+    if seconds and seconds % 3600 == 0:
+        count, unit = seconds // 3600, "hour"
+    elif seconds and seconds % 60 == 0:
+        count, unit = seconds // 60, "minute"
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
 class CursorCodec:
@@ -306,7 +306,8 @@ class CursorCodec:
 
         Raises:
             InvalidCursorError: the cursor is malformed, altered, signed with another secret,
-                expired, issued for another listing, or issued for the other ``order``; its
+                expired, dated ahead of this clock by more than the allowed skew, issued for
+                another listing, or issued for the other ``order``; its
                 message names ``listing.tool`` as the way to start over.
         """
         token = _b64decode(cursor)

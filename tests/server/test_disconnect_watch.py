@@ -9,6 +9,7 @@ with its request. Hang-ups against real servers, on every HTTP flavour, are in
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import anyio
 import pytest
@@ -137,3 +138,51 @@ async def test_off_asyncio_the_watch_runs_from_the_start_in_a_task_group() -> No
         async with anyio.create_task_group() as tg:
             tg.start_soon(hang_up_once_started)
             assert await middleware._in_task_group(SCOPE, exchange) is True
+
+
+class RecordingLoop:
+    """The running loop, recording the timers ``call_later`` hands out."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.timers: list[asyncio.TimerHandle] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loop, name)
+
+    def call_later(self, *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
+        handle = self.loop.call_later(*args, **kwargs)
+        self.timers.append(handle)
+        return handle
+
+
+async def test_a_quick_answer_leaves_no_pending_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Else every quick request would still start a watcher a second later."""
+    recording = RecordingLoop(asyncio.get_running_loop())
+    monkeypatch.setattr(asyncio, "get_running_loop", lambda: recording)
+    peer = Peer()
+    await CancelOnDisconnect(_quick, path="/mcp", watch_after=60)(SCOPE, peer.receive, peer.send)
+    monkeypatch.undo()
+    assert len(recording.timers) == 1
+    assert recording.timers[0].cancelled(), "the quick request left its watch timer pending"
+
+
+async def test_a_watcher_that_fails_fails_its_request_instead_of_leaving_it_waiting() -> None:
+    calls = 0
+
+    async def receive() -> Message:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            return {"type": "http.request", "body": b"{}", "more_body": False}
+        raise RuntimeError("the server's receive failed")
+
+    async def send(message: Message) -> None:
+        raise AssertionError("nothing is answered")
+
+    async def listens(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await receive()  # as a streaming response listens for the client's hang-up
+
+    with anyio.fail_after(HANG_GUARD), pytest.raises(RuntimeError, match="receive failed"):
+        await CancelOnDisconnect(listens, path="/mcp", watch_after=0.05)(SCOPE, receive, send)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp_types import methods
+from mcp_types import CallToolRequestParams, ListToolsResult, methods
 from pydantic import ValidationError
 
 from mcp_assistant_files.server.invalid_params import SDK_TEXT, describe_invalid_params
@@ -33,7 +33,9 @@ ARGUMENTS = {"assistant_id": "asst_1"}
 def _sentence(method: str, params: Any) -> str:
     with pytest.raises(ValidationError) as info:
         methods.validate_client_request(method, PROTOCOL, params)
-    return describe_invalid_params(method, params, info.value)
+    sentence = describe_invalid_params(method, params, info.value)
+    assert sentence is not None
+    return sentence
 
 
 @pytest.mark.parametrize(
@@ -77,6 +79,63 @@ def test_a_union_member_is_named_by_its_path_not_by_the_models_tried() -> None:
     assert "`params.ref.name` is missing" in sentence and "Reference" not in sentence
 
 
+@pytest.mark.parametrize(
+    ("progress_token", "got"),
+    [({"a": 1}, "an object"), ([1], "an array"), (1.5, "a number with a fractional part")],
+)
+def test_a_union_member_is_named_once_with_each_type_it_may_be(progress_token: Any, got: str) -> None:
+    sentence = _sentence(
+        "tools/call", {"name": "list_assistant_files", "_meta": {"progressToken": progress_token}}
+    )
+    assert sentence == (
+        f"Invalid params for tools/call: `params._meta.progressToken` must be a string or an integer, not {got}. "
+        "Fix the request and send it again."
+    )
+
+
+def test_a_member_the_handlers_own_model_refuses_is_named_from_params() -> None:
+    params = {"name": "list_assistant_files", "_meta": {"progressToken": None}}
+    methods.validate_client_request("tools/call", PROTOCOL, params)  # the protocol's schema takes it
+    with pytest.raises(ValidationError) as info:
+        CallToolRequestParams.model_validate(params, by_name=False)  # as the SDK does next
+    assert describe_invalid_params("tools/call", params, info.value) == (
+        "Invalid params for tools/call: `params._meta.progressToken` must be a string or an integer, not null. "
+        "Fix the request and send it again."
+    )
+
+
+def test_a_key_the_client_chose_is_part_of_the_path_and_a_long_one_is_not_repeated() -> None:
+    complete = {"ref": {"type": "ref/resource", "uri": "x://{a}"}, "argument": {"name": "a", "value": ""}}
+    short = _sentence("completion/complete", {**complete, "context": {"arguments": {"Authorization": 5}}})
+    assert "`params.context.arguments.Authorization` must be a string, not a number" in short
+    key = "sk-" + "k" * 400
+    long = _sentence("completion/complete", {**complete, "context": {"arguments": {key: 5}}})
+    assert key[:64] not in long and "`params.context.arguments.*` must be a string, not a number" in long
+    client = {"name": "t", "version": "1"}
+    initialize = {
+        "protocolVersion": PROTOCOL,
+        "capabilities": {"experimental": {"Foo": 1}},
+        "clientInfo": client,
+    }
+    assert "`params.capabilities.experimental.Foo` must be an object, not a number" in _sentence(
+        "initialize", initialize
+    )
+
+
+def test_a_literal_member_names_the_values_it_may_take() -> None:
+    sentence = _sentence(
+        "completion/complete", {"ref": {"type": "ref/x"}, "argument": {"name": "a", "value": ""}}
+    )
+    assert "`params.ref.type` must be 'ref/prompt' or 'ref/resource';" in sentence
+    assert "ref/x" not in sentence
+
+
+def test_an_error_of_the_servers_own_model_is_left_to_the_sdk() -> None:
+    with pytest.raises(ValidationError) as info:
+        ListToolsResult.model_validate({"tools": 5})
+    assert describe_invalid_params("tools/list", {}, info.value) is None
+
+
 def _serve(tmp_path: Path, *messages: dict[str, Any]) -> dict[Any, dict[str, Any]]:
     command = [sys.executable, "-m", "mcp_assistant_files", "serve", "--db", str(tmp_path / "db.sqlite3")]
     stdin = b"".join(json.dumps(m).encode() + b"\n" for m in messages)
@@ -111,6 +170,18 @@ def test_over_stdio_double_encoded_arguments_get_the_sentence_and_the_session_go
         "Invalid params for tools/call: `params.name` is missing"
     )
     assert "result" in answers[4], "the same call with an object reaches the tool"
+
+
+@pytest.mark.slow
+def test_over_stdio_a_null_progress_token_is_named_where_it_is(tmp_path: Path) -> None:
+    call = _call(2, ARGUMENTS)
+    call["params"]["_meta"] = {"progressToken": None}
+    answers = _serve(tmp_path, INIT, INITIALIZED, call)
+    assert answers[2]["error"] == {
+        "code": -32602,
+        "message": "Invalid params for tools/call: `params._meta.progressToken` must be a string or an integer, "
+        "not null. Fix the request and send it again.",
+    }
 
 
 @pytest.mark.slow
