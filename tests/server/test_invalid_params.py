@@ -19,14 +19,10 @@ from pydantic import ValidationError
 
 from mcp_assistant_files.server.invalid_params import SDK_TEXT, describe_invalid_params
 
-PROTOCOL = "2025-11-25"
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": PROTOCOL, "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
-}
-INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+from ..transports.wire import INITIALIZE, INITIALIZED, LEGACY
+
+PROTOCOL = LEGACY
+INIT = INITIALIZE  # the same handshake the HTTP wire tests send
 ARGUMENTS = {"assistant_id": "asst_1"}
 
 
