@@ -9,8 +9,10 @@ keeps answering meanwhile, once however many calls arrive together. A pool that 
 sentence says the upstream could not be reached; the operator's log line says why), and is tried
 again by the next call.
 
-httpx2 reads proxies from the environment (``HTTPS_PROXY``, ``ALL_PROXY``...) only when it makes
-the pool itself, so with a proxy configured the pool is made at start-up, as httpx2 does.
+The pool it makes is httpx2's, with httpcore2's connections on asyncio's transports
+(:class:`~.network.AsyncioBackend`). httpx2 reads proxies from the environment (``HTTPS_PROXY``,
+``ALL_PROXY``...) only when it makes the pool itself, so with a proxy configured the pool is
+httpx2's own, made at start-up, as httpx2 does.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from collections.abc import Callable
 
 import anyio
 import anyio.to_thread
+import httpcore2
 import httpx2
 
-__all__ = ["OnDemandTransport", "upstream_http"]
+from .network import AsyncioBackend
+
+__all__ = ["OnDemandTransport", "pooled_transport", "upstream_http"]
 
 logger = logging.getLogger("mcp_assistant_files.upstream")
 
@@ -76,11 +81,27 @@ class OnDemandTransport(httpx2.AsyncBaseTransport):
             await self._transport.aclose()
 
 
+def pooled_transport(limits: httpx2.Limits) -> httpx2.AsyncHTTPTransport:
+    """httpx2's transport with ``limits``, its pool's connections on :class:`~.network.AsyncioBackend`.
+
+    httpx2 takes no network backend, so the pool it made is replaced by the same pool, made as
+    httpx2 makes it (one SSL context, from the environment's certificates) with that backend.
+    """
+    ssl_context = httpx2.create_ssl_context()
+    transport = httpx2.AsyncHTTPTransport(verify=ssl_context, limits=limits)
+    transport._pool = httpcore2.AsyncConnectionPool(
+        ssl_context=ssl_context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=AsyncioBackend(),
+    )
+    return transport
+
+
 def upstream_http(limits: httpx2.Limits) -> httpx2.AsyncClient:
     """The upstream's httpx2 client with ``limits``: its pool made on demand, unless the
     environment names a proxy (see the module)."""
     if any(scheme in ("http", "https", "all") for scheme in urllib.request.getproxies()):
         return httpx2.AsyncClient(limits=limits)
-    return httpx2.AsyncClient(
-        transport=OnDemandTransport(lambda: httpx2.AsyncHTTPTransport(limits=limits)), limits=limits
-    )
+    return httpx2.AsyncClient(transport=OnDemandTransport(lambda: pooled_transport(limits)), limits=limits)
