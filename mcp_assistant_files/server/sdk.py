@@ -35,8 +35,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from functools import cached_property
-from typing import Any
+from functools import cache, cached_property
+from typing import Any, cast
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver import server as mcpserver_module
@@ -89,9 +89,16 @@ def reply_result(result: BaseModel) -> CallToolResult:
     structured = result.model_dump(mode="json", exclude_none=True)
     text = json.dumps(structured, ensure_ascii=False, separators=(",", ":"))
     content: list[ContentBlock] = [TextContent(type="text", text=text)]
-    if isinstance(result, Linked):
-        content += resource_links(result.resource_links())
+    if _lists_links(type(result)):
+        content += resource_links(cast(Linked, result).resource_links())
     return CallToolResult(content=content, structured_content=structured)
+
+
+@cache
+def _lists_links(kind: type[BaseModel]) -> bool:
+    """Whether results of ``kind`` are :class:`Linked`, asked once per class: ``isinstance`` against
+    a runtime-checkable protocol took 9 us, half of :func:`reply_result`'s time on every call."""
+    return issubclass(kind, Linked)
 
 
 def error_result(text: str) -> CallToolResult:
