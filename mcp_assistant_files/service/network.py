@@ -2,18 +2,24 @@
 
 httpx2 reaches the network through httpcore2's anyio backend by default: every read and write
 runs in an ``anyio.fail_after`` cancel scope (about ten a call), and before reusing an idle
-connection the pool asks whether the server has closed it with a ``poll`` system call reached
-through anyio's typed attributes. Under 50 concurrent clients that was about 9 % of the server's
-CPU per call (``benchmarks/analysis.md``). :class:`AsyncioBackend` does the same work on an
+connection the pool asks whether the server has closed it through anyio's typed attributes,
+which look the socket's addresses up (``getpeername``) each time. Under 50 concurrent clients
+that was about 6-9 % of the server's CPU per call (``benchmarks/analysis.md``). :class:`AsyncioBackend` does the same work on an
 ``asyncio.Protocol``:
 
 - the loop puts what arrives into a buffer; a read that finds it empty waits on a future, and
   its timeout is a loop timer that fails that future (nothing is cancelled);
-- "has this idle connection been closed, or sent something unasked" is a look at that buffer;
+- "has this idle connection been closed, or sent something unasked" is a look at that buffer,
+  then, if it shows nothing, one ``poll`` of the socket: a FIN that came while the loop was busy
+  has not reached the protocol yet;
 - reading pauses while more than :data:`HIGH_WATER` bytes wait unread, and resumes once the
   reader has taken all but :data:`LOW_WATER`; a write waits while asyncio's own write buffer is
   over its high-water mark, so neither direction buffers without bound;
-- TLS is asyncio's (``loop.start_tls``), with the pool's SSL context.
+- a connection httpcore2 closes is aborted, as the anyio backend drops it: not kept until a peer
+  that stopped reading takes what is left to send, nor (TLS) until its ``close_notify``;
+- connecting tries a host's addresses as ``anyio.connect_tcp`` does ("happy eyeballs", the next
+  one after :data:`HAPPY_EYEBALLS_DELAY`); TLS is asyncio's (``loop.start_tls``), with the pool's
+  SSL context, timed by the connect timeout alone.
 
 httpcore2's errors are raised as its anyio backend raises them (``ConnectError``,
 ``ReadTimeout``...), so httpx2 maps them to its own as before. Outside an asyncio event loop
@@ -23,6 +29,7 @@ httpcore2's errors are raised as its anyio backend raises them (``ConnectError``
 from __future__ import annotations
 
 import asyncio
+import select
 import ssl
 from collections.abc import Iterable
 from typing import Any
@@ -30,10 +37,12 @@ from typing import Any
 import anyio
 import httpcore2
 
-__all__ = ["HIGH_WATER", "LOW_WATER", "AsyncioBackend", "AsyncioStream"]
+__all__ = ["HAPPY_EYEBALLS_DELAY", "HIGH_WATER", "LOW_WATER", "AsyncioBackend", "AsyncioStream"]
 
 HIGH_WATER = 256 * 1024  # bytes received and not yet read: reading pauses above this
 LOW_WATER = 64 * 1024  # and resumes once no more than this is left
+HAPPY_EYEBALLS_DELAY = 0.25  # seconds before trying the next address, as anyio.connect_tcp does
+_UNBOUNDED = 365 * 24 * 3600.0  # asyncio's own TLS handshake limit, left to asyncio.timeout instead
 
 SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 
@@ -153,24 +162,31 @@ class AsyncioStream(httpcore2.AsyncNetworkStream):
                 raise httpcore2.WriteError("the connection was lost while sending")
 
     async def aclose(self) -> None:
-        self._transport.close()
+        # Dropped at once, as by the anyio backend: close() would keep the socket (and what waits in
+        # asyncio's write buffer) until a peer that stopped reading took it all, and on TLS would
+        # wait up to 30 s for the peer's close_notify.
+        self._transport.abort()
 
     async def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore2.AsyncNetworkStream:
         loop = asyncio.get_running_loop()
         try:
-            tls = await loop.start_tls(
-                self._transport, self._connection, ssl_context, server_hostname=server_hostname,
-                ssl_handshake_timeout=timeout,
-            )  # fmt: skip
+            # asyncio's ssl_handshake_timeout fails the handshake with ConnectionAbortedError (an
+            # OSError, so ConnectError) and cannot be unbounded: the limit is asyncio.timeout's.
+            async with asyncio.timeout(timeout):
+                tls = await loop.start_tls(
+                    self._transport, self._connection, ssl_context, server_hostname=server_hostname,
+                    ssl_handshake_timeout=_UNBOUNDED,
+                )  # fmt: skip
         except TimeoutError as err:
-            self._transport.close()
+            self._transport.abort()
             raise httpcore2.ConnectTimeout("the TLS handshake timed out") from err
         except (OSError, ssl.SSLError) as err:
-            self._transport.close()
+            self._transport.abort()
             raise httpcore2.ConnectError(str(err) or type(err).__name__) from err
         if tls is None:  # the connection closed during the handshake
+            self._transport.abort()
             raise httpcore2.ConnectError("the connection closed during the TLS handshake")
         assert isinstance(tls, asyncio.Transport)
         self._connection.transport = tls  # flow control now pauses the TLS transport
@@ -178,7 +194,11 @@ class AsyncioStream(httpcore2.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":  # an idle connection that has ended or sent something is not reused
-            return self._connection.ended or bool(self._connection.received)
+            if self._connection.ended or self._connection.received:
+                return True
+            # The protocol hears of a FIN only once the loop has polled since it came: a request
+            # started earlier in this loop iteration would go out on a dead connection. Ask the kernel.
+            return _socket_readable(self._transport.get_extra_info("socket"))
         if info in ("ssl_object", "socket"):
             return self._transport.get_extra_info(info)
         if info == "client_addr":
@@ -186,6 +206,18 @@ class AsyncioStream(httpcore2.AsyncNetworkStream):
         if info == "server_addr":
             return self._transport.get_extra_info("peername")
         return None
+
+
+def _socket_readable(sock: Any) -> bool:
+    """Whether the kernel has something (bytes, or the end) to read on ``sock``; a closed one is."""
+    fd = -1 if sock is None else sock.fileno()
+    if fd < 0:
+        return True
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([fd], [], [], 0)[0])
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _running_asyncio_loop() -> asyncio.AbstractEventLoop | None:
@@ -215,15 +247,23 @@ class AsyncioBackend(httpcore2.AsyncNetworkBackend):
         try:
             async with asyncio.timeout(timeout):
                 transport, connection = await loop.create_connection(
-                    _Connection, host, port, local_addr=(local_address, 0) if local_address else None
+                    _Connection,
+                    host,
+                    port,
+                    local_addr=(local_address, 0) if local_address else None,
+                    happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
                 )
         except TimeoutError as err:  # before OSError: it is one
             raise httpcore2.ConnectTimeout("connecting timed out") from err
         except OSError as err:
             raise httpcore2.ConnectError(str(err) or type(err).__name__) from err
         sock = transport.get_extra_info("socket")
-        for option in socket_options or ():
-            sock.setsockopt(*option)  # asyncio has set TCP_NODELAY already
+        try:
+            for option in socket_options or ():
+                sock.setsockopt(*option)  # asyncio has set TCP_NODELAY already
+        except OSError as err:
+            transport.abort()
+            raise httpcore2.ConnectError(str(err) or type(err).__name__) from err
         return AsyncioStream(transport, connection)
 
     async def connect_unix_socket(

@@ -14,11 +14,14 @@ import hashlib
 import ipaddress
 import socket
 import ssl
+import struct
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio
+import anyio.abc
 import anyio.lowlevel
 import anyio.streams.tls
 import httpcore2
@@ -72,6 +75,13 @@ def _length(head: bytes) -> int:
         if name.strip().lower() == b"content-length":
             return int(value)
     return 0
+
+
+async def _reset(stream: SocketStream) -> None:
+    """Close ``stream`` with a TCP reset (``SO_LINGER`` 0) instead of a FIN."""
+    raw = stream.extra(anyio.abc.SocketAttribute.raw_socket)  # noqa: S610 - anyio's attributes, not Django's
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    await stream.aclose()
 
 
 def _ok(body: bytes) -> bytes:
@@ -332,3 +342,90 @@ async def test_a_certificate_for_another_name_fails_the_connection(
             pytest.raises(httpx2.ConnectError, match="CERTIFICATE_VERIFY_FAILED"),
         ):
             await client.get(f"https://127.0.0.1:{port}/")
+
+
+async def test_a_tls_handshake_never_answered_is_a_connect_timeout() -> None:
+    with listening_socket() as sock:  # the kernel accepts; nobody answers the ClientHello
+        async with httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client:
+            with anyio.fail_after(GUARD), pytest.raises(httpx2.ConnectTimeout):
+                await client.get(
+                    f"https://127.0.0.1:{port_of(sock)}/", timeout=httpx2.Timeout(5, connect=0.3)
+                )
+
+
+async def test_a_connection_given_up_with_bytes_unsent_is_closed_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[AsyncioStream] = []
+    connect = AsyncioBackend.connect_tcp
+
+    async def counted(self: AsyncioBackend, *args: object, **kwargs: object) -> httpcore2.AsyncNetworkStream:
+        stream = await connect(self, *args, **kwargs)  # type: ignore[arg-type]
+        assert isinstance(stream, AsyncioStream)
+        made.append(stream)
+        return stream
+
+    monkeypatch.setattr(AsyncioBackend, "connect_tcp", counted)
+    with listening_socket() as sock:  # never accepted, never read: the upload backs up
+        async with httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client:
+            with anyio.fail_after(GUARD), pytest.raises(httpx2.WriteTimeout):
+                await client.post(
+                    f"http://127.0.0.1:{port_of(sock)}/", content=b"x" * 64 * HIGH_WATER,
+                    timeout=httpx2.Timeout(5, write=0.3),
+                )  # fmt: skip
+            [stream] = made
+            with anyio.fail_after(GUARD):  # closed within a turn or two of the loop, not when the peer reads
+                while stream.get_extra_info("socket").fileno() != -1:
+                    await anyio.lowlevel.checkpoint()
+
+
+async def test_an_idle_connection_closed_before_the_loop_looked_is_not_reused() -> None:
+    """The server closes the kept-alive connection while the loop is busy (blocked here on purpose):
+    the protocol has not heard of the FIN, so ``is_readable`` asks the kernel."""
+    closed = threading.Event()
+    with listening_socket() as sock:
+
+        def serve() -> None:
+            for _ in range(2):
+                peer, _ = sock.accept()
+                with peer:
+                    buffer = b""
+                    while b"\r\n\r\n" not in buffer:
+                        buffer += peer.recv(65536)
+                    peer.sendall(_ok(b"ok"))
+                closed.set()  # the upstream's keep-alive timeout, at once
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        async with httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client:
+            with anyio.fail_after(GUARD):
+                assert (await client.get(f"http://127.0.0.1:{port_of(sock)}/")).content == b"ok"
+                assert closed.wait(GUARD)  # blocks the loop: its FIN is not read until the next request
+                assert (await client.get(f"http://127.0.0.1:{port_of(sock)}/")).content == b"ok"
+        thread.join(GUARD)
+
+
+async def test_a_reset_mid_reply_is_a_read_error() -> None:
+    async def reset(stream: SocketStream) -> None:
+        await _request_head(stream, bytearray())
+        await stream.send(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n" + b"x" * 10)
+        await anyio.sleep(0.05)
+        await _reset(stream)
+
+    async with client_of(reset) as client:
+        with pytest.raises(httpx2.ReadError):
+            await client.get("/reset")
+
+
+async def test_a_reset_while_the_upload_waits_for_a_drain_ends_the_wait() -> None:
+    async def reset_after_head(stream: SocketStream) -> None:
+        await _request_head(stream, bytearray())
+        await anyio.sleep(0.3)  # the client's writes back up
+        await _reset(stream)
+
+    async with client_of(reset_after_head, receive_buffer=4096) as client:
+        with (
+            anyio.fail_after(5),
+            pytest.raises(httpx2.TransportError),
+        ):  # no write timeout: only the reset ends it
+            await client.post("/up", content=b"x" * 64 * HIGH_WATER, timeout=httpx2.Timeout(None))
