@@ -1,11 +1,8 @@
 """Concurrent streamable-HTTP clients against one server process: the 50-client row, the server's
 CPU per call, calls/s and p99 against concurrency, and the sweep that chose the upstream pool.
 
-Each client is its own ``Client(url)`` session in an asyncio task of this process; all connect
-first, then start together and make up to ``calls`` calls each, within ``max_seconds``. Servers
-run ``--stateless``; the upstream is the stdlib server in its own process, and the connections it
-accepted during a burst are the ones that burst opened (bursts never overlap). A server's CPU per
-call is its user + system time over the burst (``/proc``) divided by the calls answered.
+Servers run ``--stateless``; the upstream is the stdlib server in its own process. How a burst of
+clients runs and is measured is ``load_bursts``'s job.
 """
 
 from __future__ import annotations
@@ -14,24 +11,22 @@ import math
 import os
 import random
 import statistics
-import time
-from collections.abc import Callable, Iterator
-from contextlib import AsyncExitStack, ExitStack, contextmanager
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import anyio
-import anyio.to_thread
-
 from .harness import Row, summarize
-from .procs import HttpServerProcess, bare_command, cpu_seconds, free_port, http_args, our_command, serve_args
-from .upstream import ASSISTANT_ID, UpstreamProcess, file_id
+from .load_bursts import Burst, Command, burst, started
+from .procs import HttpServerProcess, bare_command, http_args, our_command, serve_args, tree_at, tree_command
+from .upstream import UpstreamProcess
 
 CLIENTS = 50
 THROUGHPUT_TARGET = 1.3
 CONNECTIONS_TARGET = 20
 CPU_TARGET = 0.75
 BEFORE_CONNECTIONS = 100  # the pool before issue 13: 100 open, 100 kept alive
+FILED_COMMIT = "7aa6c75"  # the code issue 13 was filed against: "today's" in its CPU target
 DISTANT_MS = 100  # the sweep's second upstream: this much latency per answer, as a remote API has
 
 
@@ -56,124 +51,6 @@ QUICK = Plan(clients=10, rounds=1, calls=2, seconds=3.0, levels=(4,), level_call
              sweep_reference=False)  # fmt: skip
 
 
-@dataclass
-class Burst:
-    """What one burst of concurrent calls did."""
-
-    clients: int
-    calls: int
-    seconds: float
-    errors: list[str]
-    latencies: list[float]
-    cpu_seconds: float
-    connections: int
-    clients_cpu_seconds: float = float("nan")  # this process: the clients' side of the calls
-    upstream_cpu_seconds: float = float("nan")
-
-    def per_call_ms(self, seconds: float) -> float:
-        return seconds / self.calls * 1e3 if self.calls else float("nan")
-
-    @property
-    def calls_per_s(self) -> float:
-        return self.calls / self.seconds if self.seconds else 0.0
-
-    @property
-    def cpu_ms_per_call(self) -> float:
-        return self.per_call_ms(self.cpu_seconds)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "clients": self.clients, "calls": self.calls, "seconds": self.seconds,
-            "calls_per_s": self.calls_per_s, "errors": len(self.errors), "error_samples": self.errors[:3],
-            "cpu_ms_per_call": self.cpu_ms_per_call, "connections": self.connections,
-            "clients_cpu_ms_per_call": self.per_call_ms(self.clients_cpu_seconds),
-            "upstream_cpu_ms_per_call": self.per_call_ms(self.upstream_cpu_seconds),
-            "latency": summarize(self.latencies) if self.latencies else {},
-        }  # fmt: skip
-
-
-async def _clients(
-    proc: HttpServerProcess, upstream: UpstreamProcess, clients: int, calls: int, max_seconds: float
-) -> Burst:
-    from mcp import Client
-
-    latencies: list[float] = []
-    errors: list[str] = []
-    go = anyio.Event()
-    connected = 0
-    all_connected = anyio.Event()
-    deadline = math.inf
-    last_answer = 0.0  # the calls end with the last answer, not with the sessions' closing
-
-    async def worker(index: int) -> None:
-        nonlocal connected, last_answer
-        args = {"assistant_id": ASSISTANT_ID, "file_id": file_id(index)}
-        async with AsyncExitStack() as stack:
-            try:
-                client = await stack.enter_async_context(Client(proc.url))
-            except Exception as err:  # noqa: BLE001  # a failed session is counted, not raised
-                errors.append(f"connect: {type(err).__name__}: {err}")
-                client = None
-            connected += 1
-            if connected == clients:
-                all_connected.set()
-            await go.wait()
-            if client is None:
-                return
-            for _ in range(calls):
-                if time.monotonic() > deadline:
-                    return
-                start = time.perf_counter()
-                try:
-                    result = await client.call_tool("get_assistant_file", args)
-                except Exception as err:  # noqa: BLE001
-                    errors.append(f"{type(err).__name__}: {err}")
-                    continue
-                last_answer = time.perf_counter()
-                latencies.append(last_answer - start)
-                if result.is_error:
-                    errors.append(f"isError: {result.content}")
-
-    async with anyio.create_task_group() as tg:
-        for i in range(clients):
-            tg.start_soon(worker, i)
-        with anyio.move_on_after(60):
-            await all_connected.wait()
-        # Only the calls are measured: connecting the sessions is not part of the load.
-        connections = (await anyio.to_thread.run_sync(upstream.stats))["connections"]
-        cpu, mine, theirs = cpu_seconds(proc.pid), cpu_seconds(os.getpid()), cpu_seconds(upstream.pid)
-        deadline = time.monotonic() + max_seconds
-        start = time.perf_counter()
-        go.set()
-    elapsed = max(last_answer, start) - start
-    cpu = cpu_seconds(proc.pid) - cpu
-    mine, theirs = cpu_seconds(os.getpid()) - mine, cpu_seconds(upstream.pid) - theirs
-    # Each stats() call opens one connection of its own: the one before counts, not this one.
-    connections = (await anyio.to_thread.run_sync(upstream.stats))["connections"] - connections - 1
-    return Burst(clients, len(latencies), elapsed, errors, latencies, cpu, connections, mine, theirs)
-
-
-def burst(
-    proc: HttpServerProcess, upstream: UpstreamProcess, clients: int, calls: int, seconds: float
-) -> Burst:
-    """``clients`` clients making up to ``calls`` calls each against ``proc``, within ``seconds``."""
-    return anyio.run(_clients, proc, upstream, clients, calls, seconds)
-
-
-Command = Callable[[int], list[str]]  # the command line of a server listening on the port given
-
-
-@contextmanager
-def started(commands: dict[str, Command]) -> Iterator[dict[str, HttpServerProcess]]:
-    """Start each ``name: command`` on a free port; stop them all on exit."""
-    with ExitStack() as stack:
-        procs = {}
-        for name, command in commands.items():
-            port = free_port()
-            procs[name] = stack.enter_context(HttpServerProcess(command(port), port))
-        yield procs
-
-
 def _ours(upstream: UpstreamProcess, connections: int | None = None) -> Command:
     pool = ["--upstream-connections", str(connections)] if connections else []
     return lambda port: [*our_command(), *serve_args(upstream.base_url, "streamable-http", port), *pool]
@@ -195,15 +72,22 @@ def load_rows(upstream: UpstreamProcess, quick: bool, unavailable: str | None) -
         "ours_before": _ours(upstream, BEFORE_CONNECTIONS),
         "bare_constant": _bare(None),
     }
-    with started(commands) as procs:
-        rows = _load(upstream, procs, plan)
-        rows.append(_curve(upstream, {n: procs[n] for n in ("ours", "bare_get", "bare_constant")}, plan))
+    with tempfile.TemporaryDirectory(prefix="bench-filed-") as tmp:
+        filed = tree_at(FILED_COMMIT, Path(tmp))
+        if filed is not None:
+            commands["filed"] = lambda port: [
+                *tree_command(filed),
+                *serve_args(upstream.base_url, "streamable-http", port),
+            ]
+        with started(commands) as procs:
+            rows = _load(upstream, procs, plan)
+            rows.append(_curve(upstream, {n: procs[n] for n in ("ours", "bare_get", "bare_constant")}, plan))
     rows.append(_sweep(upstream, plan))
     return rows
 
 
 def _load(upstream: UpstreamProcess, procs: dict[str, HttpServerProcess], plan: Plan) -> list[Row]:
-    order = ["ours", "bare_get", "ours_before"]
+    order = ["ours", "bare_get", "ours_before", *(["filed"] if "filed" in procs else [])]
     bursts: dict[str, list[Burst]] = {name: [] for name in order}
     opened: dict[str, list[int]] = {name: [] for name in order}  # per burst, warm-up included
     rng = random.Random(13)  # a fixed, reproducible shuffle, not a secret
@@ -231,21 +115,45 @@ def _load(upstream: UpstreamProcess, procs: dict[str, HttpServerProcess], plan: 
         f">= {THROUGHPUT_TARGET}x; 0 errors; <= {CONNECTIONS_TARGET} upstream connections (per burst)",
         "PASS" if ok else "MISS", {"ours": ours, "bare_get": bare, "ratio": ratio},
     )  # fmt: skip
-    cpu_ratio = ours["cpu_ms_per_call"] / before["cpu_ms_per_call"]
-    cpu = Row(
+    filed = _pooled(bursts["filed"], opened["filed"]) if "filed" in bursts else None
+    return [throughput, _cpu_row(plan, bursts, ours, bare, before, filed)]
+
+
+def _cpu_row(
+    plan: Plan, bursts: dict[str, list[Burst]], ours: dict[str, Any], bare: dict[str, Any],
+    before: dict[str, Any], filed: dict[str, Any] | None,
+) -> Row:  # fmt: skip
+    """Server CPU per call against the code the issue was filed against (else ours with the old pool)."""
+
+    def cpu(name: str, c: dict[str, Any]) -> str:
+        return f"{c['cpu_ms_per_call']:.2f} ms (rounds {_spread([b.cpu_ms_per_call for b in bursts[name]], '{:.2f}')})"
+
+    pool_ratio = ours["cpu_ms_per_call"] / before["cpu_ms_per_call"]
+    old_pool = f"ours with the pool it had before (`--upstream-connections {BEFORE_CONNECTIONS}`)"
+    pool = f"{old_pool} {cpu('ours_before', before)}"
+    if filed is not None:
+        baseline = f"the code issue 13 was filed against ({FILED_COMMIT}, from `git archive`), same load"
+        ratio = ours["cpu_ms_per_call"] / filed["cpu_ms_per_call"]
+        measured = (
+            f"{cpu('ours', ours)} vs {cpu('filed', filed)}, n={ours['calls']}/{filed['calls']}: **{ratio:.2f}x**; "
+            f"{pool}: {pool_ratio:.2f}x; the bare GET tool {bare['cpu_ms_per_call']:.2f} ms; "
+            f"{FILED_COMMIT}: {_rate(filed)}"
+        )
+    else:
+        baseline = (
+            f"{pool.split(' ms')[0].rsplit(' ', 1)[0]}, same load ({FILED_COMMIT} not in this checkout)"
+        )
+        ratio = pool_ratio
+        measured = (
+            f"{cpu('ours', ours)} vs {cpu('ours_before', before)}, n={ours['calls']}/{before['calls']}: "
+            f"**{ratio:.2f}x**; the bare GET tool {bare['cpu_ms_per_call']:.2f} ms; before: {_rate(before)}"
+        )
+    return Row(
         "load_50_cpu",
         f"server CPU per call under the {plan.clients}-client load (user + system, `/proc`)",
-        f"ours with the pool it had before (`--upstream-connections {BEFORE_CONNECTIONS}`), same load",
-        f"{ours['cpu_ms_per_call']:.2f} ms (rounds {_spread([b.cpu_ms_per_call for b in bursts['ours']], '{:.2f}')}) "
-        f"vs {before['cpu_ms_per_call']:.2f} ms (rounds "
-        f"{_spread([b.cpu_ms_per_call for b in bursts['ours_before']], '{:.2f}')}), n={ours['calls']}/"
-        f"{before['calls']}: **{cpu_ratio:.2f}x**; the bare GET tool {bare['cpu_ms_per_call']:.2f} ms; "
-        f"before: {_rate(before)}",
-        f"<= {CPU_TARGET}x",
-        "PASS" if cpu_ratio <= CPU_TARGET else "MISS",
-        {"ours": ours, "before": before, "bare_get": bare, "ratio": cpu_ratio},
-    )
-    return [throughput, cpu]
+        baseline, measured, f"<= {CPU_TARGET}x", "PASS" if ratio <= CPU_TARGET else "MISS",
+        {"ours": ours, "before": before, "filed": filed, "bare_get": bare, "ratio": ratio, "pool_ratio": pool_ratio},
+    )  # fmt: skip
 
 
 def _pooled(bursts: list[Burst], opened: list[int]) -> dict[str, Any]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -52,6 +54,27 @@ def serve_args(
 def http_args(port: int) -> list[str]:
     """The bare script's flags for stateless streamable HTTP on ``port``."""
     return ["--transport", "streamable-http", "--port", str(port), "--stateless"]
+
+
+def tree_at(commit: str, into: Path) -> Path | None:
+    """The package as it was at ``commit`` (``git archive`` of this checkout), extracted into
+    ``into``; ``None`` without git or without that commit (a shallow clone, an sdist)."""
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(HERE.parent), "archive", commit, "mcp_assistant_files"],
+            capture_output=True, timeout=60, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def tree_command(tree: Path) -> list[str]:
+    """``python -m mcp_assistant_files`` from ``tree``, run inside it: the working directory comes
+    first on ``sys.path``, before this checkout's editable install (Linux: ``env -C``)."""
+    return ["env", "-C", str(tree), f"PYTHONPATH={tree}", sys.executable, "-m", "mcp_assistant_files"]
 
 
 def cpu_seconds(pid: int) -> float:
