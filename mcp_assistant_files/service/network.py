@@ -32,7 +32,7 @@ import asyncio
 import select
 import ssl
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import anyio
 import httpcore2
@@ -71,8 +71,7 @@ class _Connection(asyncio.Protocol):
         self.drained: asyncio.Future[None] | None = None  # a writer waiting for the buffer to drain
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's are not asyncio.Transport subclasses
 
     def data_received(self, data: bytes) -> None:
         self.received += data
@@ -188,7 +187,6 @@ class AsyncioStream(httpcore2.AsyncNetworkStream):
         if tls is None:  # the connection closed during the handshake
             self._transport.abort()
             raise httpcore2.ConnectError("the connection closed during the TLS handshake")
-        assert isinstance(tls, asyncio.Transport)
         self._connection.transport = tls  # flow control now pauses the TLS transport
         return AsyncioStream(tls, self._connection)
 
@@ -244,15 +242,16 @@ class AsyncioBackend(httpcore2.AsyncNetworkBackend):
         loop = _running_asyncio_loop()
         if loop is None:
             return await self._anyio.connect_tcp(host, port, timeout, local_address, socket_options)
+        local = (local_address, 0) if local_address else None
+        if isinstance(loop, asyncio.BaseEventLoop):
+            making = loop.create_connection(
+                _Connection, host, port, local_addr=local, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY
+            )
+        else:  # uvloop's (a loop uvicorn picks when it is installed) takes no happy_eyeballs_delay
+            making = loop.create_connection(_Connection, host, port, local_addr=local)
         try:
             async with asyncio.timeout(timeout):
-                transport, connection = await loop.create_connection(
-                    _Connection,
-                    host,
-                    port,
-                    local_addr=(local_address, 0) if local_address else None,
-                    happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
-                )
+                transport, connection = await making
         except TimeoutError as err:  # before OSError: it is one
             raise httpcore2.ConnectTimeout("connecting timed out") from err
         except OSError as err:
