@@ -88,19 +88,25 @@ def _ok(body: bytes) -> bytes:
     return b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body)
 
 
-async def test_requests_share_one_kept_alive_connection_made_by_the_asyncio_backend(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    made: list[AsyncioStream] = []
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[AsyncioStream]:
+    """Every connection :class:`AsyncioBackend` makes during the test, in order."""
+    streams: list[AsyncioStream] = []
     connect = AsyncioBackend.connect_tcp
 
     async def counted(self: AsyncioBackend, *args: object, **kwargs: object) -> httpcore2.AsyncNetworkStream:
         stream = await connect(self, *args, **kwargs)  # type: ignore[arg-type]
         assert isinstance(stream, AsyncioStream)
-        made.append(stream)
+        streams.append(stream)
         return stream
 
     monkeypatch.setattr(AsyncioBackend, "connect_tcp", counted)
+    return streams
+
+
+async def test_requests_share_one_kept_alive_connection_made_by_the_asyncio_backend(
+    made: list[AsyncioStream],
+) -> None:
     upstream = PacedUpstream(delay=0)
     async with client_of(upstream.handle) as client:
         for n in range(5):
@@ -353,19 +359,7 @@ async def test_a_tls_handshake_never_answered_is_a_connect_timeout() -> None:
                 )
 
 
-async def test_a_connection_given_up_with_bytes_unsent_is_closed_at_once(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    made: list[AsyncioStream] = []
-    connect = AsyncioBackend.connect_tcp
-
-    async def counted(self: AsyncioBackend, *args: object, **kwargs: object) -> httpcore2.AsyncNetworkStream:
-        stream = await connect(self, *args, **kwargs)  # type: ignore[arg-type]
-        assert isinstance(stream, AsyncioStream)
-        made.append(stream)
-        return stream
-
-    monkeypatch.setattr(AsyncioBackend, "connect_tcp", counted)
+async def test_a_connection_given_up_with_bytes_unsent_is_closed_at_once(made: list[AsyncioStream]) -> None:
     with listening_socket() as sock:  # never accepted, never read: the upload backs up
         async with httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client:
             with anyio.fail_after(GUARD), pytest.raises(httpx2.WriteTimeout):
