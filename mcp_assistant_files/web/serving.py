@@ -285,6 +285,9 @@ def run_http(
     config = uvicorn.Config(
         app,
         http=GuardedH11Protocol.with_limits(limits),
+        # uvicorn would pick uvloop wherever it is installed; these layers are built and tested on
+        # asyncio's loop (uvloop also behaves differently at the open-file limit: benchmarks/analysis.md).
+        loop="asyncio",
         # Counts running requests too; connections themselves are bounded by the protocol.
         limit_concurrency=limits.max_connections + 1,
         backlog=BACKLOG,
