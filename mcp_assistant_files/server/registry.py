@@ -16,7 +16,7 @@ from .handlers import advertise_only_what_exists, answer_unserved_tools, serve_t
 from .invalid_params import ExplainInvalidParams
 from .published import published_schemas
 from .resources import add_resources
-from .sdk import make_tool, new_mcp_server
+from .sdk import check_param_headers_where_declared, make_tool, new_mcp_server
 
 __all__ = ["CACHE_HINTS", "INSTRUCTIONS", "build_server", "served"]
 
@@ -84,6 +84,7 @@ def build_server(
         cache_hints=CACHE_HINTS,
         middleware=[ExplainInvalidParams()],  # a sentence for params that break the schema
     )
+    check_param_headers_where_declared(server)
     answer_unserved_tools(server, withheld(families))
     if needs is not None:
         serve_tools_by_scope(server, needs)

@@ -22,6 +22,9 @@ The low-level server's handler table (what is advertised and served, tools by sc
 root logger has one (ours, :func:`..logs.configure_logging`), and that would otherwise take over
 the root logger of an application embedding the server.
 
+``check_param_headers_where_declared`` hands the SDK's ``Mcp-Param-*`` header check (streamable
+HTTP, every ``tools/call``) a tool's input schema only when it declares such a header.
+
 And ``serve_streams`` runs the server over a stream pair of our own (``MCPServer`` only offers
 its stdio loop, which drops requests in flight at end of input), through the low-level server
 that ``MCPServer`` wraps (``lowlevel_server``, which ``answers`` gives its JSON-mode manager, with
@@ -42,6 +45,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver import server as mcpserver_module
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata, func_metadata
+from mcp.shared.inbound import find_invalid_x_mcp_header, x_mcp_header_map
 from mcp_types import (
     CallToolResult,
     ContentBlock,
@@ -61,6 +65,7 @@ from .schemas import flatten_input, flatten_output
 
 __all__ = [
     "StrictTool",
+    "check_param_headers_where_declared",
     "error_result",
     "generated_tool",
     "lowlevel_server",
@@ -244,6 +249,36 @@ def read_only_tools(server: MCPServer) -> frozenset[str]:
 def lowlevel_server(server: MCPServer) -> Any:
     """The low-level server that ``MCPServer`` wraps (what its session managers serve)."""
     return server._lowlevel_server
+
+
+def check_param_headers_where_declared(server: MCPServer) -> MCPServer:
+    """Give the SDK's ``Mcp-Param-*`` check a tool's input schema only if it declares a header.
+
+    On every ``tools/call`` over streamable HTTP the SDK looks up the called tool's input schema
+    and walks all of it for ``x-mcp-header`` annotations (7.4 us a call); no tool of ours has one.
+    For a schema without a valid annotation the check can find nothing wrong, whatever the
+    headers, and ``None`` (no schema) tells it so at once: the answers are the same. What each
+    schema declares is remembered per tool name, and looked at again when the tool's schema is
+    another object (a tool registered anew).
+    """
+    lowlevel = lowlevel_server(server)
+    lookup: Callable[[str], Any] | None = lowlevel.get_tool_input_schema
+    if lookup is None:  # the SDK then asks its tools/list handler: nothing to shortcut
+        return server
+    known: dict[str, tuple[object, bool]] = {}  # as many entries as registered tools at most
+
+    def declared(name: str) -> Any:
+        schema = lookup(name)
+        if schema is None:
+            return None
+        seen = known.get(name)
+        if seen is None or seen[0] is not schema:
+            declares = find_invalid_x_mcp_header(schema) is None and bool(x_mcp_header_map(schema))
+            seen = known[name] = (schema, declares)
+        return schema if seen[1] else None
+
+    lowlevel.get_tool_input_schema = declared
+    return server
 
 
 async def serve_streams(server: MCPServer, read_stream: Any, write_stream: Any) -> None:
