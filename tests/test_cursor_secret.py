@@ -13,7 +13,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from mcp_assistant_files.backend import Store
-from mcp_assistant_files.service.cursors import secret_from_file
+from mcp_assistant_files.service.cursor_secret import secret_from_file
 
 
 def test_the_secret_file_is_created_private_and_then_reused(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mcp_assistant_files.contract import Order
+from mcp_assistant_files.service.cursor_secret import CURSOR_SECRET_ENV, secret_from_env
 from mcp_assistant_files.service.cursors import (
-    CURSOR_SECRET_ENV,
     MAX_FILE_ID_BYTES,
     CursorCodec,
     CursorPosition,
@@ -20,7 +20,6 @@ from mcp_assistant_files.service.cursors import (
     InvalidCursorError,
     Listing,
     is_placeholder,
-    secret_from_env,
 )
 
 SECRET = b"0123456789abcdef0123456789abcdef"

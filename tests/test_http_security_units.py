@@ -19,7 +19,7 @@ from starlette.types import Message, Receive, Scope, Send
 from mcp_assistant_files.logs import RedactingFilter
 from mcp_assistant_files.server.disconnect import CancelOnDisconnect
 from mcp_assistant_files.server.http import HttpOptions, require_bearer_token, security_settings
-from mcp_assistant_files.service.cursors import secret_from_file
+from mcp_assistant_files.service.cursor_secret import secret_from_file
 from mcp_assistant_files.service.messages import printable
 from mcp_assistant_files.web.guard import Allowlist
 from mcp_assistant_files.web.serving import listen

@@ -22,7 +22,8 @@ from ..server.registry import build_server, served
 from ..server.stdio import run_stdio
 from ..service.assistant_files import AssistantFilesTools
 from ..service.catalog import TOOL_NAMES, all_specs
-from ..service.cursors import CursorCodec, secret_from_env, secret_from_file
+from ..service.cursor_secret import secret_from_env, secret_from_file
+from ..service.cursors import CursorCodec
 from ..service.declaration import FAMILIES, ToolPolicy
 from ..service.fields import ID_PATTERN, PATTERN_MEANINGS
 from ..service.files import FilesTools

@@ -27,7 +27,7 @@ from ._base import (
     DEFAULT_TIMEOUT,
     BaseClient,
 )
-from ._flow import run_async, run_sync
+from ._drive import run_async, run_sync
 from ._options import RequestOptions
 from ._pages import AsyncCursorPage, AsyncPage, SyncCursorPage, SyncPage, page_parser, single_page_parser
 from ._response import APIResponse, AsyncAPIResponse, Parser

@@ -5,8 +5,8 @@ The protocol (as httpx's ``Auth.auth_flow`` is one generator for both I/O styles
 * ``request_flow`` is a generator that *yields* the I/O it needs, as an action object:
   ``Send`` (send a request, body not read), ``Read`` (read a body, up to a limit) or
   ``Pause`` (wait before the next attempt).
-* The driver (``run_sync`` with ``httpx2.Client``, ``run_async`` with ``httpx2.AsyncClient``)
-  performs the action and stores its outcome *on the action*: ``Send.response``,
+* The driver (``run_sync`` with ``httpx2.Client``, ``run_async`` with ``httpx2.AsyncClient``, in
+  :mod:`._drive`; bodies are read by :mod:`._bodies`) performs the action and stores its outcome *on the action*: ``Send.response``,
   ``Read.content``, or ``error`` when the I/O failed. Then it resumes the generator; nothing is
   sent into or thrown into it.
 * The generator takes the outcome with ``action.outcome()``, which returns the value or raises
@@ -20,17 +20,14 @@ cannot drift from the async one.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 
-import anyio
 import httpx2
 
 from ._exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError, make_status_error
-from ._pause import now, pause_async, pause_sync
+from ._pause import now
 from ._retry import retry_delay, should_retry
 
 __all__ = [
@@ -40,12 +37,7 @@ __all__ = [
     "Read",
     "ResponseTooLargeError",
     "Send",
-    "Steps",
-    "read_async",
-    "read_sync",
     "request_flow",
-    "run_async",
-    "run_sync",
 ]
 
 logger = logging.getLogger("mcp_assistant_files.client")
@@ -223,149 +215,3 @@ def _too_large(response: httpx2.Response, limit: int, what: str) -> APIResponseV
             f"{what}: check that the base URL points at an assistant-files API."
         ),
     )
-
-
-def _check_declared_length(response: httpx2.Response, limit: int) -> None:
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ResponseTooLargeError(limit)
-
-
-def _keep(response: httpx2.Response, chunks: list[bytes]) -> bytes:
-    content = b"".join(chunks)
-    # What httpx2's own read() does, so response.content and .json() work afterwards.
-    response._content = content
-    return content
-
-
-def read_sync(response: httpx2.Response, limit: int, until: float | None = None) -> bytes:
-    """Read a streamed body, at most ``limit`` bytes after decoding, and not past ``until``.
-
-    Blocking I/O cannot be interrupted: ``until`` is checked after each chunk, and each wait for
-    a chunk is bounded by the request's read timeout (which ``run_sync`` caps at the time left).
-    """
-    try:
-        _check_declared_length(response, limit)
-        chunks: list[bytes] = []
-        total = 0
-        for chunk in response.iter_bytes():
-            total += len(chunk)
-            if total > limit:
-                raise ResponseTooLargeError(limit)
-            if until is not None and now() > until:
-                raise DeadlineExceeded
-            chunks.append(chunk)
-    except BaseException:
-        response.close()
-        raise
-    return _keep(response, chunks)
-
-
-async def read_async(response: httpx2.Response, limit: int) -> bytes:
-    """Async twin of ``read_sync``."""
-    try:
-        _check_declared_length(response, limit)
-        chunks: list[bytes] = []
-        total = 0
-        async for chunk in response.aiter_bytes():
-            total += len(chunk)
-            if total > limit:
-                raise ResponseTooLargeError(limit)
-            chunks.append(chunk)
-    except BaseException:
-        with anyio.CancelScope(shield=True):
-            await response.aclose()
-        raise
-    return _keep(response, chunks)
-
-
-A = TypeVar("A")
-T = TypeVar("T")
-
-
-class Steps(Generic[A, T]):
-    """Iterate a generator's actions (closing it on exit); ``finished()`` is its return value.
-
-    The drivers of ``request_flow`` here and of ``poll_flow`` (``_polling``) share it.
-    """
-
-    def __init__(self, flow: Generator[A, None, T]) -> None:
-        self._flow = flow
-        self._result: list[T] = []
-
-    def __iter__(self) -> Generator[A, None, None]:
-        self._result.append((yield from self._flow))
-
-    def __enter__(self) -> Steps[A, T]:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._flow.close()
-
-    def finished(self) -> T:
-        assert self._result, "the flow ended without a result"
-        return self._result[0]
-
-
-@contextlib.contextmanager
-def _outcome_of(action: Send | Read) -> Iterator[None]:
-    """Store an I/O failure on the action, for the flow to raise where it handles it."""
-    try:
-        yield
-    except (httpx2.HTTPError, ResponseTooLargeError, DeadlineExceeded) as exc:
-        action.error = exc
-
-
-def _time_left(action: Send | Read) -> float | None:
-    """Seconds until the action's deadline (``DeadlineExceeded`` when none is left); ``None``: no deadline."""
-    if action.until is None:
-        return None
-    left = action.until - now()
-    if left <= 0:
-        raise DeadlineExceeded
-    return left
-
-
-def _capped(request: httpx2.Request, left: float | None) -> httpx2.Request:
-    """``request`` with each of its timeouts at most ``left`` seconds."""
-    if left is not None:
-        timeouts = request.extensions.get("timeout") or {}
-        request.extensions["timeout"] = {
-            k: (left if v is None else min(v, left)) for k, v in timeouts.items()
-        }
-    return request
-
-
-def run_sync(http: httpx2.Client, flow: Flow) -> Result:
-    """Drive ``flow`` with blocking I/O."""
-    with Steps(flow) as steps:
-        for action in steps:
-            if isinstance(action, Pause):
-                pause_sync(action.seconds)
-                continue
-            with _outcome_of(action):
-                if isinstance(action, Send):
-                    action.response = http.send(_capped(action.request, _time_left(action)), stream=True)
-                else:
-                    action.content = read_sync(action.response, action.limit, action.until)
-    return steps.finished()
-
-
-async def run_async(http: httpx2.AsyncClient, flow: Flow) -> Result:
-    """Drive ``flow`` with async I/O; cancelling the caller cancels the request in flight."""
-    with Steps(flow) as steps:
-        for action in steps:
-            if isinstance(action, Pause):
-                await pause_async(action.seconds)
-            else:
-                with _outcome_of(action):
-                    left = _time_left(action)
-                    try:
-                        with anyio.fail_after(left):
-                            if isinstance(action, Read):
-                                action.content = await read_async(action.response, action.limit)
-                            else:
-                                action.response = await http.send(_capped(action.request, left), stream=True)
-                    except TimeoutError:
-                        raise DeadlineExceeded from None
-    return steps.finished()

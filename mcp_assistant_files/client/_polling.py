@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
-from ._flow import Steps
+from ._drive import Steps
 from ._pause import now, pause_async, pause_sync
 from ._response import APIResponse, AsyncAPIResponse
 from ._types import NotGiven

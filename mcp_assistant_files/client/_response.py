@@ -17,9 +17,9 @@ import anyio
 import httpx2
 import pydantic
 
+from ._bodies import read_async, read_sync
 from ._body import decode_body
 from ._exceptions import APIResponseValidationError
-from ._flow import read_async, read_sync
 
 __all__ = ["APIResponse", "AsyncAPIResponse", "Parser", "parse_json", "parse_model"]
 

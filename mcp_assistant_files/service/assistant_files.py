@@ -1,4 +1,4 @@
-"""The v1 assistant-files tools: what they do, independent of MCP.
+"""The v1 assistant-files tools: what they do, independent of MCP (their results: :mod:`.assistant_file_models`).
 
 Everything an agent sees (the arguments and their limits, the shape of a result and its
 ``next_step``, each error's sentence) is decided here, so it can be tested without a protocol in
@@ -14,17 +14,12 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, TypeVar
 
-from pydantic import Field
-
 from ..client import NOT_GIVEN, AssistantFile, AssistantFilesError, AsyncAssistantsClient, AsyncCursorPage
 from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Order
+from .assistant_file_models import AssistantFileResult, AttachedFile, DetachedFile, FileListing
 from .cursors import CursorCodec, Listing
-from .declaration import Hints, ResultModel, ToolFailure, ToolFamily, ToolPolicy, tool
+from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, tool
 from .fields import (
-    AlreadyDetached,
-    Deleted,
-    NextStep,
-    PreviousCursor,
     cursor_field,
     id_field,
     limit_field,
@@ -32,9 +27,9 @@ from .fields import (
 )
 from .messages import Subject, describe_error, is_already_attached, is_missing_attachment, is_request_error
 from .paging import page_of
-from .resources import ASSISTANT_FILE, NO_SUGGESTIONS, Link, Suggestions, suggest, suggest_from
+from .resources import ASSISTANT_FILE, NO_SUGGESTIONS, Suggestions, suggest, suggest_from
 
-__all__ = ["AssistantFilesTools", "AttachedFile", "DetachedFile", "FileListing"]
+__all__ = ["AssistantFilesTools"]
 
 AssistantId = Annotated[str, id_field("The assistant's id, such as asst_abc123.")]
 FileId = Annotated[str, id_field("The file's id, such as file-abc123.")]
@@ -47,63 +42,6 @@ T = TypeVar("T")
 READ = Hints(read_only=True)
 ATTACH = Hints(read_only=False)
 DETACH = Hints(read_only=False, destructive=True)
-
-
-class AttachedFile(ResultModel):
-    """A file attached to an assistant."""
-
-    id: Annotated[str, Field(description="The file's id (also the attachment's id).")]
-    assistant_id: Annotated[str, Field(description="The assistant the file is attached to.")]
-    created_at: Annotated[int, Field(description="When it was attached, as Unix time in seconds.")]
-
-    @classmethod
-    def of(cls, upstream: AssistantFile) -> AttachedFile:
-        """The tool's view of an upstream ``assistant.file``."""
-        return cls(id=upstream.id, assistant_id=upstream.assistant_id, created_at=upstream.created_at)
-
-
-class AssistantFileResult(AttachedFile):
-    """One attachment, and what to do next."""
-
-    next_step: NextStep
-
-
-class FileListing(ResultModel):
-    """One page of an assistant's attached files, with cursors to the pages around it."""
-
-    assistant_id: Annotated[str, Field(description="The assistant whose files these are.")]
-    order: Annotated[Order, Field(description="Sort order by attachment time: asc or desc.")]
-    files: Annotated[list[AttachedFile], Field(description="The files on this page, in `order`.")]
-    has_more: Annotated[bool, Field(description="Whether more files follow this page (next_cursor is set).")]
-    next_cursor: Annotated[
-        str | None,
-        Field(
-            description="Pass as `cursor` (same assistant_id and order) for the next page; absent at the end."
-        ),
-    ] = None
-    previous_cursor: PreviousCursor = None
-    next_step: NextStep
-
-    def resource_links(self) -> list[Link]:
-        """A link to each file's resource (``assistant-files://...``)."""
-        return [
-            Link(
-                ASSISTANT_FILE.uri(assistant_id=f.assistant_id, file_id=f.id),
-                name=f.id,
-                description=f"File {f.id} attached to assistant {f.assistant_id}.",
-            )
-            for f in self.files
-        ]
-
-
-class DetachedFile(ResultModel):
-    """The result of a detach."""
-
-    id: Annotated[str, Field(description="The file that was detached.")]
-    assistant_id: Annotated[str, Field(description="The assistant it was detached from.")]
-    deleted: Deleted
-    already_detached: AlreadyDetached
-    next_step: NextStep
 
 
 @dataclass
