@@ -1,7 +1,7 @@
 """The upstream's connection pool, made when the first request needs it, not at start-up.
 
-Making httpx2's pool imports httpcore2 and loads the CA bundle into an SSL context: about
-0.1 s, half of what the server added to a bare ``MCPServer``'s start-up before the first
+Making the pool imports aiohttp (0.16 s) and loads the CA bundle into an SSL context: more
+than the whole of what the server adds to a bare ``MCPServer``'s start-up before the first
 ``tools/list`` (``benchmarks/RESULTS.md``, ``startup``). A host that starts the server to list
 its tools never needs it; the first tool call makes it, in a worker thread so the event loop
 keeps answering meanwhile, once however many calls arrive together. A pool that cannot be made
@@ -9,10 +9,10 @@ keeps answering meanwhile, once however many calls arrive together. A pool that 
 sentence says the upstream could not be reached; the operator's log line says why), and is tried
 again by the next call.
 
-The pool it makes is httpx2's, with httpcore2's connections on asyncio's transports
-(:class:`~.network.AsyncioBackend`). httpx2 reads proxies from the environment (``HTTPS_PROXY``,
-``ALL_PROXY``...) only when it makes the pool itself, so with a proxy configured the pool is
-httpx2's own, made at start-up, as httpx2 does.
+The transport it makes sends over aiohttp (:class:`~.aio_transport.AiohttpTransport`: the
+requests and responses stay httpx2's). httpx2 reads proxies from the environment
+(``HTTPS_PROXY``, ``ALL_PROXY``...) only when it makes its pool itself, so with a proxy
+configured the upstream gets httpx2's own transport, made at start-up, as httpx2 does.
 """
 
 from __future__ import annotations
@@ -23,12 +23,9 @@ from collections.abc import Callable
 
 import anyio
 import anyio.to_thread
-import httpcore2
 import httpx2
 
-from .network import AsyncioBackend
-
-__all__ = ["OnDemandTransport", "pooled_transport", "upstream_http"]
+__all__ = ["OnDemandTransport", "aiohttp_transport", "upstream_http"]
 
 logger = logging.getLogger("mcp_assistant_files.upstream")
 
@@ -81,22 +78,11 @@ class OnDemandTransport(httpx2.AsyncBaseTransport):
             await self._transport.aclose()
 
 
-def pooled_transport(limits: httpx2.Limits) -> httpx2.AsyncHTTPTransport:
-    """httpx2's transport with ``limits``, its pool's connections on :class:`~.network.AsyncioBackend`.
+def aiohttp_transport(limits: httpx2.Limits) -> httpx2.AsyncBaseTransport:
+    """:class:`~.aio_transport.AiohttpTransport` with ``limits`` (importing aiohttp: call it off the loop)."""
+    from .aio_transport import AiohttpTransport
 
-    httpx2 takes no network backend, so the pool it made is replaced by the same pool, made as
-    httpx2 makes it (one SSL context, from the environment's certificates) with that backend.
-    """
-    ssl_context = httpx2.create_ssl_context()
-    transport = httpx2.AsyncHTTPTransport(verify=ssl_context, limits=limits)
-    transport._pool = httpcore2.AsyncConnectionPool(
-        ssl_context=ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        network_backend=AsyncioBackend(),
-    )
-    return transport
+    return AiohttpTransport(limits)
 
 
 def upstream_http(limits: httpx2.Limits) -> httpx2.AsyncClient:
@@ -104,4 +90,4 @@ def upstream_http(limits: httpx2.Limits) -> httpx2.AsyncClient:
     environment names a proxy (see the module)."""
     if any(scheme in ("http", "https", "all") for scheme in urllib.request.getproxies()):
         return httpx2.AsyncClient(limits=limits)
-    return httpx2.AsyncClient(transport=OnDemandTransport(lambda: pooled_transport(limits)), limits=limits)
+    return httpx2.AsyncClient(transport=OnDemandTransport(lambda: aiohttp_transport(limits)), limits=limits)

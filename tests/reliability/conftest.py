@@ -14,6 +14,7 @@ from mcp_types import CallToolResult, TextContent
 
 from mcp_assistant_files import AsyncAssistantsClient
 from mcp_assistant_files.server.registry import build_server
+from mcp_assistant_files.service.aio_transport import AiohttpTransport
 from mcp_assistant_files.service.assistant_files import AssistantFilesTools
 from mcp_assistant_files.service.cursors import CursorCodec
 
@@ -59,15 +60,26 @@ async def mcp_over(
 
 
 @asynccontextmanager
-async def upstream_client(base_url: str, **kwargs: Any) -> AsyncIterator[AsyncAssistantsClient]:
-    """A client with its own pool (``client._http``), closed on exit."""
+async def upstream_client(
+    base_url: str, *, via: str = "httpx2", **kwargs: Any
+) -> AsyncIterator[AsyncAssistantsClient]:
+    """A client with its own pool (``client._http``), closed on exit: httpx2's transport (what the
+    client library uses), or with ``via="aiohttp"`` the server's (``service/aio_transport.py``)."""
     kwargs.setdefault("api_key", API_KEY)
-    http = httpx2.AsyncClient(transport=httpx2.AsyncHTTPTransport())
+    http = httpx2.AsyncClient(transport=transport_via(via))
     client = AsyncAssistantsClient(base_url=base_url, http_client=http, **kwargs)
     try:
         yield client
     finally:
         await http.aclose()
+
+
+def transport_via(via: str) -> httpx2.AsyncBaseTransport:
+    """httpx2's own transport (``"httpx2"``) or the server's upstream transport (``"aiohttp"``)."""
+    if via == "aiohttp":
+        return AiohttpTransport(httpx2.Limits(max_connections=20, max_keepalive_connections=20))
+    assert via == "httpx2", via
+    return httpx2.AsyncHTTPTransport()
 
 
 def pool_connections(client: AsyncAssistantsClient) -> list[Any]:

@@ -36,6 +36,7 @@ from .conftest import (
     assert_one_sentence_error,
     mcp_over,
     text_of,
+    transport_via,
     upstream_client,
 )
 from .faults import (
@@ -54,6 +55,14 @@ from .faults import (
 )
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(params=["httpx2", "aiohttp"])
+def via(request: pytest.FixtureRequest) -> str:
+    """Each fault through httpx2's transport (the client library's) and the server's (aiohttp)."""
+    kind: str = request.param
+    return kind
+
 
 ASSISTANT, FILE = "asst_1", "file-1"
 OK_BODY = json.dumps(file_json(FILE, ASSISTANT)).encode()
@@ -162,11 +171,11 @@ def check_delays(fault: Fault, sleeps: Pauses) -> None:
 
 @pytest.mark.parametrize("name", list(FAULTS))
 async def test_client_tries_the_documented_number_of_times_waits_within_bounds_and_raises_the_typed_error(
-    name: str, sleeps: Pauses
+    name: str, sleeps: Pauses, via: str
 ) -> None:
     fault = FAULTS[name]
     with fault_server(always(fault.reply)) as server:
-        async with upstream_client(server.base_url, timeout=0.3) as client:
+        async with upstream_client(server.base_url, via=via, timeout=0.3) as client:
             if fault.error is None:
                 found = await client.files.retrieve(FILE, assistant_id=ASSISTANT)
                 assert found.id == FILE
@@ -181,10 +190,12 @@ async def test_client_tries_the_documented_number_of_times_waits_within_bounds_a
 
 
 @pytest.mark.parametrize("name", list(FAULTS))
-async def test_tool_reports_each_upstream_fault_as_one_actionable_sentence(name: str, sleeps: Pauses) -> None:
+async def test_tool_reports_each_upstream_fault_as_one_actionable_sentence(
+    name: str, sleeps: Pauses, via: str
+) -> None:
     fault = FAULTS[name]
     with fault_server(always(fault.reply)) as server:
-        async with upstream_client(server.base_url, timeout=0.3) as client, mcp_over(client) as mcp:
+        async with upstream_client(server.base_url, via=via, timeout=0.3) as client, mcp_over(client) as mcp:
             result = await mcp.call_tool("get_assistant_file", {"assistant_id": ASSISTANT, "file_id": FILE})
         assert server.attempts == fault.attempts
     check_delays(fault, sleeps)
@@ -202,10 +213,10 @@ async def test_tool_reports_each_upstream_fault_as_one_actionable_sentence(name:
 
 @pytest.mark.parametrize("declare_length", [False, True], ids=["chunked", "content-length"])
 async def test_a_20_mib_body_is_cut_off_at_the_cap_with_an_error_naming_the_base_url(
-    declare_length: bool, sleeps: Pauses
+    declare_length: bool, sleeps: Pauses, via: str
 ) -> None:
     with fault_server(always(Stream(20 * MiB, declare_length=declare_length))) as server:
-        async with upstream_client(server.base_url) as client:
+        async with upstream_client(server.base_url, via=via) as client:
             with pytest.raises(APIResponseValidationError) as info:
                 await client.files.retrieve(FILE, assistant_id=ASSISTANT)
             assert await server.settle(0) == 0, "the oversized response's connection is closed"
@@ -222,9 +233,11 @@ async def test_a_20_mib_body_is_cut_off_at_the_cap_with_an_error_naming_the_base
         assert stopped_at < 8 * MiB, "a declared length over the cap is refused before reading"
 
 
-async def test_the_tool_refuses_a_20_mib_body_and_says_to_check_the_base_url(sleeps: Pauses) -> None:
+async def test_the_tool_refuses_a_20_mib_body_and_says_to_check_the_base_url(
+    sleeps: Pauses, via: str
+) -> None:
     with fault_server(always(Stream(20 * MiB))) as server:
-        async with upstream_client(server.base_url) as client, mcp_over(client) as mcp:
+        async with upstream_client(server.base_url, via=via) as client, mcp_over(client) as mcp:
             result = await mcp.call_tool("get_assistant_file", {"assistant_id": ASSISTANT, "file_id": FILE})
         assert server.attempts == 1
     text = assert_one_sentence_error(result)
@@ -233,10 +246,10 @@ async def test_the_tool_refuses_a_20_mib_body_and_says_to_check_the_base_url(sle
     assert text.endswith("check the base URL.")
 
 
-async def test_recovers_when_a_later_attempt_succeeds(sleeps: Pauses) -> None:
+async def test_recovers_when_a_later_attempt_succeeds(sleeps: Pauses, via: str) -> None:
     script: list[Reply] = [ResetAfter(), envelope(503, "busy"), json_reply(200, file_json(FILE, ASSISTANT))]
     with fault_server(lambda attempt, seen: script[attempt]) as server:
-        async with upstream_client(server.base_url) as client, mcp_over(client) as mcp:
+        async with upstream_client(server.base_url, via=via) as client, mcp_over(client) as mcp:
             result = await mcp.call_tool("get_assistant_file", {"assistant_id": ASSISTANT, "file_id": FILE})
         assert server.attempts == 3
         assert [seen.headers.get("x-retry-count") for seen in server.requests] == [None, "1", "2"]
@@ -246,7 +259,7 @@ async def test_recovers_when_a_later_attempt_succeeds(sleeps: Pauses) -> None:
 
 
 async def test_an_attach_committed_upstream_but_answered_with_a_reset_is_retried_into_one_attachment(
-    tmp_path: Path, sleeps: Pauses
+    tmp_path: Path, sleeps: Pauses, via: str
 ) -> None:
     with Store.open(tmp_path / "b.sqlite3", max_files_per_assistant=0) as store:
         assistant_id = store.create_assistant()["id"]
@@ -258,7 +271,10 @@ async def test_an_attach_committed_upstream_but_answered_with_a_reset_is_retried
                 return Forward(origin, reset=attempt == 0)
 
             with fault_server(commit_then_reset) as proxy:
-                async with upstream_client(proxy.base_url, api_key="") as client, mcp_over(client) as mcp:
+                async with (
+                    upstream_client(proxy.base_url, via=via, api_key="") as client,
+                    mcp_over(client) as mcp,
+                ):
                     result = await mcp.call_tool(
                         "attach_assistant_file", {"assistant_id": assistant_id, "file_id": file_id}
                     )
@@ -280,11 +296,11 @@ VECTOR_FAULTS = [name for name, fault in FAULTS.items() if fault.error is not No
 
 @pytest.mark.parametrize("name", VECTOR_FAULTS)
 async def test_the_vector_store_tools_report_each_fault_as_one_actionable_sentence(
-    name: str, sleeps: Pauses
+    name: str, sleeps: Pauses, via: str
 ) -> None:
     fault = FAULTS[name]
     with fault_server(always(fault.reply)) as server:
-        http = httpx2.AsyncClient()
+        http = httpx2.AsyncClient(transport=transport_via(via))
         openai = AsyncOpenAIClient(base_url=server.base_url, api_key=API_KEY, http_client=http, timeout=0.3)
         tools = VectorStoreFilesTools(
             client=openai, codec=CursorCodec(SECRET), upstream_label=f"the upstream at {openai.base_url}"

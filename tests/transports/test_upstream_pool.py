@@ -15,6 +15,7 @@ import httpx2
 import pytest
 
 from mcp_assistant_files.client import APIConnectionError
+from mcp_assistant_files.service.aio_transport import AiohttpTransport
 from mcp_assistant_files.service.pool import OnDemandTransport
 from mcp_assistant_files.service.upstream import open_upstream
 
@@ -90,7 +91,7 @@ async def test_the_pool_is_made_by_the_first_request_once_however_many_arrive_to
                             tg.start_soon(
                                 partial(served.client.files.retrieve, f"file-{n}", assistant_id="asst_pool")
                             )
-                assert isinstance(transport.opened, httpx2.AsyncHTTPTransport)
+                assert isinstance(transport.opened, AiohttpTransport)
             finally:
                 await served.aclose()
     assert made == 1

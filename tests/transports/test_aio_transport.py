@@ -1,21 +1,22 @@
-"""The upstream pool's connections on asyncio's transports (``service/network.py``), over real sockets.
+"""The server's upstream transport on aiohttp (``service/aio_transport.py``), over real sockets.
 
-Every request goes through :func:`~mcp_assistant_files.service.pool.pooled_transport`, the
-transport the server's upstream client makes, to servers on 127.0.0.1 (plain and TLS): kept-alive
-connections, a connection the server closed while idle, timeouts, a refused connection, a reply
-cut short, a cancelled request, bodies much larger than the flow-control marks both ways.
+Every request goes through :class:`~mcp_assistant_files.service.aio_transport.AiohttpTransport`
+under an ``httpx2`` client, to servers on 127.0.0.1 (plain and TLS): kept-alive connections, a
+connection the server closed while idle, timeouts, a refused connection, a reply cut short, a
+reset, a cancelled request, large bodies both ways, and what the transport must not add to
+httpx2's semantics (headers, cookies, redirects, decompression). How each upstream fault reaches
+the agent, through this transport and httpx2's, is ``tests/reliability/test_upstream_faults.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime
+import gzip
 import hashlib
 import ipaddress
 import socket
 import ssl
 import struct
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,7 +25,6 @@ import anyio
 import anyio.abc
 import anyio.lowlevel
 import anyio.streams.tls
-import httpcore2
 import httpx2
 import pytest
 from anyio.abc import SocketStream
@@ -33,9 +33,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from mcp_assistant_files.service import network
-from mcp_assistant_files.service.network import HIGH_WATER, LOW_WATER, AsyncioBackend, AsyncioStream
-from mcp_assistant_files.service.pool import pooled_transport
+from mcp_assistant_files.service.aio_transport import AiohttpTransport
 
 from .upstreams import PacedUpstream, SilentUpstream, listening_socket, port_of, serving
 
@@ -43,19 +41,21 @@ pytestmark = pytest.mark.anyio
 
 GUARD = 30.0  # seconds: a hang fails the test instead of stalling the suite
 LIMITS = httpx2.Limits(max_connections=4, max_keepalive_connections=4)
+MiB = 1024 * 1024
 Handler = Callable[[SocketStream], Awaitable[None]]
+tls_connections: set[int] = set()
 
 
 @asynccontextmanager
 async def client_of(handler: Handler, *, receive_buffer: int = 0) -> AsyncIterator[httpx2.AsyncClient]:
-    """An ``httpx2`` client on the pooled transport, to ``handler`` served on a loopback port
+    """An ``httpx2`` client on the aiohttp transport, to ``handler`` served on a loopback port
     (whose connections get a kernel receive buffer of ``receive_buffer`` bytes, if given)."""
     with listening_socket() as sock:
         if receive_buffer:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
         async with serving(sock, handler):
             base = f"http://127.0.0.1:{port_of(sock)}"
-            async with httpx2.AsyncClient(transport=pooled_transport(LIMITS), base_url=base) as client:
+            async with httpx2.AsyncClient(transport=AiohttpTransport(LIMITS), base_url=base) as client:
                 with anyio.fail_after(GUARD):
                     yield client
 
@@ -88,35 +88,25 @@ def _ok(body: bytes) -> bytes:
     return b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body)
 
 
-@pytest.fixture
-def made(monkeypatch: pytest.MonkeyPatch) -> list[AsyncioStream]:
-    """Every connection :class:`AsyncioBackend` makes during the test, in order."""
-    streams: list[AsyncioStream] = []
-    connect = AsyncioBackend.connect_tcp
-
-    async def counted(self: AsyncioBackend, *args: object, **kwargs: object) -> httpcore2.AsyncNetworkStream:
-        stream = await connect(self, *args, **kwargs)  # type: ignore[arg-type]
-        assert isinstance(stream, AsyncioStream)
-        streams.append(stream)
-        return stream
-
-    monkeypatch.setattr(AsyncioBackend, "connect_tcp", counted)
-    return streams
+def _kept(client: httpx2.AsyncClient) -> int:
+    """How many idle connections the client's aiohttp pool keeps (aiohttp's connector, read as is)."""
+    transport = client._transport
+    assert isinstance(transport, AiohttpTransport) and transport._session is not None
+    connector = transport._session.connector
+    assert connector is not None
+    return sum(len(idle) for idle in connector._conns.values())
 
 
-async def test_requests_share_one_kept_alive_connection_made_by_the_asyncio_backend(
-    made: list[AsyncioStream],
-) -> None:
+async def test_requests_share_one_kept_alive_connection() -> None:
     upstream = PacedUpstream(delay=0)
     async with client_of(upstream.handle) as client:
         for n in range(5):
             response = await client.get(f"/v1/assistants/asst_net/files/file-{n}")
             assert response.json()["id"] == f"file-{n}"
-    assert (len(made), upstream.connections, upstream.answered) == (1, 1, 5)
+    assert (upstream.connections, upstream.answered) == (1, 5)
 
 
-async def test_an_idle_connection_the_server_closed_reads_as_readable_and_is_replaced() -> None:
-    """The pool asks an idle connection ``is_readable`` before reusing it: an ended one is dropped."""
+async def test_an_idle_connection_the_server_closed_is_dropped_and_replaced() -> None:
     closed = anyio.Event()
     connections = 0
 
@@ -129,28 +119,12 @@ async def test_an_idle_connection_the_server_closed_reads_as_readable_and_is_rep
         closed.set()
 
     async with client_of(answer_once_then_close) as client:
-        first = await client.get("/one")
-        assert first.content == b"answer"
+        assert (await client.get("/one")).content == b"answer"
         await closed.wait()
-        kept = first.extensions["network_stream"]
-        while not kept.get_extra_info("is_readable"):  # until this loop has read the server's EOF
+        while _kept(client):  # until this loop has read the server's FIN and let the connection go
             await anyio.lowlevel.checkpoint()
         assert (await client.get("/two")).content == b"answer"
     assert connections == 2
-
-
-async def test_is_readable_is_false_while_nothing_has_arrived_and_true_once_the_peer_ended() -> None:
-    with listening_socket() as sock:
-        stream = await AsyncioBackend().connect_tcp("127.0.0.1", port_of(sock))
-        try:
-            assert stream.get_extra_info("is_readable") is False
-            peer, _ = sock.accept()
-            peer.close()
-            with anyio.fail_after(GUARD):
-                assert await stream.read(100) == b""
-            assert stream.get_extra_info("is_readable") is True
-        finally:
-            await stream.aclose()
 
 
 async def test_a_silent_server_times_the_read_out_and_the_pool_still_works() -> None:
@@ -168,7 +142,7 @@ async def test_a_refused_connection_is_a_connect_error() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = port_of(sock)  # bound, never listening: connections are refused
-        async with httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client:
+        async with httpx2.AsyncClient(transport=AiohttpTransport(LIMITS)) as client:
             with pytest.raises(httpx2.ConnectError):
                 await client.get(f"http://127.0.0.1:{port}/")
 
@@ -194,18 +168,8 @@ async def test_a_cancelled_request_closes_its_connection_and_leaves_the_pool_usa
     assert silent.connections == 1
 
 
-async def test_large_bodies_cross_both_ways_intact_past_the_flow_control_marks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    waits: list[bool] = []  # for_drain of each wait: the writer must have waited for a drain
-    wait = network._Connection.wait
-
-    async def noted(self: network._Connection, for_drain: bool, *args: object) -> None:
-        waits.append(for_drain)
-        await wait(self, for_drain, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(network._Connection, "wait", noted)
-    upload = bytes(range(256)) * (64 * HIGH_WATER // 256)  # 16 MiB
+async def test_large_bodies_cross_both_ways_intact() -> None:
+    upload = bytes(range(256)) * (16 * MiB // 256)
 
     async def echo_digest_then_big(stream: SocketStream) -> None:
         buffer = bytearray()
@@ -215,7 +179,7 @@ async def test_large_bodies_cross_both_ways_intact_past_the_flow_control_marks(
             while len(buffer) < _length(head):
                 buffer += await stream.receive()
             digest = hashlib.sha256(buffer).hexdigest().encode()
-            await stream.send(_ok(digest * (HIGH_WATER // 16)))  # 4 x HIGH_WATER
+            await stream.send(_ok(digest * (MiB // 64)))  # 1 MiB
 
     async with (
         client_of(echo_digest_then_big, receive_buffer=4096) as client,
@@ -225,38 +189,104 @@ async def test_large_bodies_cross_both_ways_intact_past_the_flow_control_marks(
         async for chunk in response.aiter_bytes():
             received += chunk
             await anyio.lowlevel.checkpoint()  # the reader lags a turn behind the socket
-    assert received == hashlib.sha256(upload).hexdigest().encode() * (HIGH_WATER // 16)
-    assert True in waits
+    assert received == hashlib.sha256(upload).hexdigest().encode() * (MiB // 64)
 
 
-class _Transport(asyncio.Transport):
-    """Records pause/resume of reading."""
+async def test_an_upload_of_unknown_length_arrives_whole_in_chunks() -> None:
+    seen: list[bytes] = []
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: list[str] = []
+    async def read_chunked(stream: SocketStream) -> None:
+        buffer = bytearray()
+        async with stream:
+            seen.append(await _request_head(stream, buffer))
+            while not buffer.endswith(b"0\r\n\r\n"):
+                buffer += await stream.receive()
+            seen.append(bytes(buffer))
+            await stream.send(_ok(b"ok"))
 
-    def pause_reading(self) -> None:
-        self.calls.append("pause")
+    async def parts() -> AsyncIterator[bytes]:
+        for part in (b"one,", b"two,", b"three"):
+            yield part
 
-    def resume_reading(self) -> None:
-        self.calls.append("resume")
+    async with client_of(read_chunked) as client:
+        assert (await client.post("/up", content=parts())).content == b"ok"
+    head, body = seen
+    assert b"transfer-encoding: chunked" in head.lower()
+    assert head.lower().count(b"transfer-encoding") == 1
+    assert b"".join(body.split(b"\r\n")[1::2]) == b"one,two,three"
 
 
-def test_reading_pauses_above_the_high_mark_and_resumes_at_the_low_one() -> None:
-    connection = network._Connection()
-    transport = _Transport()
-    connection.connection_made(transport)
-    connection.data_received(b"x" * HIGH_WATER)
-    assert transport.calls == []
-    connection.data_received(b"x")
-    connection.data_received(b"x" * 1000)
-    assert transport.calls == ["pause"]
-    connection.take(HIGH_WATER - LOW_WATER)
-    assert transport.calls == ["pause"]  # 1,001 bytes over the low mark still wait
-    connection.take(1001)
-    assert transport.calls == ["pause", "resume"]
-    assert len(connection.take(10**9)) == LOW_WATER
+async def test_a_stalled_upload_given_up_closes_its_connection() -> None:
+    """aiohttp times no write: the caller's deadline (the client's ``total_timeout``) ends it."""
+    gave_up, ended = anyio.Event(), anyio.Event()
+
+    async def read_only_after_the_client_gave_up(stream: SocketStream) -> None:
+        async with stream:
+            await gave_up.wait()
+            try:
+                while await stream.receive():
+                    pass
+            except (anyio.EndOfStream, anyio.BrokenResourceError):
+                ended.set()
+
+    async with client_of(read_only_after_the_client_gave_up, receive_buffer=4096) as client:
+        with anyio.move_on_after(0.3) as scope:
+            await client.post("/up", content=b"x" * 16 * MiB, timeout=httpx2.Timeout(None))
+        assert scope.cancelled_caught
+        gave_up.set()
+        await ended.wait()  # the rest of the upload never comes: the connection was closed
+        assert _kept(client) == 0
+
+
+async def test_a_header_value_with_a_newline_is_refused_before_anything_is_sent() -> None:
+    silent = SilentUpstream()
+    async with client_of(silent.handle) as client:
+        with pytest.raises(httpx2.LocalProtocolError, match="Illegal header 'authorization'"):
+            await client.get("/", headers={"Authorization": "Bearer sk-1\r\nX-Injected: 1"})
+    assert silent.connections == 0
+
+
+async def test_it_adds_no_header_follows_no_redirect_keeps_no_cookie_and_leaves_decoding_to_httpx2() -> None:
+    heads: list[bytes] = []
+    body = gzip.compress(b'{"ok": true}')
+
+    async def answer(stream: SocketStream) -> None:
+        buffer = bytearray()
+        async with stream:
+            try:
+                while True:
+                    head = await _request_head(stream, buffer)
+                    heads.append(head)
+                    del buffer[: _length(head)]
+                    if head.startswith(b"POST /moved"):
+                        await stream.send(b"HTTP/1.1 307 Temporary Redirect\r\nlocation: /elsewhere\r\n"
+                                          b"set-cookie: session=1\r\ncontent-length: 0\r\n\r\n")  # fmt: skip
+                    else:
+                        await stream.send(b"HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\n"
+                                          b"content-length: %d\r\n\r\n%s" % (len(body), body))  # fmt: skip
+            except (anyio.EndOfStream, anyio.BrokenResourceError):
+                return
+
+    async with client_of(answer) as client:
+        transport = client._transport
+        moved = await client.post("/moved", content=b"raw bytes")
+        assert (moved.status_code, moved.headers["location"]) == (307, "/elsewhere")
+        request = httpx2.Request("GET", client.base_url.join("/plain"))  # the transport alone: no cookie jar
+        plain = await transport.handle_async_request(request)
+        await plain.aread()
+        assert plain.json() == {"ok": True}
+    assert len(heads) == 2, "the redirect was not followed"
+    first = heads[0].lower()
+    assert b"content-type" not in first, "no content type made up for a body without one"
+    assert first.count(b"user-agent") == first.count(b"accept-encoding") == 1
+    assert b"cookie" not in heads[1].lower()
+
+
+async def test_a_closed_transport_refuses_requests() -> None:
+    transport = AiohttpTransport(LIMITS)
+    await transport.aclose()
+    with pytest.raises(RuntimeError, match="client has been closed"):
+        await transport.handle_async_request(httpx2.Request("GET", "http://127.0.0.1:9/"))
 
 
 def _certificate(tmp_path: Path, name: str) -> tuple[Path, Path]:
@@ -311,6 +341,7 @@ async def tls_server(cert: Path, key: Path) -> AsyncIterator[int]:
                         while True:
                             await _request_head(wrapped, buffer)  # type: ignore[arg-type]
                             await wrapped.send(_ok(b"secret"))
+                            tls_connections.add(id(stream))
                     except (anyio.EndOfStream, anyio.BrokenResourceError, ssl.SSLError):
                         return
 
@@ -318,20 +349,19 @@ async def tls_server(cert: Path, key: Path) -> AsyncIterator[int]:
             yield port_of(sock)
 
 
-async def test_https_through_asyncio_tls_with_the_certificates_of_the_environment(
+async def test_https_with_the_certificates_of_the_environment_on_one_kept_connection(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cert, key = _certificate(tmp_path, "127.0.0.1")
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # httpx2 trusts what the environment names
     async with (
         tls_server(cert, key) as port,
-        httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client,
+        httpx2.AsyncClient(transport=AiohttpTransport(LIMITS)) as client,
     ):
         with anyio.fail_after(GUARD):
             for _ in range(2):
                 response = await client.get(f"https://127.0.0.1:{port}/")
                 assert response.content == b"secret"
-                assert response.extensions["network_stream"].get_extra_info("ssl_object") is not None
 
 
 async def test_a_certificate_for_another_name_fails_the_connection(
@@ -341,65 +371,27 @@ async def test_a_certificate_for_another_name_fails_the_connection(
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     async with (
         tls_server(cert, key) as port,
-        httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client,
+        httpx2.AsyncClient(transport=AiohttpTransport(LIMITS)) as client,
     ):
         with (
             anyio.fail_after(GUARD),
-            pytest.raises(httpx2.ConnectError, match="CERTIFICATE_VERIFY_FAILED"),
+            pytest.raises(httpx2.ConnectError, match=r"(?i)certificate verify failed"),
         ):
             await client.get(f"https://127.0.0.1:{port}/")
 
 
 async def test_a_tls_handshake_never_answered_is_a_connect_timeout() -> None:
     with listening_socket() as sock:  # the kernel accepts; nobody answers the ClientHello
-        async with httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client:
+        async with httpx2.AsyncClient(transport=AiohttpTransport(LIMITS)) as client:
             with anyio.fail_after(GUARD), pytest.raises(httpx2.ConnectTimeout):
                 await client.get(
                     f"https://127.0.0.1:{port_of(sock)}/", timeout=httpx2.Timeout(5, connect=0.3)
                 )
 
 
-async def test_a_connection_given_up_with_bytes_unsent_is_closed_at_once(made: list[AsyncioStream]) -> None:
-    with listening_socket() as sock:  # never accepted, never read: the upload backs up
-        async with httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client:
-            with anyio.fail_after(GUARD), pytest.raises(httpx2.WriteTimeout):
-                await client.post(
-                    f"http://127.0.0.1:{port_of(sock)}/", content=b"x" * 64 * HIGH_WATER,
-                    timeout=httpx2.Timeout(5, write=0.3),
-                )  # fmt: skip
-            [stream] = made
-            with anyio.fail_after(GUARD):  # closed within a turn or two of the loop, not when the peer reads
-                while stream.get_extra_info("socket").fileno() != -1:
-                    await anyio.lowlevel.checkpoint()
+async def test_a_reset_mid_reply_is_a_protocol_error() -> None:
+    """aiohttp reports the body as incomplete (``ClientPayloadError``), as httpcore2 did a body cut short."""
 
-
-async def test_an_idle_connection_closed_before_the_loop_looked_is_not_reused() -> None:
-    """The server closes the kept-alive connection while the loop is busy (blocked here on purpose):
-    the protocol has not heard of the FIN, so ``is_readable`` asks the kernel."""
-    closed = threading.Event()
-    with listening_socket() as sock:
-
-        def serve() -> None:
-            for _ in range(2):
-                peer, _ = sock.accept()
-                with peer:
-                    buffer = b""
-                    while b"\r\n\r\n" not in buffer:
-                        buffer += peer.recv(65536)
-                    peer.sendall(_ok(b"ok"))
-                closed.set()  # the upstream's keep-alive timeout, at once
-
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        async with httpx2.AsyncClient(transport=pooled_transport(LIMITS)) as client:
-            with anyio.fail_after(GUARD):
-                assert (await client.get(f"http://127.0.0.1:{port_of(sock)}/")).content == b"ok"
-                assert closed.wait(GUARD)  # blocks the loop: its FIN is not read until the next request
-                assert (await client.get(f"http://127.0.0.1:{port_of(sock)}/")).content == b"ok"
-        thread.join(GUARD)
-
-
-async def test_a_reset_mid_reply_is_a_read_error() -> None:
     async def reset(stream: SocketStream) -> None:
         await _request_head(stream, bytearray())
         await stream.send(b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n" + b"x" * 10)
@@ -407,7 +399,7 @@ async def test_a_reset_mid_reply_is_a_read_error() -> None:
         await _reset(stream)
 
     async with client_of(reset) as client:
-        with pytest.raises(httpx2.ReadError):
+        with pytest.raises(httpx2.RemoteProtocolError):
             await client.get("/reset")
 
 
@@ -422,4 +414,4 @@ async def test_a_reset_while_the_upload_waits_for_a_drain_ends_the_wait() -> Non
             anyio.fail_after(5),
             pytest.raises(httpx2.TransportError),
         ):  # no write timeout: only the reset ends it
-            await client.post("/up", content=b"x" * 64 * HIGH_WATER, timeout=httpx2.Timeout(None))
+            await client.post("/up", content=b"x" * 16 * MiB, timeout=httpx2.Timeout(None))
