@@ -11,23 +11,29 @@ the client would take for its ``total_timeout``), and needs httpx 0.x besides.
 The client above (``client/``) still speaks httpx2: requests and responses are httpx2's, and only
 the bytes travel through aiohttp. What it keeps of httpx2's transport:
 
-* the pool: at most ``max_connections`` connections (aiohttp's ``limit``), each kept
-  ``keepalive_expiry`` seconds after its last use; a body read to its end gives its connection
-  back, one closed early closes it;
-* timeouts, from each request's ``timeout`` extension: ``connect`` -> ``sock_connect``, ``read``
-  -> ``sock_read`` (between two reads), ``pool`` -> ``connect`` (waiting for a free connection,
-  connecting included). aiohttp times no write: the client's ``total_timeout`` bounds it (every
-  upstream call of the server has one);
+* the pool: at most ``max_connections`` requests hold a connection at once, from the request
+  until its response is closed (a semaphore of ours: aiohttp's own limit loses a freed slot
+  when the request it wakes is cancelled first, and times its wait and the connecting as one);
+  a connection is kept ``keepalive_expiry`` seconds after its last use; a body read to its end
+  gives its connection back, one closed early closes it;
+* timeouts, from each request's ``timeout`` extension: ``pool`` for the wait for a slot
+  (``PoolTimeout``), ``connect`` for the name lookup, the connection and TLS, ``read`` between
+  two reads. aiohttp times no write: the client's ``total_timeout`` bounds it (every upstream
+  call of the server has one);
 * nothing of its own: no second try of a request whose connection failed (the client's retries
   are the only ones), no cookies (httpx2's client keeps them), no redirects, no decompression
   (httpx2's response decodes), no proxy from the environment (``pool.upstream_http`` gives a
   proxied upstream httpx2's own transport), no header of its own (``skip_auto_headers``);
-* a header with CR, LF or NUL in its value, or a name that is not a token, is
-  ``LocalProtocolError`` before anything is sent, as h11 refused it;
+* the URL goes out as httpx2 encoded it (not re-quoted), and a header that h11 would refuse (a
+  name that is not a token; a value with a control character, or space around it) is
+  ``LocalProtocolError`` before anything is sent; a value outside ASCII goes out as UTF-8;
+* an exception raised by a streamed request body (a file that changed while it was uploaded)
+  reaches the caller as it was raised, not as a connection error;
 * errors as httpx2's transport raises them (:data:`_ERRORS`, the most specific class wins): a
   connection refused or a DNS or TLS failure is ``ConnectError``; a connect or read timeout
   ``ConnectTimeout`` or ``ReadTimeout``; a peer that closed before answering, a body cut short or
-  malformed HTTP ``RemoteProtocolError``; any other socket failure ``ReadError``.
+  malformed HTTP ``RemoteProtocolError``; any other socket failure ``ReadError``, as is the end
+  of a request the transport's closing cut short.
 
 The session is made by the first request, on the event loop (aiohttp asks for the running loop);
 the transport itself, which imports aiohttp (0.16 s) and loads the certificates into an SSL
@@ -36,6 +42,7 @@ context, is made in a worker thread by :class:`.pool.OnDemandTransport`.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import ssl
@@ -43,8 +50,10 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 
 import aiohttp
+import anyio
 import httpx2
 from multidict import CIMultiDict
+from yarl import URL
 
 __all__ = ["AiohttpTransport"]
 
@@ -58,47 +67,85 @@ _ERRORS: tuple[tuple[type[BaseException], type[httpx2.TransportError]], ...] = (
     (aiohttp.InvalidURL, httpx2.UnsupportedProtocol),
     (aiohttp.ClientError, httpx2.ReadError),  # a reset, a fingerprint mismatch, ...
     (OSError, httpx2.ReadError),
+    (RuntimeError, httpx2.ReadError),  # "Connection closed.": the session closed under a read
 )
 """aiohttp's errors and the httpx2 error each becomes, most specific first."""
 
 _LARGE_BODY = 1024 * 1024
 """Bodies of this many bytes or more go to aiohttp as a file, which it sends piece by piece."""
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_BAD_VALUE = re.compile(r"[\r\n\x00]")
+_MAX_HEAD_LINE = 64 * 1024
+"""Longest response header line accepted (aiohttp's default, 8190, is below what h11 took)."""
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_VALUE = re.compile(rb"(?:[\x21-\x7e\x80-\xff]+(?:[ \t]+[\x21-\x7e\x80-\xff]+)*)?")  # h11's field-value
 _AUTO_HEADERS = ("Accept", "Accept-Encoding", "Content-Type", "User-Agent")
 """Headers aiohttp would add when the request lacks them; httpx2 decides them."""
 
 
 @contextmanager
-def _as_httpx2(request: httpx2.Request) -> Iterator[None]:
-    """Raise aiohttp's errors (and a bare ``OSError``) as the httpx2 error of :data:`_ERRORS`."""
+def _as_httpx2(request: httpx2.Request, upload: _Upload | None = None) -> Iterator[None]:
+    """Raise aiohttp's errors as the httpx2 error of :data:`_ERRORS`; an upload's own error as it was."""
     try:
         yield
-    except (aiohttp.ClientError, OSError) as err:
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise  # the caller's cancellation
+        # aiohttp cancelled its own wait: the session closed under this request.
+        raise httpx2.ReadError(
+            "the connection was closed by the transport's closing", request=request
+        ) from None
+    except (aiohttp.ClientError, OSError, RuntimeError) as err:
+        if upload is not None and upload.error is not None:
+            raise upload.error from None
         for caught, raised in _ERRORS:
             if isinstance(err, caught):
                 raise raised(str(err) or type(err).__name__, request=request) from err
-        raise  # pragma: no cover  # the last rows catch every ClientError and OSError
+        raise  # pragma: no cover  # the rows above catch every ClientError, OSError and RuntimeError
 
 
 def _checked_headers(request: httpx2.Request) -> CIMultiDict[str]:
     """The request's headers for aiohttp, refused as h11 would refuse them."""
     headers: CIMultiDict[str] = CIMultiDict()
-    for name, value in request.headers.multi_items():
-        if not _TOKEN.fullmatch(name) or _BAD_VALUE.search(value):
-            raise httpx2.LocalProtocolError(f"Illegal header {name!r}: a name must be a token and a value "
-                                            "must not hold CR, LF or NUL", request=request)  # fmt: skip
+    for (raw_name, raw_value), (name, value) in zip(
+        request.headers.raw, request.headers.multi_items(), strict=True
+    ):
+        if not _TOKEN.fullmatch(raw_name) or not _VALUE.fullmatch(raw_value):
+            raise httpx2.LocalProtocolError(
+                f"Illegal header {name!r}: a name must be a token, and a value must hold no control "
+                "character and no space at either end",
+                request=request,
+            )
         if name.lower() != "transfer-encoding":  # aiohttp frames a body of unknown length itself
             headers.add(name, value)
     return headers
 
 
-class _Body(httpx2.AsyncByteStream):
-    """A response body read through aiohttp; closing it gives the connection back or closes it."""
+class _Upload:
+    """A streamed request body for aiohttp, keeping the exception the body itself raised."""
 
-    def __init__(self, response: aiohttp.ClientResponse, request: httpx2.Request) -> None:
+    def __init__(self, stream: httpx2.AsyncByteStream) -> None:
+        self._stream = stream
+        self.error: Exception | None = None
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._stream:
+                yield chunk
+        except Exception as err:
+            self.error = err
+            raise
+
+
+class _Body(httpx2.AsyncByteStream):
+    """A response body read through aiohttp; closing it gives the connection back or closes it,
+    and frees the request's slot of the pool."""
+
+    def __init__(
+        self, response: aiohttp.ClientResponse, request: httpx2.Request, slot: anyio.Semaphore
+    ) -> None:
         self._response = response
         self._request = request
+        self._slot: anyio.Semaphore | None = slot
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         with _as_httpx2(self._request):
@@ -108,6 +155,10 @@ class _Body(httpx2.AsyncByteStream):
     async def aclose(self) -> None:
         # Read to its end: the connection goes back to the pool; otherwise it is closed.
         self._response.release()
+        slot = self._slot
+        if slot is not None:  # once, however often it is closed
+            self._slot = None
+            slot.release()
 
 
 class AiohttpTransport(httpx2.AsyncBaseTransport):
@@ -117,17 +168,15 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         self._limits = limits
         self._ssl = ssl_context if ssl_context is not None else httpx2.create_ssl_context()
         self._session: aiohttp.ClientSession | None = None
+        self._slots: anyio.Semaphore | None = None
         self._closed = False
 
-    def _open(self) -> aiohttp.ClientSession:
+    def _open(self) -> tuple[aiohttp.ClientSession, anyio.Semaphore]:
         if self._closed:
             raise RuntimeError("Cannot send a request, as the client has been closed.")
-        if self._session is None:  # no await since the check: one session, however many ask
+        if self._session is None or self._slots is None:  # no await since the check: one session
             connector = aiohttp.TCPConnector(
-                limit=self._limits.max_connections or 0,
-                limit_per_host=0,
-                keepalive_timeout=self._limits.keepalive_expiry or 0,
-                ssl=self._ssl,
+                limit=0, limit_per_host=0, keepalive_timeout=self._limits.keepalive_expiry, ssl=self._ssl
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
@@ -136,40 +185,53 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
                 skip_auto_headers=_AUTO_HEADERS,
                 trust_env=False,
                 timeout=aiohttp.ClientTimeout(total=None),
+                max_line_size=_MAX_HEAD_LINE,
+                max_field_size=_MAX_HEAD_LINE,
             )
             # aiohttp sends an idempotent request again, at once, when its connection fails;
             # the client's retries (their number and backoff, documented) are the only ones.
             # No parameter says so: this is what aiohttp's own test client sets.
             self._session._retry_connection = False
-        return self._session
+            self._slots = anyio.Semaphore(self._limits.max_connections or 2**31 - 1, fast_acquire=True)
+        return self._session, self._slots
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        session = self._open()
+        session, slots = self._open()
         headers = _checked_headers(request)
         timeout = request.extensions.get("timeout") or {}
-        data: bytes | io.BytesIO | httpx2.AsyncByteStream | None
+        await _take(slots, timeout.get("pool"), request)
         try:
-            data = request.content or None
-        except httpx2.RequestNotRead:  # a streamed body (an upload)
-            data = request.stream if isinstance(request.stream, httpx2.AsyncByteStream) else None
-        if isinstance(data, bytes) and len(data) >= _LARGE_BODY:
-            data = io.BytesIO(data)  # sent a piece at a time (aiohttp warns of large bytes)
-        with _as_httpx2(request):
-            response = await session.request(
-                request.method,
-                str(request.url),
-                headers=headers,
-                data=data,
-                allow_redirects=False,
-                compress=False,
-                timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    connect=timeout.get("pool"),
-                    sock_connect=timeout.get("connect"),
-                    sock_read=timeout.get("read"),
-                ),
-                server_hostname=request.extensions.get("sni_hostname"),
-            )
+            if self._closed:
+                raise RuntimeError("Cannot send a request, as the client has been closed.")
+            data: bytes | io.BytesIO | _Upload | None
+            upload = None
+            try:
+                data = request.content or None
+            except httpx2.RequestNotRead:  # a streamed body (an upload)
+                data = upload = (
+                    _Upload(request.stream) if isinstance(request.stream, httpx2.AsyncByteStream) else None
+                )
+            if isinstance(data, bytes) and len(data) >= _LARGE_BODY:
+                data = io.BytesIO(data)  # sent a piece at a time (aiohttp warns of large bytes)
+            with _as_httpx2(request, upload):
+                response = await session.request(
+                    request.method,
+                    URL(str(request.url), encoded=True),
+                    headers=headers,
+                    data=data,
+                    allow_redirects=False,
+                    compress=False,
+                    timeout=aiohttp.ClientTimeout(
+                        total=None,
+                        connect=timeout.get("connect"),
+                        sock_connect=timeout.get("connect"),
+                        sock_read=timeout.get("read"),
+                    ),
+                    server_hostname=request.extensions.get("sni_hostname"),
+                )
+        except BaseException:
+            slots.release()
+            raise
         extensions = {
             "http_version": b"HTTP/1.1",
             "reason_phrase": (response.reason or "").encode("ascii", "replace"),
@@ -177,7 +239,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         return httpx2.Response(
             response.status,
             headers=list(response.raw_headers),
-            stream=_Body(response, request),
+            stream=_Body(response, request, slots),
             extensions=extensions,
         )
 
@@ -185,3 +247,15 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         self._closed = True
         if self._session is not None:
             await self._session.close()
+
+
+async def _take(slots: anyio.Semaphore, timeout: float | None, request: httpx2.Request) -> None:
+    """A slot of the pool, waiting at most ``timeout`` seconds (``PoolTimeout``)."""
+    try:
+        slots.acquire_nowait()
+    except anyio.WouldBlock:
+        try:
+            with anyio.fail_after(timeout):
+                await slots.acquire()
+        except TimeoutError:
+            raise httpx2.PoolTimeout("no connection of the pool came free in time", request=request) from None

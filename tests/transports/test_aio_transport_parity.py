@@ -1,0 +1,191 @@
+"""Where the server's aiohttp transport must do what httpx2's own transport does (each test runs
+on both): the pool's slots under cancellation and its timeout, a stalled name lookup, header
+values, an upload that fails, closing under a read, kept connections, long header lines, and the
+URL's bytes. Found by a review of ``service/aio_transport.py``; each failed on aiohttp before."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import httpx2
+import pytest
+from anyio.abc import SocketStream
+
+from mcp_assistant_files.service.aio_transport import AiohttpTransport
+
+from .upstreams import listening_socket, port_of, serving
+
+pytestmark = pytest.mark.anyio
+
+GUARD = 30.0  # seconds: a hang fails the test instead of stalling the suite
+Make = Callable[[httpx2.Limits], httpx2.AsyncBaseTransport]
+MAKERS: dict[str, Make] = {
+    "httpx2": lambda limits: httpx2.AsyncHTTPTransport(limits=limits),
+    "aiohttp": AiohttpTransport,
+}
+
+
+@pytest.fixture(params=list(MAKERS))
+def make(request: pytest.FixtureRequest) -> Make:
+    return MAKERS[request.param]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # the aiohttp transport runs on asyncio only
+
+
+class Recording:
+    """An upstream answering ``ok`` to every request on kept-alive connections, except ``/hold``
+    (a head promising 10 bytes, then silence); notes each request head and each connection."""
+
+    def __init__(self, *, extra_header: bytes = b"") -> None:
+        self.heads: list[bytes] = []
+        self.connections = 0
+        self.extra_header = extra_header
+
+    async def handle(self, stream: SocketStream) -> None:
+        self.connections += 1
+        buffer = b""
+        async with stream:
+            try:
+                while True:
+                    while b"\r\n\r\n" not in buffer:
+                        buffer += await stream.receive()
+                    head, _, buffer = buffer.partition(b"\r\n\r\n")
+                    self.heads.append(head)
+                    if head.startswith(b"GET /hold"):
+                        await stream.send(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc")
+                        await anyio.sleep_forever()
+                    await stream.send(b"HTTP/1.1 200 OK\r\n%scontent-length: 2\r\n\r\nok" % self.extra_header)
+            except (anyio.EndOfStream, anyio.BrokenResourceError):
+                return
+
+
+@asynccontextmanager
+async def client_of(
+    make: Make, upstream: Recording, limits: httpx2.Limits | None = None
+) -> AsyncIterator[httpx2.AsyncClient]:
+    limits = limits or httpx2.Limits(max_connections=4, max_keepalive_connections=4)
+    with listening_socket() as sock:
+        async with serving(sock, upstream.handle):
+            base = f"http://127.0.0.1:{port_of(sock)}"
+            async with httpx2.AsyncClient(transport=make(limits), base_url=base) as client:
+                with anyio.fail_after(GUARD):
+                    yield client
+
+
+ONE = httpx2.Limits(max_connections=1, max_keepalive_connections=1)
+
+
+async def test_a_freed_slot_goes_on_to_the_next_waiter_when_the_woken_one_was_cancelled(make: Make) -> None:
+    async with client_of(make, Recording(), ONE) as client:
+        holder = await client.send(client.build_request("GET", "/hold"), stream=True)
+        woken = asyncio.ensure_future(client.get("/"))
+        await anyio.sleep(0.1)  # queued first
+        after = asyncio.ensure_future(client.get("/"))
+        await anyio.sleep(0.1)
+        await holder.aclose()  # frees the one slot, for the first waiter...
+        woken.cancel()  # ...which is cancelled before it runs
+        assert (await after).status_code == 200
+        assert woken.cancelled()
+
+
+async def test_a_wait_for_a_slot_past_the_pool_timeout_is_a_pool_timeout(make: Make) -> None:
+    async with client_of(make, Recording(), ONE) as client:
+        holder = await client.send(client.build_request("GET", "/hold"), stream=True)
+        with pytest.raises(httpx2.PoolTimeout):
+            await client.get("/", timeout=httpx2.Timeout(GUARD, pool=0.2))
+        await holder.aclose()
+        assert (await client.get("/")).status_code == 200  # the slot came back
+
+
+async def test_a_stalled_name_lookup_is_a_connect_timeout(
+    make: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = asyncio.get_running_loop()
+
+    async def stalled(*args: Any, **kwargs: Any) -> Any:
+        await anyio.sleep(GUARD * 2)
+
+    monkeypatch.setattr(loop, "getaddrinfo", stalled)
+    async with httpx2.AsyncClient(transport=make(ONE)) as client:
+        with anyio.fail_after(GUARD), pytest.raises(httpx2.ConnectTimeout):
+            await client.get("http://upstream.invalid/", timeout=httpx2.Timeout(GUARD, connect=0.2))
+
+
+@pytest.mark.parametrize("value", ["a\r\nb: c", "a\x00", " a", "a ", "a\t"])
+async def test_header_values_h11_refuses_are_refused_before_anything_is_sent(make: Make, value: str) -> None:
+    upstream = Recording()
+    async with client_of(make, upstream) as client:
+        with pytest.raises(httpx2.LocalProtocolError):
+            await client.get("/", headers={"x-value": value})
+    assert upstream.heads == []
+
+
+@pytest.mark.parametrize("value", ["", "a\tb", "a b"])
+async def test_header_values_h11_takes_are_sent_as_they_are(make: Make, value: str) -> None:
+    upstream = Recording()
+    async with client_of(make, upstream) as client:
+        assert (await client.get("/", headers={"x-value": value})).status_code == 200
+    [head] = upstream.heads
+    assert f"x-value: {value}".encode() in head.split(b"\r\n")
+
+
+async def test_control_characters_in_a_value_are_refused_by_ours() -> None:
+    """aiohttp refuses them with a bare ``ValueError`` after connecting; h11 sends some (``\\x1b``)."""
+    upstream = Recording()
+    async with client_of(AiohttpTransport, upstream) as client:
+        for value in ("a\x01", "a\x1b", "a\x7f"):
+            with pytest.raises(httpx2.LocalProtocolError):
+                await client.get("/", headers={"x-value": value})
+    assert (upstream.heads, upstream.connections) == ([], 0)
+
+
+async def test_an_upload_whose_body_fails_raises_the_body_s_own_error(make: Make) -> None:
+    async def shrinking() -> AsyncIterator[bytes]:
+        yield b"x" * 1024
+        raise OSError("file.bin became shorter while it was being uploaded")
+
+    async with client_of(make, Recording()) as client:
+        request = client.build_request("POST", "/up", content=shrinking(), headers={"content-length": "4096"})
+        with pytest.raises(OSError, match="became shorter") as raised:
+            await client.send(request)
+    assert not isinstance(raised.value, httpx2.TransportError)
+
+
+async def test_closing_the_transport_under_a_read_is_a_read_error(make: Make) -> None:
+    async with client_of(make, Recording()) as client:
+        holder = await client.send(client.build_request("GET", "/hold"), stream=True)
+        await client._transport.aclose()
+        with pytest.raises(httpx2.ReadError):
+            await holder.aread()
+
+
+async def test_keep_alive_without_expiry_keeps_the_connection(make: Make) -> None:
+    upstream = Recording()
+    limits = httpx2.Limits(max_connections=2, max_keepalive_connections=2, keepalive_expiry=None)
+    async with client_of(make, upstream, limits) as client:
+        for _ in range(3):
+            assert (await client.get("/")).status_code == 200
+    assert upstream.connections == 1
+
+
+async def test_a_long_response_header_line_is_taken(make: Make) -> None:
+    long = b"x-long: " + b"v" * 9000 + b"\r\n"
+    async with client_of(make, Recording(extra_header=long)) as client:
+        response = await client.get("/")
+    assert response.headers["x-long"] == "v" * 9000
+
+
+@pytest.mark.parametrize("target", ["/v1/%7Euser", "/v1/x?q=%5B1%5D", "/v1/x?after=a%2Fb%3Dc"])
+async def test_the_url_goes_out_as_httpx2_encoded_it(make: Make, target: str) -> None:
+    upstream = Recording()
+    async with client_of(make, upstream) as client:
+        await client.get(target)
+    [head] = upstream.heads
+    assert head.startswith(f"GET {target} HTTP/1.1".encode())
