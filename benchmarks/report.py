@@ -17,7 +17,7 @@ from .charts import write_svg
 from .harness import Row
 
 PACKAGES = (
-    "mcp-assistant-files", "mcp", "httpx2", "pydantic", "pydantic-core", "orjson", "starlette", "uvicorn", "anyio",
+    "mcp-assistant-files", "mcp", "httpx2", "aiohttp", "pydantic", "pydantic-core", "orjson", "starlette", "uvicorn", "anyio",
 )  # fmt: skip
 
 
