@@ -24,16 +24,19 @@ the bytes travel through aiohttp. What it keeps of httpx2's transport:
   are the only ones), no cookies (httpx2's client keeps them), no redirects, no decompression
   (httpx2's response decodes), no proxy from the environment (``pool.upstream_http`` gives a
   proxied upstream httpx2's own transport), no header of its own (``skip_auto_headers``);
-* the URL goes out as httpx2 encoded it (not re-quoted), and a header that h11 would refuse (a
-  name that is not a token; a value with a control character, or space around it) is
-  ``LocalProtocolError`` before anything is sent; a value outside ASCII goes out as UTF-8;
+* the URL goes out as httpx2 encoded it (not re-quoted; its credentials are httpx2's
+  ``Authorization`` header), and a header that h11 would refuse (a name that is not a token; a
+  value with a control character, or space around it) or whose value is not UTF-8 (aiohttp
+  would send it re-encoded) is ``LocalProtocolError`` before anything is sent;
 * an exception raised by a streamed request body (a file that changed while it was uploaded)
   reaches the caller as it was raised, not as a connection error;
 * errors as httpx2's transport raises them (:data:`_ERRORS`, the most specific class wins): a
   connection refused or a DNS or TLS failure is ``ConnectError``; a connect or read timeout
   ``ConnectTimeout`` or ``ReadTimeout``; a peer that closed before answering, a body cut short or
   malformed HTTP ``RemoteProtocolError``; any other socket failure ``ReadError``, as is the end
-  of a request the transport's closing cut short.
+  of a request or of a body read the transport's closing cut short (aiohttp's own closing left
+  a waiting read waiting). Any other ``RuntimeError`` is a fault of the program and is not
+  taken for a connection error.
 
 The session is made by the first request, on the event loop (aiohttp asks for the running loop);
 the transport itself, which imports aiohttp (0.16 s) and loads the certificates into an SSL
@@ -67,10 +70,12 @@ _ERRORS: tuple[tuple[type[BaseException], type[httpx2.TransportError]], ...] = (
     (aiohttp.InvalidURL, httpx2.UnsupportedProtocol),
     (aiohttp.ClientError, httpx2.ReadError),  # a reset, a fingerprint mismatch, ...
     (OSError, httpx2.ReadError),
-    (RuntimeError, httpx2.ReadError),  # "Connection closed.": the session closed under a read
 )
 """aiohttp's errors and the httpx2 error each becomes, most specific first."""
 
+_CLOSED = frozenset({"Connection closed.", "Session is closed"})
+"""aiohttp's ``RuntimeError`` messages for a request the session's closing cut short (a ``ReadError``;
+any other ``RuntimeError`` is a fault of the program, and goes on as it is)."""
 _LARGE_BODY = 1024 * 1024
 """Bodies of this many bytes or more go to aiohttp as a file, which it sends piece by piece."""
 _MAX_HEAD_LINE = 64 * 1024
@@ -97,24 +102,32 @@ def _as_httpx2(request: httpx2.Request, upload: _Upload | None = None) -> Iterat
     except (aiohttp.ClientError, OSError, RuntimeError) as err:
         if upload is not None and upload.error is not None:
             raise upload.error from None
+        if isinstance(err, RuntimeError):
+            if str(err) not in _CLOSED:
+                raise
+            raise httpx2.ReadError(str(err), request=request) from err
         for caught, raised in _ERRORS:
             if isinstance(err, caught):
                 raise raised(str(err) or type(err).__name__, request=request) from err
-        raise  # pragma: no cover  # the rows above catch every ClientError, OSError and RuntimeError
+        raise  # pragma: no cover  # the rows above catch every ClientError and OSError
 
 
 def _checked_headers(request: httpx2.Request) -> CIMultiDict[str]:
-    """The request's headers for aiohttp, refused as h11 would refuse them."""
+    """The request's headers for aiohttp, refused as h11 would refuse them (and a value that is
+    not UTF-8, which aiohttp could not send as it is)."""
     headers: CIMultiDict[str] = CIMultiDict()
-    for (raw_name, raw_value), (name, value) in zip(
-        request.headers.raw, request.headers.multi_items(), strict=True
-    ):
-        if not _TOKEN.fullmatch(raw_name) or not _VALUE.fullmatch(raw_value):
+    for raw_name, raw_value in request.headers.raw:
+        try:
+            value = raw_value.decode("utf-8")  # what aiohttp encodes it back with
+        except UnicodeDecodeError:
+            value = "\x00"  # refused below
+        if not _TOKEN.fullmatch(raw_name) or not _VALUE.fullmatch(value.encode("utf-8")):
             raise httpx2.LocalProtocolError(
-                f"Illegal header {name!r}: a name must be a token, and a value must hold no control "
-                "character and no space at either end",
+                f"Illegal header {raw_name.decode('latin-1').lower()!r}: a name must be a token, and a value "
+                "UTF-8 text with no control character and no space at either end",
                 request=request,
             )
+        name = raw_name.decode("ascii")
         if name.lower() != "transfer-encoding":  # aiohttp frames a body of unknown length itself
             headers.add(name, value)
     return headers
@@ -141,11 +154,21 @@ class _Body(httpx2.AsyncByteStream):
     and frees the request's slot of the pool."""
 
     def __init__(
-        self, response: aiohttp.ClientResponse, request: httpx2.Request, slot: anyio.Semaphore
+        self,
+        response: aiohttp.ClientResponse,
+        request: httpx2.Request,
+        slot: anyio.Semaphore,
+        open_bodies: set[_Body],
     ) -> None:
         self._response = response
         self._request = request
         self._slot: anyio.Semaphore | None = slot
+        self._open_bodies = open_bodies
+        open_bodies.add(self)
+
+    def fail(self) -> None:
+        """End a read in progress or to come with an error (the transport is closing)."""
+        self._response.content.set_exception(aiohttp.ClientConnectionError("the transport was closed"))
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         with _as_httpx2(self._request):
@@ -158,6 +181,7 @@ class _Body(httpx2.AsyncByteStream):
         slot = self._slot
         if slot is not None:  # once, however often it is closed
             self._slot = None
+            self._open_bodies.discard(self)
             slot.release()
 
 
@@ -169,6 +193,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         self._ssl = ssl_context if ssl_context is not None else httpx2.create_ssl_context()
         self._session: aiohttp.ClientSession | None = None
         self._slots: anyio.Semaphore | None = None
+        self._bodies: set[_Body] = set()  # the responses not closed yet
         self._closed = False
 
     def _open(self) -> tuple[aiohttp.ClientSession, anyio.Semaphore]:
@@ -216,7 +241,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
             with _as_httpx2(request, upload):
                 response = await session.request(
                     request.method,
-                    URL(str(request.url), encoded=True),
+                    URL(str(request.url), encoded=True).with_user(None),  # httpx2 sent it as Authorization
                     headers=headers,
                     data=data,
                     allow_redirects=False,
@@ -239,12 +264,14 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         return httpx2.Response(
             response.status,
             headers=list(response.raw_headers),
-            stream=_Body(response, request, slots),
+            stream=_Body(response, request, slots, self._bodies),
             extensions=extensions,
         )
 
     async def aclose(self) -> None:
         self._closed = True
+        for body in list(self._bodies):  # aiohttp's closing leaves a waiting read waiting
+            body.fail()
         if self._session is not None:
             await self._session.close()
 

@@ -189,3 +189,59 @@ async def test_the_url_goes_out_as_httpx2_encoded_it(make: Make, target: str) ->
         await client.get(target)
     [head] = upstream.heads
     assert head.startswith(f"GET {target} HTTP/1.1".encode())
+
+
+async def test_closing_the_transport_during_a_body_read_ends_the_read_with_a_read_error(make: Make) -> None:
+    """aiohttp's closing left a read already waiting waiting, past its read timeout."""
+    async with client_of(make, Recording()) as client:
+        holder = await client.send(client.build_request("GET", "/hold"), stream=True)
+        reading = asyncio.ensure_future(holder.aread())
+        await anyio.sleep(0.1)  # the read waits for the 7 bytes that never come
+        await client._transport.aclose()
+        with pytest.raises(httpx2.ReadError):
+            await reading
+
+
+async def test_a_url_with_credentials_sends_them_as_basic_authorization(make: Make) -> None:
+    upstream = Recording()
+    with listening_socket() as sock:
+        async with serving(sock, upstream.handle), httpx2.AsyncClient(transport=make(ONE)) as client:
+            with anyio.fail_after(GUARD):
+                response = await client.get(f"http://user:p%40ss@127.0.0.1:{port_of(sock)}/a%7E?q=%5B")
+    assert response.status_code == 200
+    [head] = upstream.heads
+    lines = head.lower().split(b"\r\n")
+    assert lines[0] == b"get /a%7e?q=%5b http/1.1"
+    assert b"authorization: basic dxnlcjpwqhnz" in lines  # base64 of user:p@ss
+
+
+async def test_a_program_fault_is_not_taken_for_a_connection_error() -> None:
+    """A ``RuntimeError`` other than aiohttp's "closed" ones (here: the session of another event
+    loop, already closed) goes on as it is, not as a ``ReadError`` the client would retry."""
+    transport = AiohttpTransport(ONE)
+    upstream = Recording()
+
+    async def first_loop(port: int) -> None:
+        async with serving(sock, upstream.handle):
+            response = await transport.handle_async_request(
+                httpx2.Request("GET", f"http://127.0.0.1:{port}/")
+            )
+            await response.aread()
+            await response.aclose()
+
+    with listening_socket() as sock:
+        await anyio.to_thread.run_sync(lambda: asyncio.run(first_loop(port_of(sock))))
+        with pytest.raises(RuntimeError) as raised:
+            await transport.handle_async_request(httpx2.Request("GET", f"http://127.0.0.1:{port_of(sock)}/"))
+    assert not isinstance(raised.value, httpx2.TransportError)
+    await transport.aclose()
+
+
+async def test_a_header_value_that_is_not_utf_8_is_refused_by_ours() -> None:
+    """aiohttp would send it re-encoded (``\\xe9`` as ``\\xc3\\xa9``)."""
+    upstream = Recording()
+    async with client_of(AiohttpTransport, upstream) as client:
+        with pytest.raises(httpx2.LocalProtocolError):
+            await client.get("/", headers={b"x-value": b"caf\xe9"})  # latin-1: not UTF-8
+        assert (await client.get("/", headers={b"x-value": "café".encode()})).status_code == 200
+    assert upstream.heads[0].endswith(b"x-value: caf\xc3\xa9")
