@@ -17,7 +17,7 @@ from anyio.abc import SocketStream
 
 from mcp_assistant_files.service.aio_transport import AiohttpTransport
 
-from .upstreams import listening_socket, port_of, serving
+from .upstreams import listening_socket, port_of, request_heads, serving
 
 pytestmark = pytest.mark.anyio
 
@@ -50,20 +50,13 @@ class Recording:
 
     async def handle(self, stream: SocketStream) -> None:
         self.connections += 1
-        buffer = b""
         async with stream:
-            try:
-                while True:
-                    while b"\r\n\r\n" not in buffer:
-                        buffer += await stream.receive()
-                    head, _, buffer = buffer.partition(b"\r\n\r\n")
-                    self.heads.append(head)
-                    if head.startswith(b"GET /hold"):
-                        await stream.send(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc")
-                        await anyio.sleep_forever()
-                    await stream.send(b"HTTP/1.1 200 OK\r\n%scontent-length: 2\r\n\r\nok" % self.extra_header)
-            except (anyio.EndOfStream, anyio.BrokenResourceError):
-                return
+            async for head in request_heads(stream):
+                self.heads.append(head)
+                if head.startswith(b"GET /hold"):
+                    await stream.send(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc")
+                    await anyio.sleep_forever()
+                await stream.send(b"HTTP/1.1 200 OK\r\n%scontent-length: 2\r\n\r\nok" % self.extra_header)
 
 
 @asynccontextmanager

@@ -23,6 +23,7 @@ __all__ = [
     "TricklingUpstream",
     "listening_socket",
     "port_of",
+    "request_heads",
     "serving",
 ]
 
@@ -166,21 +167,27 @@ class PacedUpstream:
     async def handle(self, stream: SocketStream) -> None:
         """Serve requests on one connection until the client closes it."""
         self.connections += 1
-        buffer = b""
         async with stream:
-            try:
-                while True:
-                    while b"\r\n\r\n" not in buffer:
-                        buffer += await stream.receive()
-                    head, _, buffer = buffer.partition(b"\r\n\r\n")
-                    self.in_flight += 1
-                    self.most_in_flight = max(self.most_in_flight, self.in_flight)
-                    await anyio.sleep(self.delay)  # so that concurrent calls overlap here
-                    self.in_flight -= 1
-                    await stream.send(_file_response(head.split(b" ", 2)[1].decode()))
-                    self.answered += 1
-            except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError):
-                return
+            async for head in request_heads(stream):
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
+                await anyio.sleep(self.delay)  # so that concurrent calls overlap here
+                self.in_flight -= 1
+                await stream.send(_file_response(head.split(b" ", 2)[1].decode()))
+                self.answered += 1
+
+
+async def request_heads(stream: SocketStream) -> AsyncIterator[bytes]:
+    """The head of each request on ``stream`` (bodies are not read), until the client goes away."""
+    buffer = b""
+    try:
+        while True:
+            while b"\r\n\r\n" not in buffer:
+                buffer += await stream.receive()
+            head, _, buffer = buffer.partition(b"\r\n\r\n")
+            yield head
+    except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError):
+        return
 
 
 def _file_response(target: str) -> bytes:
