@@ -29,7 +29,8 @@ the bytes travel through aiohttp. What it keeps of httpx2's transport:
   value with a control character, or space around it) or whose value is not UTF-8 (aiohttp
   would send it re-encoded) is ``LocalProtocolError`` before anything is sent;
 * an exception raised by a streamed request body (a file that changed while it was uploaded)
-  reaches the caller as it was raised, not as a connection error;
+  reaches the caller as it was raised, not as a connection error; a body longer or shorter than
+  its ``Content-Length`` is ``LocalProtocolError``, as h11 made it;
 * errors as httpx2's transport raises them (:data:`_ERRORS`, the most specific class wins): a
   connection refused or a DNS or TLS failure is ``ConnectError``; a connect or read timeout
   ``ConnectTimeout`` or ``ReadTimeout``; a peer that closed before answering, a body cut short or
@@ -134,24 +135,44 @@ def _checked_headers(request: httpx2.Request) -> CIMultiDict[str]:
 
 
 class _Upload:
-    """A streamed request body for aiohttp, keeping the exception the body itself raised."""
+    """A streamed request body for aiohttp, keeping the exception the body itself raised, and
+    holding it to the ``Content-Length`` it declared (aiohttp sent a longer body cut short, and a
+    shorter one as it was, leaving the upstream waiting for the rest): a body of another length
+    is ``LocalProtocolError``, with h11's words, before any byte beyond the declared length."""
 
-    def __init__(self, stream: httpx2.AsyncByteStream) -> None:
+    def __init__(self, stream: httpx2.AsyncByteStream, request: httpx2.Request) -> None:
         self._stream = stream
+        self._request = request
+        declared = request.headers.get("content-length")
+        self._declared = int(declared) if declared is not None and declared.isdigit() else None
         self.error: Exception | None = None
+        self.answer: _Body | None = None  # the answer's body, once the upstream has answered
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        sent = 0
         try:
             async for chunk in self._stream:
+                sent += len(chunk)
+                if self._declared is not None and sent > self._declared:
+                    raise httpx2.LocalProtocolError(
+                        "Too much data for declared Content-Length", request=self._request
+                    )
                 yield chunk
+            if self._declared is not None and sent < self._declared:
+                raise httpx2.LocalProtocolError(
+                    "Too little data for declared Content-Length", request=self._request
+                )
         except Exception as err:
             self.error = err
+            if self.answer is not None:  # aiohttp would leave its read waiting, with no timeout
+                self.answer.fail("the request's body failed")
             raise
 
 
 class _Body(httpx2.AsyncByteStream):
     """A response body read through aiohttp; closing it gives the connection back or closes it,
-    and frees the request's slot of the pool."""
+    and frees the request's slot of the pool. An upload still being sent under it (an upstream may
+    answer early) that fails ends the read with the upload's own error."""
 
     def __init__(
         self,
@@ -159,19 +180,23 @@ class _Body(httpx2.AsyncByteStream):
         request: httpx2.Request,
         slot: anyio.Semaphore,
         open_bodies: set[_Body],
+        upload: _Upload | None,
     ) -> None:
         self._response = response
         self._request = request
+        self._upload = upload
+        if upload is not None:
+            upload.answer = self
         self._slot: anyio.Semaphore | None = slot
         self._open_bodies = open_bodies
         open_bodies.add(self)
 
-    def fail(self) -> None:
-        """End a read in progress or to come with an error (the transport is closing)."""
-        self._response.content.set_exception(aiohttp.ClientConnectionError("the transport was closed"))
+    def fail(self, why: str) -> None:
+        """End a read in progress or to come with an error (the transport closes, or the upload failed)."""
+        self._response.content.set_exception(aiohttp.ClientConnectionError(why))
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _as_httpx2(self._request):
+        with _as_httpx2(self._request, self._upload):
             async for chunk in self._response.content.iter_any():
                 yield chunk
 
@@ -234,7 +259,9 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
                 data = request.content or None
             except httpx2.RequestNotRead:  # a streamed body (an upload)
                 data = upload = (
-                    _Upload(request.stream) if isinstance(request.stream, httpx2.AsyncByteStream) else None
+                    _Upload(request.stream, request)
+                    if isinstance(request.stream, httpx2.AsyncByteStream)
+                    else None
                 )
             if isinstance(data, bytes) and len(data) >= _LARGE_BODY:
                 data = io.BytesIO(data)  # sent a piece at a time (aiohttp warns of large bytes)
@@ -254,6 +281,9 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
                     ),
                     server_hostname=request.extensions.get("sni_hostname"),
                 )
+            if upload is not None and upload.error is not None:  # answered before its body failed
+                response.close()
+                raise upload.error
         except BaseException:
             slots.release()
             raise
@@ -264,14 +294,14 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
         return httpx2.Response(
             response.status,
             headers=list(response.raw_headers),
-            stream=_Body(response, request, slots, self._bodies),
+            stream=_Body(response, request, slots, self._bodies, upload),
             extensions=extensions,
         )
 
     async def aclose(self) -> None:
         self._closed = True
         for body in list(self._bodies):  # aiohttp's closing leaves a waiting read waiting
-            body.fail()
+            body.fail("the transport was closed")
         if self._session is not None:
             await self._session.close()
 

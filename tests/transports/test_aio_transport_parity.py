@@ -1,6 +1,6 @@
 """Where the server's aiohttp transport must do what httpx2's own transport does (each test runs
 on both): the pool's slots under cancellation and its timeout, a stalled name lookup, header
-values, an upload that fails, closing under a read, kept connections, long header lines, and the
+values, an upload that fails or is not as long as it says, closing under a read, kept connections, long header lines, and the
 URL's bytes. Found by a review of ``service/aio_transport.py``; each failed on aiohttp before."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
+import h11
 import httpx2
 import pytest
 from anyio.abc import SocketStream
@@ -149,6 +150,56 @@ async def test_an_upload_whose_body_fails_raises_the_body_s_own_error(make: Make
         with pytest.raises(OSError, match="became shorter") as raised:
             await client.send(request)
     assert not isinstance(raised.value, httpx2.TransportError)
+
+
+async def test_an_upload_failing_after_an_early_answer_raises_the_body_s_own_error(make: Make) -> None:
+    async def answer_at_once(stream: SocketStream) -> None:
+        async with stream:
+            async for _ in request_heads(stream):
+                await stream.send(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc")
+                await anyio.sleep_forever()
+
+    async def failing() -> AsyncIterator[bytes]:
+        yield b"x" * 1024
+        await anyio.sleep(0.2)  # the answer's head has arrived by now
+        raise OSError("file.bin became shorter while it was being uploaded")
+
+    async def send_and_read(client: httpx2.AsyncClient) -> None:
+        request = client.build_request("POST", "/up", content=failing(), headers={"content-length": "4096"})
+        response = await client.send(request, stream=True)  # httpx2's sends the whole body first
+        await response.aread()  # ours has the answer's head before the body fails
+
+    with listening_socket() as sock:
+        base = f"http://127.0.0.1:{port_of(sock)}"
+        async with (
+            serving(sock, answer_at_once),
+            httpx2.AsyncClient(transport=make(ONE), base_url=base) as client,
+        ):
+            with anyio.fail_after(GUARD), pytest.raises(OSError, match="became shorter") as raised:
+                await send_and_read(client)
+    assert not isinstance(raised.value, httpx2.TransportError)
+
+
+@pytest.mark.parametrize(
+    ("pieces", "words"),
+    [((b"x" * 10, b"y" * 10), "Too much data"), ((b"x" * 10,), "Too little data")],
+    ids=["longer", "shorter"],
+)
+async def test_an_upload_of_another_length_than_its_content_length_is_refused(
+    make: Make, pieces: tuple[bytes, ...], words: str
+) -> None:
+    async def body() -> AsyncIterator[bytes]:
+        for piece in pieces:
+            yield piece
+
+    upstream = Recording()
+    async with client_of(make, upstream) as client:
+        request = client.build_request("POST", "/up", content=body(), headers={"content-length": "15"})
+        # httpx2's transport lets h11's own error out unmapped; ours raises httpx2's, with h11's words.
+        with pytest.raises((httpx2.LocalProtocolError, h11.LocalProtocolError), match=words):
+            await client.send(request)
+        assert (await client.get("/after")).text == "ok"  # the connection is not reused mid-body
+    assert not any(head.startswith(b"y") for head in upstream.heads)
 
 
 async def test_closing_the_transport_under_a_read_is_a_read_error(make: Make) -> None:
