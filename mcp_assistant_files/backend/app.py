@@ -168,7 +168,7 @@ def _assistants_api(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def checked(request: Request) -> Response:
-        beta = request.headers.get("openai-beta")
+        beta = _first_header(request, b"openai-beta")
         if beta is None:
             raise InvalidRequest(_BETA_MISSING)
         if "assistants=v1" not in (part.strip() for part in beta.split(",")):
@@ -179,6 +179,15 @@ def _assistants_api(handler: Handler) -> Handler:
         return await handler(request)
 
     return checked
+
+
+def _first_header(request: Request, name: bytes) -> str | None:
+    """The first value of header ``name`` (lower case), as ``request.headers.get`` gives it,
+    without building Starlette's ``Headers`` on every request."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
 
 
 CORS = Cors(

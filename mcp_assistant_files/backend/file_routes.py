@@ -22,7 +22,7 @@ from starlette.routing import Route
 from ..contract import DEFAULT_FILES_PAGE_LIMIT, MAX_FILES_PAGE_LIMIT
 from .errors import InvalidRequest, PayloadTooLarge
 from .responses import JSONResponse
-from .routing import page_args, text_refusal
+from .routing import page_args, query_args, text_refusal
 from .store import AsyncStore
 from .validation import check_purpose
 
@@ -46,7 +46,7 @@ def file_routes(store: AsyncStore, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) 
 
     async def list_files(request: Request) -> Response:
         args = page_args(request, default_limit=DEFAULT_FILES_PAGE_LIMIT, max_limit=MAX_FILES_PAGE_LIMIT)
-        purpose = request.query_params.get("purpose")
+        purpose = query_args(request).get("purpose")
         if purpose is not None and "\x00" in purpose:
             raise InvalidRequest(
                 "Invalid 'purpose': it holds a NUL character (%00), which no purpose does; "

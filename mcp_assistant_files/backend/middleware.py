@@ -8,7 +8,7 @@ gets OpenAI's error shape.
 from __future__ import annotations
 
 import logging
-import secrets
+import random
 from urllib.parse import quote, unquote
 
 from starlette.convertors import Convertor
@@ -89,7 +89,9 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = "req_" + secrets.token_hex(16)
+        # A correlation id, not a secret: ``random`` (reseeded in a forked child) spares every
+        # request the system call ``secrets`` makes (2.5 % of a list request's CPU under load).
+        request_id = f"req_{random.getrandbits(128):032x}"
         scope.setdefault("state", {})["request_id"] = request_id
         started = False
 

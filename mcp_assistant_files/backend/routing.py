@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -26,6 +26,7 @@ __all__ = [
     "json_body",
     "merge_methods",
     "page_args",
+    "query_args",
     "text_refusal",
 ]
 
@@ -38,6 +39,8 @@ MAX_JSON_DEPTH = 512
 
 Handler = Callable[[Request], Awaitable[Response]]
 _LIMIT = re.compile(r"[0-9]{1,6}")
+#: A query string nothing in which is percent-encoded or a ``+`` (so nothing needs decoding).
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9._~=&-]*")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -45,7 +48,7 @@ def page_args(
     request: Request, *, default_limit: int = DEFAULT_PAGE_LIMIT, max_limit: int = MAX_PAGE_LIMIT
 ) -> PageArgs:
     """``limit``, ``order``, ``after`` and ``before`` from the query, validated."""
-    query = request.query_params
+    query = query_args(request)
     limit_text = query.get("limit", str(default_limit))
     limit, order = check_page_args(
         int(limit_text) if _LIMIT.fullmatch(limit_text) else limit_text,
@@ -61,6 +64,22 @@ def page_args(
                 param=name,
             )
     return {"limit": limit, "order": order, "after": after, "before": before}
+
+
+def query_args(request: Request) -> Mapping[str, str]:
+    """The query's parameters (the last of a repeated one), as Starlette's ``request.query_params``.
+
+    A plain query (``limit=100&after=file-abc``: nothing percent-encoded, no ``+``) is split here:
+    Starlette's parse and multi-dict took 4 us of a list request's ~100 in-process, the cost that
+    kept ``standalone_list100`` short of its target. Anything else is Starlette's to decode.
+    """
+    raw: bytes = request.scope["query_string"]
+    if not raw:
+        return {}
+    text = raw.decode("latin-1")
+    if _PLAIN_QUERY.fullmatch(text) is None:
+        return request.query_params
+    return {name: value for name, _, value in (pair.partition("=") for pair in text.split("&") if pair)}
 
 
 async def json_body(request: Request) -> object:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .responses import JSONResponse
-from .routing import json_body, page_args
+from .routing import json_body, page_args, query_args
 from .store import AsyncStore
 from .vector_store_validation import (
     attributes_update,
@@ -42,7 +42,7 @@ _BATCH = _BATCHES + "/{batch_id:segment}"
 
 
 def _filtered_page_args(request: Request) -> Mapping[str, Any]:
-    return {"filter": check_filter(request.query_params.get("filter")), **page_args(request)}
+    return {"filter": check_filter(query_args(request).get("filter")), **page_args(request)}
 
 
 def _polled(found: dict[str, Any]) -> Response:

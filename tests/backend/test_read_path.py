@@ -1,9 +1,12 @@
-"""The backend's hot read path: routing by the number of ``/``, and reads without generators.
+"""The backend's hot read path: routing by the number of ``/``, reads without generators, and
+query strings split without Starlette's parser.
 
 ``SegmentRouter`` tries only the routes with as many ``/`` as the request's path: it must answer
 exactly as Starlette's own router does (the same endpoint, the same 404 and 405). A read
 transaction (``Database.begin_read``/``end_read``, used by ``SqliteRunner.read``) must end
 rolled back and give its connection back when the read fails, as ``Database.read`` does.
+``routing.query_args`` must give every query string the parameters Starlette's
+``request.query_params`` gives it (the last of a repeated name).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.convertors import register_url_convertor
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match, Route, Router
@@ -23,7 +27,7 @@ from starlette.types import Message, Scope
 
 from mcp_assistant_files.backend import Store, create_app
 from mcp_assistant_files.backend.middleware import SegmentConvertor
-from mcp_assistant_files.backend.routing import SegmentRouter, merge_methods
+from mcp_assistant_files.backend.routing import SegmentRouter, merge_methods, query_args
 from mcp_assistant_files.backend.store.database import Database
 from mcp_assistant_files.backend.store.sql import Conn
 from mcp_assistant_files.backend.store.sqlite import SqliteConn, SqliteRunner
@@ -213,3 +217,28 @@ async def test_a_read_of_a_private_memory_database_releases_the_write_lock() -> 
     db.end_read(conn, commit=True)
     assert not db._write_lock.locked() and not conn.in_transaction
     db.close()
+
+
+def _request(query: bytes) -> Request:
+    return Request({"type": "http", "method": "GET", "path": "/", "query_string": query, "headers": []})
+
+
+# Plain pieces (split here) and every character that makes a query Starlette's to decode.
+_QUERY_PIECES = st.sampled_from(
+    ["limit", "order", "after", "=", "&", "100", "file-Ab_9.~", "", "%", "%41", "+", ";", "é", " ", "%00"]
+)
+
+
+@given(st.lists(_QUERY_PIECES, max_size=12).map("".join))
+def test_query_args_are_the_parameters_starlette_parses(query: str) -> None:
+    raw = query.encode("utf-8")
+    assert dict(query_args(_request(raw))) == dict(QueryParams(raw))
+
+
+def test_a_plain_query_is_split_without_starlettes_parser() -> None:
+    request = _request(b"limit=100&&order=desc&after=file-1&after=file-2&before&=x&a=b=c")
+    args = query_args(request)
+    assert args == {"limit": "100", "order": "desc", "after": "file-2", "before": "", "": "x", "a": "b=c"}
+    assert not hasattr(request, "_query_params")  # Starlette's parse, cached on first use, never ran
+    assert query_args(_request(b"")) == {}
+    assert dict(query_args(_request(b"after=file%2D1+x"))) == {"after": "file-1 x"}
