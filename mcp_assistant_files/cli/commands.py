@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import socket
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,16 +19,15 @@ from ..logs import announce, configure_logging
 from ..server.registry import build_server, served
 from ..server.stdio import run_stdio
 from ..service.assistant_files import AssistantFilesTools
-from ..service.catalog import TOOL_NAMES, all_specs
 from ..service.cursor_secret import secret_from_env, secret_from_file
 from ..service.cursors import CursorCodec
-from ..service.declaration import FAMILIES, ToolPolicy
-from ..service.fields import ID_PATTERN, PATTERN_MEANINGS
+from ..service.declaration import ToolPolicy
 from ..service.files import FilesTools
 from ..service.upstream import BaseUrlError, open_upstream, resolve_base_url, upstream_warnings
 from ..service.vector_store_files import VectorStoreFilesTools
 from ..web.guard import Allowlist, is_loopback
 from .access import AUTH_TOKEN_ENV, Access, UsageError, http_access, secret_from_environment
+from .policy import tool_policy, upload_root_of
 from .startup import started
 
 if TYPE_CHECKING:
@@ -97,55 +94,6 @@ def run(args: argparse.Namespace) -> int:
     return data_command(args)
 
 
-def _names(flag: str, value: str | None, known: Sequence[str]) -> frozenset[str] | None:
-    """The comma-separated names of ``flag``, each one of ``known``; ``None`` when not given."""
-    if value is None:
-        return None
-    names = frozenset(name.strip() for name in value.split(",") if name.strip())
-    if not names:
-        raise UsageError(
-            f"{flag} is empty: give comma-separated names from {', '.join(known)}, or leave {flag} out for all"
-        )
-    unknown = sorted(names - set(known))
-    if unknown:
-        raise UsageError(f"{flag}: unknown name(s) {', '.join(unknown)}; choose from {', '.join(known)}")
-    return names
-
-
-def _ids(flag: str, values: Sequence[str]) -> frozenset[str]:
-    """The ids of an allowlist flag, each one the tools would accept (else no call could name it)."""
-    for value in values:
-        if not re.fullmatch(ID_PATTERN, value):
-            raise UsageError(
-                f"{flag} {value!r} is not an id the tools accept ({PATTERN_MEANINGS[ID_PATTERN]}): "
-                "give the id as the upstream shows it"
-            )
-    return frozenset(values)
-
-
-def _policy(args: argparse.Namespace) -> ToolPolicy:
-    toolsets = _names("--toolsets", args.toolsets, FAMILIES)
-    policy = ToolPolicy(
-        read_only=args.read_only,
-        tools=_names("--tools", args.tools, TOOL_NAMES),
-        toolsets=frozenset(family for family in FAMILIES if toolsets is None or family in toolsets),
-        allowed_assistants=_ids("--allow-assistant", args.allow_assistant),
-        allowed_vector_stores=_ids("--allow-vector-store", args.allow_vector_store),
-    )
-    if not any(policy.allows(spec) for spec in all_specs()):
-        raise UsageError("--toolsets, --tools and --read-only leave no tool to serve")
-    return policy
-
-
-def _upload_root(value: str | None) -> Path | None:
-    if value is None:
-        return None
-    root = Path(value).expanduser()
-    if not root.is_dir():
-        raise UsageError(f"--upload-root {value}: not a folder; give the folder upload_file may read from")
-    return root.resolve()
-
-
 def backend_keys(args: argparse.Namespace) -> list[str]:
     """The backend's API keys: ``--api-key``, ``--api-key-file`` (one per line) and the variable."""
     keys = [key.strip() for key in args.api_key]
@@ -182,8 +130,8 @@ def serve(args: argparse.Namespace) -> int:
     token = access.token
     api_key = secret_from_environment("OPENAI_API_KEY")
     configure_logging(args.log_level, secrets=[*(s for s in (token, api_key) if s), *_db_secrets(args.db)])
-    policy = _policy(args)
-    upload_root = _upload_root(args.upload_root)
+    policy = tool_policy(args)
+    upload_root = upload_root_of(args.upload_root)
     if not args.upstream_connections > 0:  # the other limits' flag types refuse 0 themselves (cli/flags.py)
         raise UsageError("--upstream-connections must be more than 0")
     listeners = _listeners(args) if http else []  # first: a port in use is one line, before anything else
