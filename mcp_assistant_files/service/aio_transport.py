@@ -29,8 +29,9 @@ the bytes travel through aiohttp. What it keeps of httpx2's transport:
   value with a control character, or space around it) or whose value is not UTF-8 (aiohttp
   would send it re-encoded) is ``LocalProtocolError`` before anything is sent;
 * an exception raised by a streamed request body (a file that changed while it was uploaded)
-  reaches the caller as it was raised, not as a connection error; a body longer or shorter than
-  its ``Content-Length`` is ``LocalProtocolError``, as h11 made it;
+  reaches the caller as it was raised, not as a connection error; a ``Content-Length`` h11 would
+  refuse (conflicting values, not digits), or a body longer or shorter than it, is
+  ``LocalProtocolError`` with h11's words, before any byte beyond it;
 * errors as httpx2's transport raises them (:data:`_ERRORS`, the most specific class wins): a
   connection refused or a DNS or TLS failure is ``ConnectError``; a connect or read timeout
   ``ConnectTimeout`` or ``ReadTimeout``; a peer that closed before answering, a body cut short or
@@ -83,6 +84,10 @@ _MAX_HEAD_LINE = 64 * 1024
 """Longest response header line accepted (aiohttp's default, 8190, is below what h11 took)."""
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VALUE = re.compile(rb"(?:[\x21-\x7e\x80-\xff]+(?:[ \t]+[\x21-\x7e\x80-\xff]+)*)?")  # h11's field-value
+_LENGTH = re.compile(r"[0-9]{1,20}")
+"""A ``Content-Length`` value h11 sends (it refuses more than 20 digits)."""
+_TOO_MUCH = "Too much data for declared Content-Length"
+_TOO_LITTLE = "Too little data for declared Content-Length"
 _AUTO_HEADERS = ("Accept", "Accept-Encoding", "Content-Type", "User-Agent")
 """Headers aiohttp would add when the request lacks them; httpx2 decides them."""
 
@@ -134,17 +139,32 @@ def _checked_headers(request: httpx2.Request) -> CIMultiDict[str]:
     return headers
 
 
+def _declared_length(request: httpx2.Request, headers: CIMultiDict[str]) -> int | None:
+    """The request's ``Content-Length`` as h11 reads it (every value, comma-separated values too,
+    must be the same run of ASCII digits, at most 20), left in ``headers`` once; ``None`` if absent."""
+    values = request.headers.get_list("content-length", split_commas=True)
+    if not values:
+        return None
+    found = {value.strip() for value in values}
+    if len(found) != 1:
+        raise httpx2.LocalProtocolError("conflicting Content-Length headers", request=request)
+    value = found.pop()
+    if not _LENGTH.fullmatch(value):
+        raise httpx2.LocalProtocolError("bad Content-Length", request=request)
+    headers["Content-Length"] = value  # one header, whatever was repeated (aiohttp reads the first)
+    return int(value)
+
+
 class _Upload:
     """A streamed request body for aiohttp, keeping the exception the body itself raised, and
     holding it to the ``Content-Length`` it declared (aiohttp sent a longer body cut short, and a
     shorter one as it was, leaving the upstream waiting for the rest): a body of another length
     is ``LocalProtocolError``, with h11's words, before any byte beyond the declared length."""
 
-    def __init__(self, stream: httpx2.AsyncByteStream, request: httpx2.Request) -> None:
+    def __init__(self, stream: httpx2.AsyncByteStream, request: httpx2.Request, declared: int | None) -> None:
         self._stream = stream
         self._request = request
-        declared = request.headers.get("content-length")
-        self._declared = int(declared) if declared is not None and declared.isdigit() else None
+        self._declared = declared
         self.error: Exception | None = None
         self.answer: _Body | None = None  # the answer's body, once the upstream has answered
 
@@ -154,14 +174,10 @@ class _Upload:
             async for chunk in self._stream:
                 sent += len(chunk)
                 if self._declared is not None and sent > self._declared:
-                    raise httpx2.LocalProtocolError(
-                        "Too much data for declared Content-Length", request=self._request
-                    )
+                    raise httpx2.LocalProtocolError(_TOO_MUCH, request=self._request)
                 yield chunk
             if self._declared is not None and sent < self._declared:
-                raise httpx2.LocalProtocolError(
-                    "Too little data for declared Content-Length", request=self._request
-                )
+                raise httpx2.LocalProtocolError(_TOO_LITTLE, request=self._request)
         except Exception as err:
             self.error = err
             if self.answer is not None:  # aiohttp would leave its read waiting, with no timeout
@@ -248,23 +264,31 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         session, slots = self._open()
         headers = _checked_headers(request)
+        declared = _declared_length(request, headers)
+        data: bytes | io.BytesIO | _Upload | None
+        upload = None
+        try:
+            data = request.content
+        except httpx2.RequestNotRead:  # a streamed body (an upload)
+            data = upload = (
+                _Upload(request.stream, request, declared)
+                if isinstance(request.stream, httpx2.AsyncByteStream)
+                else None
+            )
+        else:
+            if declared is not None and len(data) != declared:
+                raise httpx2.LocalProtocolError(
+                    _TOO_MUCH if len(data) > declared else _TOO_LITTLE, request=request
+                )
+            if not data:
+                data = None  # aiohttp would add a Content-Length: 0 of its own
+            elif len(data) >= _LARGE_BODY:
+                data = io.BytesIO(data)  # sent a piece at a time (aiohttp warns of large bytes)
         timeout = request.extensions.get("timeout") or {}
         await _take(slots, timeout.get("pool"), request)
         try:
             if self._closed:
                 raise RuntimeError("Cannot send a request, as the client has been closed.")
-            data: bytes | io.BytesIO | _Upload | None
-            upload = None
-            try:
-                data = request.content or None
-            except httpx2.RequestNotRead:  # a streamed body (an upload)
-                data = upload = (
-                    _Upload(request.stream, request)
-                    if isinstance(request.stream, httpx2.AsyncByteStream)
-                    else None
-                )
-            if isinstance(data, bytes) and len(data) >= _LARGE_BODY:
-                data = io.BytesIO(data)  # sent a piece at a time (aiohttp warns of large bytes)
             with _as_httpx2(request, upload):
                 response = await session.request(
                     request.method,

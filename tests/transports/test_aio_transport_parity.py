@@ -180,21 +180,40 @@ async def test_an_upload_failing_after_an_early_answer_raises_the_body_s_own_err
     assert not isinstance(raised.value, httpx2.TransportError)
 
 
-@pytest.mark.parametrize(
-    ("pieces", "words"),
-    [((b"x" * 10, b"y" * 10), "Too much data"), ((b"x" * 10,), "Too little data")],
-    ids=["longer", "shorter"],
-)
-async def test_an_upload_of_another_length_than_its_content_length_is_refused(
-    make: Make, pieces: tuple[bytes, ...], words: str
-) -> None:
-    async def body() -> AsyncIterator[bytes]:
-        for piece in pieces:
-            yield piece
+LENGTH_CASES: dict[str, tuple[tuple[bytes, ...] | bytes, list[tuple[bytes, bytes]], str]] = {
+    # a body as stream pieces (a tuple) or as bytes; the Content-Length header(s); h11's words
+    "stream longer": ((b"x" * 10, b"y" * 10), [(b"content-length", b"15")], "Too much data"),
+    "stream shorter": ((b"x" * 10,), [(b"content-length", b"15")], "Too little data"),
+    "bytes longer": (b"x" * 10 + b"y" * 10, [(b"content-length", b"15")], "Too much data"),
+    "bytes shorter": (b"x" * 10, [(b"content-length", b"15")], "Too little data"),
+    "repeated, longer": (
+        (b"x" * 10, b"y" * 10),
+        [(b"content-length", b"15"), (b"content-length", b"15")],
+        "Too much data",
+    ),
+    "comma-separated, longer": ((b"x" * 10, b"y" * 10), [(b"content-length", b"15, 15")], "Too much data"),
+    "conflicting": (
+        b"x" * 15,
+        [(b"content-length", b"15"), (b"content-length", b"16")],
+        "conflicting Content-Length",
+    ),
+    "a plus sign": (b"x" * 15, [(b"content-length", b"+15")], "bad Content-Length"),
+    "a non-ASCII digit": (b"x" * 3, [(b"content-length", "\u0663".encode())], "bad Content-Length"),
+}
+
+
+@pytest.mark.parametrize("case", list(LENGTH_CASES))
+async def test_a_body_of_another_length_than_its_content_length_is_refused(make: Make, case: str) -> None:
+    pieces, lengths, words = LENGTH_CASES[case]
+
+    async def stream(chunks: tuple[bytes, ...]) -> AsyncIterator[bytes]:
+        for chunk in chunks:
+            yield chunk
 
     upstream = Recording()
     async with client_of(make, upstream) as client:
-        request = client.build_request("POST", "/up", content=body(), headers={"content-length": "15"})
+        body = pieces if isinstance(pieces, bytes) else stream(pieces)
+        request = client.build_request("POST", "/up", content=body, headers=lengths)
         # httpx2's transport lets h11's own error out unmapped; ours raises httpx2's, with h11's words.
         with pytest.raises((httpx2.LocalProtocolError, h11.LocalProtocolError), match=words):
             await client.send(request)
