@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import re
 import ssl
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -57,8 +56,9 @@ from contextlib import contextmanager
 import aiohttp
 import anyio
 import httpx2
-from multidict import CIMultiDict
 from yarl import URL
+
+from .aio_request import TOO_LITTLE, TOO_MUCH, Upload, checked_headers, declared_length
 
 __all__ = ["AiohttpTransport"]
 
@@ -82,18 +82,12 @@ _LARGE_BODY = 1024 * 1024
 """Bodies of this many bytes or more go to aiohttp as a file, which it sends piece by piece."""
 _MAX_HEAD_LINE = 64 * 1024
 """Longest response header line accepted (aiohttp's default, 8190, is below what h11 took)."""
-_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_VALUE = re.compile(rb"(?:[\x21-\x7e\x80-\xff]+(?:[ \t]+[\x21-\x7e\x80-\xff]+)*)?")  # h11's field-value
-_LENGTH = re.compile(r"[0-9]{1,20}")
-"""A ``Content-Length`` value h11 sends (it refuses more than 20 digits)."""
-_TOO_MUCH = "Too much data for declared Content-Length"
-_TOO_LITTLE = "Too little data for declared Content-Length"
 _AUTO_HEADERS = ("Accept", "Accept-Encoding", "Content-Type", "User-Agent")
 """Headers aiohttp would add when the request lacks them; httpx2 decides them."""
 
 
 @contextmanager
-def _as_httpx2(request: httpx2.Request, upload: _Upload | None = None) -> Iterator[None]:
+def _as_httpx2(request: httpx2.Request, upload: Upload | None = None) -> Iterator[None]:
     """Raise aiohttp's errors as the httpx2 error of :data:`_ERRORS`; an upload's own error as it was."""
     try:
         yield
@@ -118,73 +112,6 @@ def _as_httpx2(request: httpx2.Request, upload: _Upload | None = None) -> Iterat
         raise  # pragma: no cover  # the rows above catch every ClientError and OSError
 
 
-def _checked_headers(request: httpx2.Request) -> CIMultiDict[str]:
-    """The request's headers for aiohttp, refused as h11 would refuse them (and a value that is
-    not UTF-8, which aiohttp could not send as it is)."""
-    headers: CIMultiDict[str] = CIMultiDict()
-    for raw_name, raw_value in request.headers.raw:
-        try:
-            value = raw_value.decode("utf-8")  # what aiohttp encodes it back with
-        except UnicodeDecodeError:
-            value = "\x00"  # refused below
-        if not _TOKEN.fullmatch(raw_name) or not _VALUE.fullmatch(value.encode("utf-8")):
-            raise httpx2.LocalProtocolError(
-                f"Illegal header {raw_name.decode('latin-1').lower()!r}: a name must be a token, and a value "
-                "UTF-8 text with no control character and no space at either end",
-                request=request,
-            )
-        name = raw_name.decode("ascii")
-        if name.lower() != "transfer-encoding":  # aiohttp frames a body of unknown length itself
-            headers.add(name, value)
-    return headers
-
-
-def _declared_length(request: httpx2.Request, headers: CIMultiDict[str]) -> int | None:
-    """The request's ``Content-Length`` as h11 reads it (every value, comma-separated values too,
-    must be the same run of ASCII digits, at most 20), left in ``headers`` once; ``None`` if absent."""
-    values = request.headers.get_list("content-length", split_commas=True)
-    if not values:
-        return None
-    found = {value.strip() for value in values}
-    if len(found) != 1:
-        raise httpx2.LocalProtocolError("conflicting Content-Length headers", request=request)
-    value = found.pop()
-    if not _LENGTH.fullmatch(value):
-        raise httpx2.LocalProtocolError("bad Content-Length", request=request)
-    headers["Content-Length"] = value  # one header, whatever was repeated (aiohttp reads the first)
-    return int(value)
-
-
-class _Upload:
-    """A streamed request body for aiohttp, keeping the exception the body itself raised, and
-    holding it to the ``Content-Length`` it declared (aiohttp sent a longer body cut short, and a
-    shorter one as it was, leaving the upstream waiting for the rest): a body of another length
-    is ``LocalProtocolError``, with h11's words, before any byte beyond the declared length."""
-
-    def __init__(self, stream: httpx2.AsyncByteStream, request: httpx2.Request, declared: int | None) -> None:
-        self._stream = stream
-        self._request = request
-        self._declared = declared
-        self.error: Exception | None = None
-        self.answer: _Body | None = None  # the answer's body, once the upstream has answered
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        sent = 0
-        try:
-            async for chunk in self._stream:
-                sent += len(chunk)
-                if self._declared is not None and sent > self._declared:
-                    raise httpx2.LocalProtocolError(_TOO_MUCH, request=self._request)
-                yield chunk
-            if self._declared is not None and sent < self._declared:
-                raise httpx2.LocalProtocolError(_TOO_LITTLE, request=self._request)
-        except Exception as err:
-            self.error = err
-            if self.answer is not None:  # aiohttp would leave its read waiting, with no timeout
-                self.answer.fail("the request's body failed")
-            raise
-
-
 class _Body(httpx2.AsyncByteStream):
     """A response body read through aiohttp; closing it gives the connection back or closes it,
     and frees the request's slot of the pool. An upload still being sent under it (an upstream may
@@ -196,7 +123,7 @@ class _Body(httpx2.AsyncByteStream):
         request: httpx2.Request,
         slot: anyio.Semaphore,
         open_bodies: set[_Body],
-        upload: _Upload | None,
+        upload: Upload | None,
     ) -> None:
         self._response = response
         self._request = request
@@ -263,22 +190,22 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         session, slots = self._open()
-        headers = _checked_headers(request)
-        declared = _declared_length(request, headers)
-        data: bytes | io.BytesIO | _Upload | None
+        headers = checked_headers(request)
+        declared = declared_length(request, headers)
+        data: bytes | io.BytesIO | Upload | None
         upload = None
         try:
             data = request.content
         except httpx2.RequestNotRead:  # a streamed body (an upload)
             data = upload = (
-                _Upload(request.stream, request, declared)
+                Upload(request.stream, request, declared)
                 if isinstance(request.stream, httpx2.AsyncByteStream)
                 else None
             )
         else:
             if declared is not None and len(data) != declared:
                 raise httpx2.LocalProtocolError(
-                    _TOO_MUCH if len(data) > declared else _TOO_LITTLE, request=request
+                    TOO_MUCH if len(data) > declared else TOO_LITTLE, request=request
                 )
             if not data:
                 data = None  # aiohttp would add a Content-Length: 0 of its own
