@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from ..transports.serving import Seeded, Served, free_port, seed_db, spawn, stop_all
+from ..transports.serving import Seeded, Served, closed_port, free_port, seed_db, spawn, stop_all
 from .authority import CERTS, Authority, running_authority
 
 STATIC_TOKEN = "oauth-fleet-static-token-0123456789"
@@ -61,7 +61,7 @@ def oauth_fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OAuthFleet
     uploads = tmp / "uploads"
     uploads.mkdir()
     (uploads / "notes.txt").write_text("notes")
-    with running_authority() as authority:
+    with running_authority() as authority, closed_port() as gone:
         fleet = OAuthFleet(authority, uploads=uploads)
 
         def start(
@@ -71,9 +71,7 @@ def oauth_fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OAuthFleet
             path = "/sse" if transport == "sse" else "/mcp"
             fleet.audiences[name] = f"http://127.0.0.1:{port}{path}"
             fleet.seeds[name] = seed_db(tmp / f"{name}.sqlite3", 5)
-            issuer = (
-                authority.issuer if name != "issuer-down" else f"http://127.0.0.1:{free_port()}/realms/gone"
-            )
+            issuer = authority.issuer if name != "issuer-down" else f"http://127.0.0.1:{gone}/realms/gone"
             fleet.servers[name] = spawn(
                 tmp,
                 "--db",

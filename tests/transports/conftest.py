@@ -18,7 +18,7 @@ import pytest
 from mcp_assistant_files.backend import Store
 from mcp_assistant_files.backend.testing import serve_in_thread
 
-from .serving import Seeded, Served, free_port, seed_db, spawn, stop_all
+from .serving import Seeded, Served, closed_port, seed_db, spawn, stop_all
 from .upstreams import listening_socket, port_of
 
 # name -> (transport, extra serve flags): the HTTP flavours every basic test runs on.
@@ -102,7 +102,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         backend = seeded("backend", 30)
         backend_url = stack.enter_context(serve_in_thread(backend.db, max_files_per_assistant=0))
         f.backend_port = int(backend_url.rsplit(":", 1)[1].split("/")[0])
-        f.unreachable_url = f"http://127.0.0.1:{free_port()}/v1"
+        f.unreachable_url = f"http://127.0.0.1:{stack.enter_context(closed_port())}/v1"
 
         def start(
             name: str,
