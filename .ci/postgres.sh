@@ -29,12 +29,14 @@ _ci_pg_log() { echo "== postgres: $*"; }
 _ci_pg_since() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 
 # Directory of pg_ctl/initdb/postgres: $CI_PG_BINDIR, else the newest Debian
-# /usr/lib/postgresql/N/bin, else pg_ctl on PATH. Empty if none.
+# /usr/lib/postgresql/N/bin, else pg_ctl on PATH. Empty if none. "return 0", not a bare "return":
+# in an EXIT trap (ci_pg_stop after a failed step) a bare one returns the failed step's status,
+# and under "set -e" the trap stopped there, leaving the cluster running.
 _ci_pg_bindir() {
     local d
-    if [ -n "${CI_PG_BINDIR:-}" ]; then echo "$CI_PG_BINDIR"; return; fi
+    if [ -n "${CI_PG_BINDIR:-}" ]; then echo "$CI_PG_BINDIR"; return 0; fi
     for d in $(printf "%s\n" /usr/lib/postgresql/*/bin | sort -V -r); do
-        if [ -x "$d/pg_ctl" ] && [ -x "$d/initdb" ] && [ -x "$d/postgres" ]; then echo "$d"; return; fi
+        if [ -x "$d/pg_ctl" ] && [ -x "$d/initdb" ] && [ -x "$d/postgres" ]; then echo "$d"; return 0; fi
     done
     if command -v pg_ctl >/dev/null 2>&1; then dirname "$(readlink -f "$(command -v pg_ctl)")"; fi
 }
