@@ -20,11 +20,12 @@ from pydantic import Field
 from ..client import NOT_GIVEN, AssistantFilesError, NotFoundError
 from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, FilePurpose, Order
 from .cursors import CursorCodec, Listing
-from .declaration import Hints, ResultModel, ToolFailure, ToolFamily, ToolPolicy, ToolSpec, tool
-from .fields import PATH_PATTERN, NextStep, cursor_field, limit_field, order_field
+from .declaration import Hints, ToolFailure, ToolFamily, ToolPolicy, ToolSpec, tool
+from .fields import PATH_PATTERN, cursor_field, limit_field, order_field
+from .file_models import UploadedFile, UploadedFileListing, UploadedFileResult
 from .messages import Subject, describe_error, is_request_error, printable
 from .paging import page_of
-from .resources import NO_SUGGESTIONS, UPLOADED_FILE, Link, Suggestions, suggest
+from .resources import NO_SUGGESTIONS, UPLOADED_FILE, Suggestions, suggest
 
 __all__ = ["MAX_UPLOAD_BYTES", "FilesTools", "UploadedFile", "UploadedFileListing"]
 
@@ -57,60 +58,6 @@ UploadPurpose = Annotated[
 
 T = TypeVar("T")
 _SUBJECT = Subject("list_files", "Files API")
-
-
-class UploadedFile(ResultModel):
-    """A file uploaded to the Files API."""
-
-    id: Annotated[str, Field(description="The file's id, such as file-abc123.")]
-    filename: Annotated[str, Field(description="The name it was uploaded with.")]
-    bytes: Annotated[int, Field(description="Its size in bytes.")]
-    purpose: Annotated[str, Field(description="What it was uploaded for.")]
-    created_at: Annotated[int, Field(description="When it was uploaded, as Unix time in seconds.")]
-
-    @classmethod
-    def of(cls, upstream: Any) -> UploadedFile:
-        """The tool's view of an upstream ``file``."""
-        return cls(
-            id=upstream.id,
-            filename=upstream.filename,
-            bytes=upstream.bytes,
-            purpose=upstream.purpose,
-            created_at=upstream.created_at,
-        )
-
-
-class UploadedFileResult(UploadedFile):
-    """An uploaded file, and what to do next."""
-
-    next_step: NextStep
-
-
-class UploadedFileListing(ResultModel):
-    """One page of uploaded files (the Files API pages forward only)."""
-
-    purpose: Annotated[str | None, Field(description="The purpose listed; absent when every file is.")] = None
-    order: Annotated[Order, Field(description="Sort order by upload time: asc or desc.")]
-    files: Annotated[list[UploadedFile], Field(description="The files on this page, in `order`.")]
-    has_more: Annotated[bool, Field(description="Whether more files follow this page (next_cursor is set).")]
-    next_cursor: Annotated[
-        str | None,
-        Field(description="Pass as `cursor` (same purpose and order) for the next page; absent at the end."),
-    ] = None
-    next_step: NextStep
-
-    def resource_links(self) -> list[Link]:
-        """A link to each file's resource (``files://files/...``)."""
-        return [
-            Link(
-                UPLOADED_FILE.uri(file_id=f.id),
-                name=f.id,
-                title=f.filename,
-                description=f"Uploaded file {f.filename} ({f.purpose}).",
-                size=f.bytes,
-            )
-            for f in self.files
-        ]
 
 
 @dataclass
