@@ -1,7 +1,7 @@
 """Local backend rows: a list page of 100 from the middle, at a small and a 100x larger listing.
 
 Both stores (SQLite files in a temporary directory) stay open and are timed interleaved, directly
-(``Store.list_attachments``, blocking) and through the app in-process as ``serve`` reaches the
+(``Store.list_attachments_json``, blocking) and through the app in-process as ``serve`` reaches the
 embedded backend (``InProcessTransport``, the async store reading on the event loop).
 
 Listings are seeded in SQL (:func:`seed_in_order`): ``Store.seed_attachments`` draws random ids,
@@ -71,7 +71,7 @@ def backend_rows(quick: bool) -> list[Row]:
                 stores[_label(n)] = (Store.open(db, max_files_per_assistant=0), assistant, middle)
             direct = measure(
                 {
-                    label: functools.partial(s.list_attachments, a, limit=100, after=m)
+                    label: functools.partial(s.list_attachments_json, a, limit=100, after=m)
                     for label, (s, a, m) in stores.items()
                 },
                 rounds=rounds, per_round=per_round, max_seconds=max_seconds,
@@ -84,7 +84,7 @@ def backend_rows(quick: bool) -> list[Row]:
     return [
         _growth_row(
             "backend_list_direct",
-            "local backend list page of 100 from the middle (`Store.list_attachments`)",
+            "local backend list page of 100 from the middle (`Store.list_attachments_json`)",
             direct,
             small,
             large,

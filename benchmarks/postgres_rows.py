@@ -2,7 +2,7 @@
 
 * ``list100_growth_<store>``: a list page of 100 from the middle of one assistant's listing at
   1,000,000 attachments against the same page at 10,000 (quick: 10,000 vs 1,000), both
-  databases open and timed interleaved through ``Store.list_attachments``;
+  databases open and timed interleaved through ``Store.list_attachments_json``;
 * ``pg_driver_<query>``: psycopg 3 (the store's driver) against asyncpg on the two queries the
   backend runs most (an attachment by id, a page of 100), each on a pool of its own, timed
   interleaved (skipped when asyncpg is not installed: it is not a dependency);
@@ -125,7 +125,7 @@ def postgres_rows(quick: bool) -> list[Row]:
 
 
 def _skipped_growth(kind: str, small: int, large: int, why: str) -> Row:
-    what = f"list page of 100 (`Store.list_attachments`, {kind}) at {_label(large)} attachments"
+    what = f"list page of 100 (`Store.list_attachments_json`, {kind}) at {_label(large)} attachments"
     return Row(f"list100_growth_{kind}", what, f"itself at {_label(small)}", "-", f"< {GROWTH_TARGET}x", why)
 
 
@@ -140,7 +140,7 @@ def _growth_row(
     rounds, per_round, max_seconds = (5, 20, 5.0) if quick else (20, 50, 60.0)
     samples = measure(
         {
-            label: functools.partial(store.list_attachments, t.assistant_id, limit=100, after=t.middle_file)
+            label: functools.partial(store.list_attachments_json, t.assistant_id, limit=100, after=t.middle_file)
             for label, (store, t) in opened.items()
         },
         rounds=rounds, per_round=per_round, max_seconds=max_seconds,
@@ -153,7 +153,7 @@ def _growth_row(
     )
     return Row(
         f"list100_growth_{kind}",
-        f"list page of 100 (`Store.list_attachments`, {kind}) at {large} attachments",
+        f"list page of 100 (`Store.list_attachments_json`, {kind}) at {large} attachments",
         f"itself at {small}",
         measured,
         f"< {GROWTH_TARGET}x",

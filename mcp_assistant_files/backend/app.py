@@ -30,6 +30,7 @@ import functools
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
+import orjson
 from starlette.applications import Starlette
 from starlette.convertors import register_url_convertor
 from starlette.exceptions import HTTPException
@@ -121,7 +122,8 @@ def _assistant_routes(store: AsyncStore) -> list[Route]:
     @_assistants_api
     async def list_attachments(request: Request) -> Response:
         page = page_args(request)
-        return JSONResponse(await store.list_attachments(request.path_params["assistant_id"], **page))
+        body = await store.list_attachments_json(request.path_params["assistant_id"], **page)
+        return JSONResponse(orjson.Fragment(body))
 
     @_assistants_api
     async def create_attachment(request: Request) -> Response:

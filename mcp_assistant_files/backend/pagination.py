@@ -10,6 +10,10 @@ Semantics (OpenAI's, made exact):
 * ``has_more`` is true exactly when items remain beyond the page in the direction of travel
   (forward for a first page or ``after``; backward for ``before`` alone).
 * ``first_id``/``last_id`` are ``None`` on an empty page.
+
+A page's objects are dicts, or JSON already rendered (:class:`Rendered`): a listing whose
+objects never change after they are written (v1 attachments) stores each one's JSON and joins
+them, which takes a third of the time of building dicts and encoding them.
 """
 
 from __future__ import annotations
@@ -18,13 +22,25 @@ import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, cast
 
+import orjson
+
 from ..contract import DEFAULT_ORDER, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Order
 from .errors import InvalidRequest
 
 if TYPE_CHECKING:
     from .store.sql import Conn
 
-__all__ = ["PageArgs", "PageQuery", "ToObjects", "check_page_args", "each", "page", "page_dict"]
+__all__ = [
+    "PageArgs",
+    "PageQuery",
+    "Rendered",
+    "ToObjects",
+    "check_page_args",
+    "each",
+    "page",
+    "page_dict",
+    "rendered",
+]
 
 
 def check_page_args(limit: object, order: object, *, max_limit: int = MAX_PAGE_LIMIT) -> tuple[int, Order]:
@@ -80,8 +96,26 @@ class PageQuery(NamedTuple):
         return page_dict(await to_objects(kept) if kept else [], has_more=len(rows) > self.limit)
 
 
-ToObjects = Callable[[list[Any]], Awaitable[list[dict[str, Any]]]]
-"""The objects of a page's rows, in order (one call per page: per-row calls cost 1 us a row)."""
+class Rendered(NamedTuple):
+    """A page's objects as one JSON array, and the first and last object's ids."""
+
+    array: orjson.Fragment
+    first_id: str
+    last_id: str
+
+
+async def rendered(rows: list[Any]) -> Rendered:
+    """:data:`ToObjects` of rows whose one column is the object's JSON (UTF-8 bytes)."""
+    return Rendered(
+        orjson.Fragment(b"[" + b",".join([row[0] for row in rows]) + b"]"),
+        orjson.loads(rows[0][0])["id"],
+        orjson.loads(rows[-1][0])["id"],
+    )
+
+
+ToObjects = Callable[[list[Any]], Awaitable[list[dict[str, Any]] | Rendered]]
+"""The objects of a page's rows, in order (one call per page: per-row calls cost 1 us a row);
+never called on an empty page."""
 
 
 def each(to_object: Callable[[Any], dict[str, Any] | Awaitable[dict[str, Any]]]) -> ToObjects:
@@ -99,8 +133,19 @@ def each(to_object: Callable[[Any], dict[str, Any] | Awaitable[dict[str, Any]]])
     return to_objects
 
 
-def page_dict(data: list[dict[str, Any]], *, has_more: bool) -> dict[str, Any]:
-    """The list envelope: ``object``, ``data``, ``first_id``, ``last_id``, ``has_more``."""
+def page_dict(data: list[dict[str, Any]] | Rendered, *, has_more: bool) -> dict[str, Any]:
+    """The list envelope: ``object``, ``data``, ``first_id``, ``last_id``, ``has_more``.
+
+    With :class:`Rendered` objects, ``data`` is their array as an ``orjson.Fragment``: the
+    envelope is for ``orjson.dumps`` alone."""
+    if isinstance(data, Rendered):
+        return {
+            "object": "list",
+            "data": data.array,
+            "first_id": data.first_id,
+            "last_id": data.last_id,
+            "has_more": has_more,
+        }
     return {
         "object": "list",
         "data": data,

@@ -82,7 +82,7 @@ def old_database(kind: Kind, tmp_path: Path) -> Iterator[tuple[str, Callable[[],
 def test_a_v1_database_is_upgraded_in_place_and_keeps_its_data(kind: Kind, tmp_path: Path) -> None:
     with old_database(kind, tmp_path) as (path, version):
         with Store.open(path) as store:
-            assert version() == SCHEMA_VERSION == 3
+            assert version() == SCHEMA_VERSION == 4
             _check_upgraded(store)
         with Store.open(path) as store:
             assert version() == SCHEMA_VERSION

@@ -144,6 +144,7 @@ class Store:
     detach = _blocking(AsyncStore.detach)
     get_attachment = _blocking(AsyncStore.get_attachment)
     list_attachments = _blocking(AsyncStore.list_attachments)
+    list_attachments_json = _blocking(AsyncStore.list_attachments_json)
     seed_attachments = _blocking(AsyncStore.seed_attachments)
     create_file = _blocking(AsyncStore.create_file)
     create_file_from = _blocking(AsyncStore.create_file_from)

@@ -9,6 +9,11 @@
   position, same ``created_at``. Each (assistant, file) pair thus has one position for ever and
   a cursor is never ambiguous; a re-attached file does not jump to the newest end.
 * **Idempotent attach.** Attaching an attached file returns the existing object unchanged.
+* **Stored JSON.** Each row's object is also kept as JSON (``body``, a column the database
+  computes from the row, see :mod:`..schema`), in the index of live attachments: an attachment
+  never changes after it is made (re-attaching revives the same ``created_at``), so a list page
+  joins its rows' bodies instead of building and encoding 100 objects
+  (:meth:`list_attachments_json`, what the list route answers; 65 against 87 us in-process).
 * **Races.** Every write locks the assistant's row first (``FOR UPDATE``), so on PostgreSQL
   concurrent attaches from several processes count against the cap one at a time, and a
   listing's rows commit in ``seq`` order; SQLite's write transactions are exclusive anyway.
@@ -16,13 +21,14 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any, Unpack
+
+import orjson
 
 from ..db import new_id
 from ..errors import InvalidRequest, NotFound
-from ..objects import attachment_object, attachment_objects, deleted_object
-from ..pagination import PageArgs, page
+from ..objects import attachment_object, deleted_object
+from ..pagination import PageArgs, page, rendered
 from .base import StoreBase, next_timestamp, one, page_in, seq_or_none
 from .sql import Conn
 
@@ -128,14 +134,21 @@ class AttachmentsMixin(StoreBase):
         return await self.runner.read(lambda conn: self._live_attachment(conn, assistant_id, file_id))
 
     async def list_attachments(self, assistant_id: str, **args: Unpack[PageArgs]) -> dict[str, Any]:
-        """One page of an assistant's live attachments (see :mod:`..pagination`)."""
+        """One page of an assistant's live attachments (see :mod:`..pagination`), as Python objects:
+        the parse of :meth:`list_attachments_json`."""
+        page_dict: dict[str, Any] = orjson.loads(await self.list_attachments_json(assistant_id, **args))
+        return page_dict
+
+    async def list_attachments_json(self, assistant_id: str, **args: Unpack[PageArgs]) -> bytes:
+        """One page of an assistant's live attachments as the list route answers it: JSON, joined
+        from the rows' stored bodies (see the module)."""
 
         async def listing(conn: Conn) -> dict[str, Any]:
             return await page_in(
                 lambda: self._require_assistant(conn, assistant_id),
                 page(
                     conn,
-                    select="SELECT file_id, created_at FROM attachments INDEXED BY attachments_live"
+                    select="SELECT body FROM attachments INDEXED BY attachments_live"
                     " WHERE assistant_id = ? AND deleted_at IS NULL",
                     params=(assistant_id,),
                     seq_of=lambda cursor: seq_or_none(
@@ -144,12 +157,12 @@ class AttachmentsMixin(StoreBase):
                         assistant_id,
                         cursor,
                     ),
-                    to_objects=functools.partial(attachment_objects, assistant_id),
+                    to_objects=rendered,
                     **args,
                 ),
             )
 
-        return await self.runner.read(listing)
+        return orjson.dumps(await self.runner.read(listing))
 
     @staticmethod
     async def _require_assistant(conn: Conn, assistant_id: str, *, lock: bool = False) -> None:

@@ -118,8 +118,23 @@ CREATE INDEX attachments_live ON attachments (assistant_id, seq) INCLUDE (file_i
     WHERE deleted_at IS NULL;
 """
 
+# Each attachment's object as JSON, as SQLite's version 4 (see ..schema): a stored generated
+# column. PostgreSQL's JSON functions put spaces around ``:``, so the object is spelled out, with
+# ``to_json`` quoting the strings; a generated column needs an immutable expression, and
+# ``to_json`` and ``convert_to`` are only stable (they are immutable for text in one database).
+_V4 = """
+CREATE FUNCTION attachment_body(assistant_id TEXT, file_id TEXT, created_at BIGINT) RETURNS BYTEA
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT convert_to('{"id":' || to_json(file_id)::text || ',"object":"assistant.file","created_at":'
+        || created_at || ',"assistant_id":' || to_json(assistant_id)::text || '}', 'UTF8') $$;
+ALTER TABLE attachments ADD COLUMN body BYTEA
+    GENERATED ALWAYS AS (attachment_body(assistant_id, file_id, created_at)) STORED;
+DROP INDEX attachments_live;
+CREATE INDEX attachments_live ON attachments (assistant_id, seq) INCLUDE (body) WHERE deleted_at IS NULL;
+"""
+
 #: Statements of each schema version, as SQLite's (:data:`..schema.MIGRATIONS`), in order.
-PG_MIGRATIONS: Final = (_V1, _V2, _V3)
+PG_MIGRATIONS: Final = (_V1, _V2, _V3, _V4)
 assert len(PG_MIGRATIONS) == SCHEMA_VERSION, "both stores have every schema version"
 
 

@@ -1,0 +1,192 @@
+"""Schema version 4: each attachment's object as JSON (``attachments.body``), computed by the
+database from the row, is byte for byte what ``orjson.dumps(attachment_object(...))`` gives, so a
+list page joined from those bytes is the page the dicts would have made.
+
+Ids are the store's own (letters and digits), but a database may hold anything a version-1 client
+wrote: ids needing JSON escapes are held to the same bytes too."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psycopg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mcp_assistant_files.backend import Store
+from mcp_assistant_files.backend.objects import attachment_object
+from mcp_assistant_files.backend.pagination import page_dict
+from mcp_assistant_files.backend.schema import MIGRATIONS
+from mcp_assistant_files.backend.store.pg_schema import migrate
+from tests.stores import KINDS, Kind, database, postgres_marks, run_sql
+
+ASSISTANT = 'asst_"quoted"\\back\nline'
+FILE_IDS = [
+    "file-plain0123456789abcdefgh",
+    'file-"quoted"',
+    "file-back\\slash/solidus",
+    "file-" + "".join(chr(c) for c in range(1, 32)),  # every control character but NUL
+    "file-\x7f-é-😀-\u2028\u2029-</script>-'",
+]
+GONE = "file-detached"
+CREATED_AT = 1_764_570_000
+
+#: Text PostgreSQL and SQLite both hold: no NUL, no lone surrogate.
+TEXT = st.text(st.characters(min_codepoint=1, exclude_categories=["Cs"]), max_size=40)
+
+
+def _sqlite_v3(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        for statements in MIGRATIONS[:3]:
+            conn.executescript(statements)
+        conn.execute("PRAGMA user_version = 3")
+        conn.execute(
+            "INSERT INTO assistants (id, created_at, model, tools, metadata) VALUES (?, ?, 'gpt-4', '[]', '{}')",
+            (ASSISTANT, CREATED_AT),
+        )
+        conn.executemany(
+            "INSERT INTO files (id, created_at, filename, purpose, bytes, data)"
+            " VALUES (?, ?, 'a.txt', 'assistants', 1, x'00')",
+            [(file_id, CREATED_AT) for file_id in [*FILE_IDS[:3], GONE]],
+        )
+        conn.executemany(
+            "INSERT INTO attachments (assistant_id, file_id, created_at, deleted_at) VALUES (?, ?, ?, ?)",
+            _attachment_rows(),
+        )
+        conn.commit()
+
+
+def _postgres_v3(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        migrate(conn, upto=3)
+        conn.execute(
+            "INSERT INTO assistants (id, created_at, model, tools, metadata) VALUES (%s, %s, 'gpt-4', '[]', '{}')",
+            (ASSISTANT, CREATED_AT),
+        )
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO files (id, created_at, filename, purpose, bytes) VALUES (%s, %s, 'a.txt', 'assistants', 1)",
+                [(file_id, CREATED_AT) for file_id in [*FILE_IDS[:3], GONE]],
+            )
+            cur.executemany(
+                "INSERT INTO attachments (assistant_id, file_id, created_at, deleted_at) VALUES (%s, %s, %s, %s)",
+                _attachment_rows(),
+            )
+
+
+def _attachment_rows() -> list[tuple[str, str, int, int | None]]:
+    live = [(ASSISTANT, file_id, CREATED_AT + n, None) for n, file_id in enumerate(FILE_IDS[:3])]
+    return [*live, (ASSISTANT, GONE, CREATED_AT + 3, CREATED_AT + 4)]
+
+
+@contextmanager
+def _version_3_database(kind: Kind, tmp_path: Path) -> Iterator[str]:
+    """A database of ``kind`` at schema version 3 holding attachments of escaped ids."""
+    with database(kind, tmp_path) as target:
+        if kind == "sqlite":
+            _sqlite_v3(Path(target))
+        else:
+            _postgres_v3(target)
+        yield target
+
+
+def _expected_page(file_ids: Sequence[str], *, has_more: bool = False) -> dict[str, Any]:
+    objects = [attachment_object(ASSISTANT, f, CREATED_AT + FILE_IDS.index(f)) for f in file_ids]
+    return page_dict(objects, has_more=has_more)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_upgraded_database_lists_the_bytes_its_objects_encode_to(kind: Kind, tmp_path: Path) -> None:
+    """Rows written before version 4, and rows a version-3 writer adds after it, list as the
+    bytes orjson gives their objects; a tombstone stays out."""
+    with _version_3_database(kind, tmp_path) as target, Store.open(target) as store:
+        assert store.list_attachments_json(ASSISTANT, order="asc") == orjson.dumps(
+            _expected_page(FILE_IDS[:3])
+        )
+        # A process still running version 3's code inserts without knowing of ``body``.
+        for n, file_id in enumerate(FILE_IDS[3:], start=3):
+            run_sql(
+                store,
+                "INSERT INTO files (id, created_at, filename, purpose, bytes) VALUES (?, ?, 'a.txt', 'assistants', 1)"
+                if store.is_postgres
+                else "INSERT INTO files (id, created_at, filename, purpose, bytes, data)"
+                " VALUES (?, ?, 'a.txt', 'assistants', 1, x'00')",
+                [(file_id, CREATED_AT)],
+            )
+            run_sql(
+                store,
+                "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
+                [(ASSISTANT, file_id, CREATED_AT + n)],
+            )
+        assert store.list_attachments_json(ASSISTANT, order="asc") == orjson.dumps(_expected_page(FILE_IDS))
+        second = store.list_attachments_json(ASSISTANT, order="desc", limit=2, after=FILE_IDS[3])
+        assert second == orjson.dumps(_expected_page(FILE_IDS[2:0:-1], has_more=True))
+        assert store.list_attachments(ASSISTANT, order="asc", limit=1)["data"] == [
+            attachment_object(ASSISTANT, FILE_IDS[0], CREATED_AT)
+        ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_attaching_detaching_and_reattaching_keep_the_listed_bytes_those_of_the_object(
+    kind: Kind, tmp_path: Path
+) -> None:
+    with database(kind, tmp_path) as target, Store.open(target) as store:
+        assistant = store.create_assistant()["id"]
+        files = [store.create_file(f"{n}.txt", b"x", "assistants")["id"] for n in range(3)]
+        attached = [store.attach(assistant, file_id) for file_id in files]
+        store.detach(assistant, files[1])
+        assert store.list_attachments_json(assistant, order="asc") == orjson.dumps(
+            page_dict([attached[0], attached[2]], has_more=False)
+        )
+        assert store.attach(assistant, files[1]) == attached[1]  # revived: same object, same place
+        assert store.list_attachments_json(assistant, order="asc") == orjson.dumps(
+            page_dict(attached, has_more=False)
+        )
+        assert store.list_attachments_json(assistant, after=files[0]) == orjson.dumps(
+            page_dict([], has_more=False)
+        )
+
+
+@settings(max_examples=200, deadline=None)
+@given(assistant_id=TEXT, file_id=TEXT, created_at=st.integers(0, 2**53))
+def test_sqlite_spells_any_attachment_as_orjson_does(
+    assistant_id: str, file_id: str, created_at: int
+) -> None:
+    with closing(sqlite3.connect(":memory:")) as conn:
+        for statements in MIGRATIONS:
+            conn.executescript(statements)
+        conn.execute(
+            "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
+            (assistant_id, file_id, created_at),
+        )
+        (body,) = conn.execute("SELECT body FROM attachments").fetchone()
+    assert body == orjson.dumps(attachment_object(assistant_id, file_id, created_at))
+
+
+@pytest.fixture(scope="module")
+def postgres_v4() -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+    with database("postgres") as url, psycopg.connect(url, autocommit=True) as conn:
+        migrate(conn)
+        yield conn
+
+
+@pytest.mark.parametrize("_", [pytest.param(None, id="postgres", marks=postgres_marks())])
+@settings(max_examples=100, deadline=None)
+@given(assistant_id=TEXT, file_id=TEXT, created_at=st.integers(0, 2**53))
+def test_postgres_spells_any_attachment_as_orjson_does(
+    postgres_v4: psycopg.Connection[tuple[Any, ...]],
+    _: None,
+    assistant_id: str,
+    file_id: str,
+    created_at: int,
+) -> None:
+    row = postgres_v4.execute(
+        "SELECT attachment_body(%s, %s, %s)", (assistant_id, file_id, created_at)
+    ).fetchone()
+    assert row is not None and row[0] == orjson.dumps(attachment_object(assistant_id, file_id, created_at))
