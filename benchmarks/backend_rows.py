@@ -21,6 +21,7 @@ import anyio
 import httpx2
 
 from mcp_assistant_files.backend import Store, create_app
+from mcp_assistant_files.backend.db import add_functions
 from mcp_assistant_files.service.in_process import InProcessTransport
 
 from .harness import Row, Samples, measure, measure_async
@@ -38,6 +39,7 @@ def seed_in_order(db: Path, count: int) -> tuple[str, str]:
         assistant: str = store.create_assistant()["id"]
         created_at = store.create_file("probe.txt", b"x", "assistants")["created_at"]
     conn = sqlite3.connect(db)
+    add_functions(conn)  # attachment_body, which the store writes with each attachment
     try:
         conn.execute("PRAGMA cache_size = -131072")  # 128 MiB, for this connection only
         with conn:
@@ -48,10 +50,10 @@ def seed_in_order(db: Path, count: int) -> tuple[str, str]:
                 (count, created_at),
             )
             conn.execute(
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
-                "INSERT INTO attachments (assistant_id, file_id, created_at) "
-                "SELECT ?, printf('file-bench%019d', i), ? FROM n",
-                (count, assistant, created_at),
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count) "
+                "INSERT INTO attachments (assistant_id, file_id, created_at, body) "
+                "SELECT :a, f, :at, attachment_body(:a, f, :at) FROM (SELECT printf('file-bench%019d', i) AS f FROM n)",
+                {"count": count, "a": assistant, "at": created_at},
             )
     finally:
         conn.close()

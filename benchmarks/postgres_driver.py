@@ -26,8 +26,8 @@ from .postgres_load import Target
 RETRIEVE = "SELECT file_id, created_at FROM attachments WHERE assistant_id = {0} AND file_id = {1} AND deleted_at IS NULL"
 CURSOR = "SELECT seq FROM attachments WHERE assistant_id = {0} AND file_id = {1}"
 PAGE = (
-    "SELECT file_id, created_at FROM attachments WHERE assistant_id = {0} AND deleted_at IS NULL"
-    " AND seq > {1} ORDER BY seq ASC LIMIT 101"
+    "SELECT coalesce(body, attachment_body(assistant_id, file_id, created_at)) FROM attachments"
+    " WHERE assistant_id = {0} AND deleted_at IS NULL AND seq > {1} ORDER BY seq ASC LIMIT 101"
 )
 
 

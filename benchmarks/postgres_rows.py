@@ -32,6 +32,7 @@ import psycopg
 
 from mcp_assistant_files.backend import Store
 from mcp_assistant_files.backend.db import new_id
+from mcp_assistant_files.backend.objects import attachment_body
 
 from .harness import Row, measure
 from .postgres_driver import driver_rows
@@ -79,9 +80,9 @@ def seed(store: Store, target: str, count: int) -> Target:
             with cur.copy("COPY files (id, created_at, filename, purpose, bytes) FROM STDIN") as copy:
                 for file_id in ids:
                     copy.write_row((file_id, now, "seed.txt", "assistants", 1))
-            with cur.copy("COPY attachments (assistant_id, file_id, created_at) FROM STDIN") as copy:
+            with cur.copy("COPY attachments (assistant_id, file_id, created_at, body) FROM STDIN") as copy:
                 for file_id in ids:
-                    copy.write_row((aid, file_id, now))
+                    copy.write_row((aid, file_id, now, attachment_body(aid, file_id, now)))
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE files")

@@ -9,9 +9,10 @@ import sqlite3
 import string
 from typing import Final
 
+from .objects import attachment_body
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["BUSY_TIMEOUT_MS", "MEMORY", "connect", "connect_reader", "new_id"]
+__all__ = ["BUSY_TIMEOUT_MS", "MEMORY", "add_functions", "connect", "connect_reader", "new_id"]
 
 MEMORY: Final = ":memory:"
 """A private in-memory SQLite database, gone when the store closes."""
@@ -37,7 +38,16 @@ def _open(target: str) -> sqlite3.Connection:
     # serialises access to each connection with a lock).
     conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    add_functions(conn)
     return conn
+
+
+def add_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the store's statements call: ``attachment_body`` (:mod:`.objects`).
+
+    Only statements call them, never the schema (a view, index or generated column calling a
+    function of the application's would not open elsewhere, nor under ``trusted_schema=OFF``)."""
+    conn.create_function("attachment_body", 3, attachment_body, deterministic=True)
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:

@@ -7,6 +7,8 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import orjson
+
 from ..contract import VECTOR_STORE_FILE_STATUSES
 from .vector_store_validation import Chunking
 
@@ -15,6 +17,7 @@ __all__ = [
     "VECTOR_STORE_COLUMNS",
     "VECTOR_STORE_FILE_COLUMNS",
     "assistant_object",
+    "attachment_body",
     "attachment_object",
     "batch_object",
     "deleted_object",
@@ -38,11 +41,17 @@ _DAY = 86_400
 
 
 def attachment_object(assistant_id: str, file_id: str, created_at: int) -> dict[str, Any]:
-    """An ``assistant.file`` object (its id is the file's id).
-
-    The schema spells the same object as JSON for list pages (``attachments.body``, schema
-    version 4, on both databases); a test holds the two to the same bytes."""
+    """An ``assistant.file`` object (its id is the file's id)."""
     return {"id": file_id, "object": "assistant.file", "created_at": created_at, "assistant_id": assistant_id}
+
+
+def attachment_body(assistant_id: str, file_id: str, created_at: int) -> bytes:
+    """:func:`attachment_object` as JSON, as an answer holds it: stored with each attachment
+    (``attachments.body``) so that a list page joins its objects' bytes (see ``store.attachments``).
+
+    SQLite connections call it as the SQL function ``attachment_body`` (:mod:`.db`); PostgreSQL
+    has a SQL function of that name spelling the same bytes (``store.pg_schema``)."""
+    return orjson.dumps(attachment_object(assistant_id, file_id, created_at))
 
 
 def file_object(row: Sequence[Any]) -> dict[str, Any]:

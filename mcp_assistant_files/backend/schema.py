@@ -3,8 +3,8 @@
 Version 1 is the v1 assistant-files layout: assistants, files (bytes inline, last column so
 listings never read them) and attachments. Version 2 adds file deletion (``files.deleted_at``),
 parsed texts, vector stores, their files and file batches. Version 3 makes the index of live
-attachments cover their list pages. Version 4 adds each attachment's object as JSON
-(``body``, computed from the row) to that index. A database is upgraded in place,
+attachments cover their list pages. Version 4 stores each attachment's object as JSON
+(``body``) and adds it to that index. A database is upgraded in place,
 in one transaction, by running the migrations it has not seen; its data is kept.
 
 ``seq`` columns are autoincrement keys assigned inside the writing transaction, so they are a
@@ -115,18 +115,17 @@ CREATE INDEX attachments_live
     ON attachments (assistant_id, seq, file_id, created_at, deleted_at) WHERE deleted_at IS NULL;
 """
 
-# Version 4: each attachment's object as JSON, a column SQLite computes from the row (``VIRTUAL``:
-# not in the table, but written into the index of live attachments, which covers it), so a list
-# page joins bytes (see ``store.attachments``). Every writer's rows get it, this version's or an
-# older one's still running. The bytes are ``orjson.dumps(objects.attachment_object(...))``'s
-# (compact, keys in its order; a test holds them equal, ids needing escapes included).
+# Version 4: each attachment keeps its object's JSON (``body``), written with the row by
+# ``objects.attachment_body`` (also the SQL function of that name, :func:`..db.add_functions`,
+# that fills the rows written before), and the index of live attachments covers it, so a list
+# page joins bytes (see ``store.attachments``). A row an older version's process writes has no
+# body: the listing spells it then (``coalesce``), from the row's columns, also in the index.
 _V4 = """
-ALTER TABLE attachments ADD COLUMN body BLOB GENERATED ALWAYS AS (CAST(json_object(
-    'id', file_id, 'object', 'assistant.file', 'created_at', created_at, 'assistant_id', assistant_id
-) AS BLOB)) VIRTUAL;
+ALTER TABLE attachments ADD COLUMN body BLOB;
+UPDATE attachments SET body = attachment_body(assistant_id, file_id, created_at);
 DROP INDEX attachments_live;
-CREATE INDEX attachments_live
-    ON attachments (assistant_id, seq, body, deleted_at) WHERE deleted_at IS NULL;
+CREATE INDEX attachments_live ON attachments (assistant_id, seq, file_id, created_at, body, deleted_at)
+    WHERE deleted_at IS NULL;
 """
 
 #: Statements of each schema version, run in order from the database's ``user_version`` up.

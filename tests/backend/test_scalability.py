@@ -110,12 +110,10 @@ def test_pages_and_attaches_cost_the_same_at_100k_attachments_as_at_1k(
 def test_a_list_page_of_attachments_reads_only_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Schema version 4: the live-attachments index holds the page's one column, each object's
-    JSON (``body``, computed from the row), so no row of the table is read.
-
-    ``body`` is a virtual column, so SQLite's plan does not say COVERING; its program shows it:
-    every column it reads comes from the index's cursor (the table's seek is deferred until a
-    table column is read, which never happens)."""
+    """Schema version 4: the live-attachments index holds each object's JSON (``body``) and the
+    columns that spell it for a row without one, so no row of the table is read: SQLite says
+    COVERING, and its program reads every column from the index's cursor. An assistant's file
+    ids (``get_assistant``) come from the same index."""
     sent: list[tuple[str, Any]] = []
     all_rows = SqliteConn.all
 
@@ -130,13 +128,14 @@ def test_a_list_page_of_attachments_reads_only_the_index(
             patch.setattr(SqliteConn, "all", recorded)
             store.list_attachments(assistant_id, limit=100)
             store.list_attachments(assistant_id, limit=100, order="desc", after=ids[120])
-        assert len(sent) == 2
+            store.get_assistant(assistant_id)
+        assert len(sent) == 3
         with store.db.read() as conn:  # type: ignore[union-attr]
             plans = [conn.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall() for sql, params in sent]
             programs = [conn.execute("EXPLAIN " + sql, params).fetchall() for sql, params in sent]
     for plan in plans:
         assert len(plan) == 1 and plan[0][3].startswith(
-            "SEARCH attachments USING INDEX attachments_live (assistant_id=?"
+            "SEARCH attachments USING COVERING INDEX attachments_live (assistant_id=?"
         ), plan
     for program in programs:
         # (addr, opcode, p1, p2, p3, p4, p5, comment); an index's OpenRead has its KeyInfo in p4.

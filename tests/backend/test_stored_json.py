@@ -153,20 +153,30 @@ def test_attaching_detaching_and_reattaching_keep_the_listed_bytes_those_of_the_
         )
 
 
-@settings(max_examples=200, deadline=None)
-@given(assistant_id=TEXT, file_id=TEXT, created_at=st.integers(0, 2**53))
-def test_sqlite_spells_any_attachment_as_orjson_does(
-    assistant_id: str, file_id: str, created_at: int
-) -> None:
-    with closing(sqlite3.connect(":memory:")) as conn:
-        for statements in MIGRATIONS:
-            conn.executescript(statements)
-        conn.execute(
-            "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
-            (assistant_id, file_id, created_at),
-        )
-        (body,) = conn.execute("SELECT body FROM attachments").fetchone()
-    assert body == orjson.dumps(attachment_object(assistant_id, file_id, created_at))
+def test_the_sqlite_schema_needs_none_of_our_functions_and_no_trusted_schema(tmp_path: Path) -> None:
+    """Another tool opens the database: without ``attachment_body`` registered, under
+    ``trusted_schema=OFF`` (a schema calling a function that is not innocuous, such as
+    ``json_object`` in SQLite 3.40, would read as malformed), every table and index reads."""
+    path = tmp_path / "db.sqlite3"
+    with Store.open(path, max_files_per_assistant=0) as store:
+        store.seed_attachments(store.create_assistant()["id"], 3)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        live = "SELECT count(body) FROM attachments INDEXED BY attachments_live WHERE deleted_at IS NULL"
+        assert conn.execute(live).fetchone() == (3,)
+
+
+def test_a_utf16_sqlite_database_lists_utf8_json(tmp_path: Path) -> None:
+    """A database the user created in UTF-16: the stored bodies are UTF-8 bytes all the same."""
+    path = tmp_path / "utf16.sqlite3"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA encoding = 'UTF-16le'")
+        conn.execute("CREATE TABLE made_by_the_user (x)")
+    with Store.open(path) as store:
+        assistant = store.create_assistant()["id"]
+        attached = store.attach(assistant, store.create_file("é.txt", b"x", "assistants")["id"])
+        assert store.list_attachments_json(assistant) == orjson.dumps(page_dict([attached], has_more=False))
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +200,25 @@ def test_postgres_spells_any_attachment_as_orjson_does(
         "SELECT attachment_body(%s, %s, %s)", (assistant_id, file_id, created_at)
     ).fetchone()
     assert row is not None and row[0] == orjson.dumps(attachment_object(assistant_id, file_id, created_at))
+
+
+@pytest.mark.parametrize("_", [pytest.param(None, id="postgres", marks=postgres_marks())])
+def test_postgres_spells_attachments_with_its_own_functions_whatever_a_sessions_path(_: None) -> None:
+    """A schema put before ``pg_catalog`` on a session's path, holding its own ``to_json``, does
+    not change what ``attachment_body`` writes (the function sets its own ``search_path``)."""
+    with database("postgres") as url, psycopg.connect(url, autocommit=True) as conn:
+        migrate(conn)
+        (ours,) = conn.execute("SELECT current_schema()").fetchone() or ("",)
+        evil = f"{ours}_evil"
+        conn.execute(f"CREATE SCHEMA {evil}".encode())
+        try:
+            conn.execute(
+                f"CREATE FUNCTION {evil}.to_json(text) RETURNS json LANGUAGE sql AS $$ SELECT '\"pwned\"'::json $$".encode()
+            )
+            conn.execute(f"SET search_path = {evil}, {ours}, pg_catalog".encode())
+            (body,) = conn.execute("SELECT attachment_body('asst_a', 'file-b', 7)").fetchone() or (b"",)
+            (shadowed,) = conn.execute("SELECT to_json('x'::text)::text").fetchone() or ("",)
+        finally:
+            conn.execute(f"DROP SCHEMA {evil} CASCADE".encode())
+    assert shadowed == '"pwned"'  # the session's path does reach the other to_json
+    assert body == orjson.dumps(attachment_object("asst_a", "file-b", 7))

@@ -9,11 +9,12 @@
   position, same ``created_at``. Each (assistant, file) pair thus has one position for ever and
   a cursor is never ambiguous; a re-attached file does not jump to the newest end.
 * **Idempotent attach.** Attaching an attached file returns the existing object unchanged.
-* **Stored JSON.** Each row's object is also kept as JSON (``body``, a column the database
-  computes from the row, see :mod:`..schema`), in the index of live attachments: an attachment
-  never changes after it is made (re-attaching revives the same ``created_at``), so a list page
-  joins its rows' bodies instead of building and encoding 100 objects
-  (:meth:`list_attachments_json`, what the list route answers; 65 against 87 us in-process).
+* **Stored JSON.** Each row keeps its object as JSON (``body``, :func:`..objects.attachment_body`),
+  written with the row, in the index of live attachments: an attachment never changes after it
+  is made (re-attaching revives the same ``created_at``), so a list page joins its rows' bodies
+  instead of building and encoding 100 objects (:meth:`list_attachments_json`, what the list
+  route answers; 65 against 87 us in-process). A row an older version's process wrote into a
+  shared database has none; the listing spells it from the row (SQL ``attachment_body``).
 * **Races.** Every write locks the assistant's row first (``FOR UPDATE``), so on PostgreSQL
   concurrent attaches from several processes count against the cap one at a time, and a
   listing's rows commit in ``seq`` order; SQLite's write transactions are exclusive anyway.
@@ -27,7 +28,7 @@ import orjson
 
 from ..db import new_id
 from ..errors import InvalidRequest, NotFound
-from ..objects import attachment_object, deleted_object
+from ..objects import attachment_body, attachment_object, deleted_object
 from ..pagination import PageArgs, page, rendered
 from .base import StoreBase, next_timestamp, one, page_in, seq_or_none
 from .sql import Conn
@@ -70,8 +71,8 @@ class AttachmentsMixin(StoreBase):
             return attachment_object(assistant_id, file_id, row[1])
         created_at = await next_timestamp(conn, "attachments")
         await conn.run(
-            "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
-            (assistant_id, file_id, created_at),
+            "INSERT INTO attachments (assistant_id, file_id, created_at, body) VALUES (?, ?, ?, ?)",
+            (assistant_id, file_id, created_at, attachment_body(assistant_id, file_id, created_at)),
         )
         return attachment_object(assistant_id, file_id, created_at)
 
@@ -108,8 +109,8 @@ class AttachmentsMixin(StoreBase):
             await conn.add_files(file_ids, filename, b"\x00")
             now = await next_timestamp(conn, "attachments")
             await conn.many(
-                "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
-                [(assistant_id, file_id, now) for file_id in file_ids],
+                "INSERT INTO attachments (assistant_id, file_id, created_at, body) VALUES (?, ?, ?, ?)",
+                [(assistant_id, f, now, attachment_body(assistant_id, f, now)) for f in file_ids],
             )
 
         await self.runner.write(seed)
@@ -148,7 +149,8 @@ class AttachmentsMixin(StoreBase):
                 lambda: self._require_assistant(conn, assistant_id),
                 page(
                     conn,
-                    select="SELECT body FROM attachments INDEXED BY attachments_live"
+                    select="SELECT coalesce(body, attachment_body(assistant_id, file_id, created_at))"
+                    " FROM attachments INDEXED BY attachments_live"
                     " WHERE assistant_id = ? AND deleted_at IS NULL",
                     params=(assistant_id,),
                     seq_of=lambda cursor: seq_or_none(

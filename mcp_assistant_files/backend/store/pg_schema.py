@@ -118,19 +118,21 @@ CREATE INDEX attachments_live ON attachments (assistant_id, seq) INCLUDE (file_i
     WHERE deleted_at IS NULL;
 """
 
-# Each attachment's object as JSON, as SQLite's version 4 (see ..schema): a stored generated
-# column. PostgreSQL's JSON functions put spaces around ``:``, so the object is spelled out, with
-# ``to_json`` quoting the strings; a generated column needs an immutable expression, and
-# ``to_json`` and ``convert_to`` are only stable (they are immutable for text in one database).
+# Version 4 as SQLite's (see ..schema): ``body`` is written with the row, and the function
+# ``attachment_body`` spells it for rows written before and rows an older version writes.
+# PostgreSQL's JSON functions put spaces around ``:``, so the object is spelled out, with
+# ``to_json`` quoting the strings; its own ``search_path`` keeps a schema earlier on a session's
+# path from supplying another ``to_json`` or ``||``.
 _V4 = """
 CREATE FUNCTION attachment_body(assistant_id TEXT, file_id TEXT, created_at BIGINT) RETURNS BYTEA
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
     AS $$ SELECT convert_to('{"id":' || to_json(file_id)::text || ',"object":"assistant.file","created_at":'
         || created_at || ',"assistant_id":' || to_json(assistant_id)::text || '}', 'UTF8') $$;
-ALTER TABLE attachments ADD COLUMN body BYTEA
-    GENERATED ALWAYS AS (attachment_body(assistant_id, file_id, created_at)) STORED;
+ALTER TABLE attachments ADD COLUMN body BYTEA;
+UPDATE attachments SET body = attachment_body(assistant_id, file_id, created_at);
 DROP INDEX attachments_live;
-CREATE INDEX attachments_live ON attachments (assistant_id, seq) INCLUDE (body) WHERE deleted_at IS NULL;
+CREATE INDEX attachments_live ON attachments (assistant_id, seq) INCLUDE (file_id, created_at, body)
+    WHERE deleted_at IS NULL;
 """
 
 #: Statements of each schema version, as SQLite's (:data:`..schema.MIGRATIONS`), in order.
