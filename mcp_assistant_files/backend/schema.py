@@ -121,9 +121,9 @@ CREATE INDEX attachments_live
 # page joins bytes (see ``store.attachments``). A row an older version's process writes has no
 # body: the listing spells it then (``coalesce``), from the row's columns, also in the index.
 _V4 = """
+DROP INDEX attachments_live;
 ALTER TABLE attachments ADD COLUMN body BLOB;
 UPDATE attachments SET body = attachment_body(assistant_id, file_id, created_at);
-DROP INDEX attachments_live;
 CREATE INDEX attachments_live ON attachments (assistant_id, seq, file_id, created_at, body, deleted_at)
     WHERE deleted_at IS NULL;
 """

@@ -1,6 +1,7 @@
-"""Schema version 4: each attachment's object as JSON (``attachments.body``), computed by the
-database from the row, is byte for byte what ``orjson.dumps(attachment_object(...))`` gives, so a
-list page joined from those bytes is the page the dicts would have made.
+"""Schema version 4: each attachment's object as JSON (``attachments.body``), written with the row
+by the store, filled in by the upgrade, and spelled by the SQL function ``attachment_body`` for a
+row an older version writes, is byte for byte what ``orjson.dumps(attachment_object(...))``
+gives, so a list page joined from those bytes is the page the dicts would have made.
 
 Ids are the store's own (letters and digits), but a database may hold anything a version-1 client
 wrote: ids needing JSON escapes are held to the same bytes too."""
@@ -24,6 +25,7 @@ from mcp_assistant_files.backend.objects import attachment_object
 from mcp_assistant_files.backend.pagination import page_dict
 from mcp_assistant_files.backend.schema import MIGRATIONS
 from mcp_assistant_files.backend.store.pg_schema import migrate
+from mcp_assistant_files.backend.store.sql import Conn, drive
 from tests.stores import KINDS, Kind, database, postgres_marks, run_sql
 
 ASSISTANT = 'asst_"quoted"\\back\nline'
@@ -101,11 +103,23 @@ def _expected_page(file_ids: Sequence[str], *, has_more: bool = False) -> dict[s
     return page_dict(objects, has_more=has_more)
 
 
+def _missing_bodies(store: Store) -> int:
+    """How many attachments, live or detached, have no stored ``body``."""
+
+    async def count(conn: Conn) -> int:
+        row = await conn.one("SELECT count(*) FROM attachments WHERE body IS NULL")
+        assert row is not None
+        return int(row[0])
+
+    return drive(store.core.runner.read(count))
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_upgraded_database_lists_the_bytes_its_objects_encode_to(kind: Kind, tmp_path: Path) -> None:
     """Rows written before version 4, and rows a version-3 writer adds after it, list as the
     bytes orjson gives their objects; a tombstone stays out."""
     with _version_3_database(kind, tmp_path) as target, Store.open(target) as store:
+        assert _missing_bodies(store) == 0  # the upgrade wrote them; the listing need not spell any
         assert store.list_attachments_json(ASSISTANT, order="asc") == orjson.dumps(
             _expected_page(FILE_IDS[:3])
         )
@@ -124,6 +138,7 @@ def test_an_upgraded_database_lists_the_bytes_its_objects_encode_to(kind: Kind, 
                 "INSERT INTO attachments (assistant_id, file_id, created_at) VALUES (?, ?, ?)",
                 [(ASSISTANT, file_id, CREATED_AT + n)],
             )
+        assert _missing_bodies(store) == 2  # the version-3 writer's rows: the listing spells them
         assert store.list_attachments_json(ASSISTANT, order="asc") == orjson.dumps(_expected_page(FILE_IDS))
         second = store.list_attachments_json(ASSISTANT, order="desc", limit=2, after=FILE_IDS[3])
         assert second == orjson.dumps(_expected_page(FILE_IDS[2:0:-1], has_more=True))
@@ -140,6 +155,8 @@ def test_attaching_detaching_and_reattaching_keep_the_listed_bytes_those_of_the_
         assistant = store.create_assistant()["id"]
         files = [store.create_file(f"{n}.txt", b"x", "assistants")["id"] for n in range(3)]
         attached = [store.attach(assistant, file_id) for file_id in files]
+        store.seed_attachments(store.create_assistant()["id"], 2)
+        assert _missing_bodies(store) == 0  # attach and seeding write each row's body
         store.detach(assistant, files[1])
         assert store.list_attachments_json(assistant, order="asc") == orjson.dumps(
             page_dict([attached[0], attached[2]], has_more=False)

@@ -128,9 +128,9 @@ CREATE FUNCTION attachment_body(assistant_id TEXT, file_id TEXT, created_at BIGI
     LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
     AS $$ SELECT convert_to('{"id":' || to_json(file_id)::text || ',"object":"assistant.file","created_at":'
         || created_at || ',"assistant_id":' || to_json(assistant_id)::text || '}', 'UTF8') $$;
+DROP INDEX attachments_live;
 ALTER TABLE attachments ADD COLUMN body BYTEA;
 UPDATE attachments SET body = attachment_body(assistant_id, file_id, created_at);
-DROP INDEX attachments_live;
 CREATE INDEX attachments_live ON attachments (assistant_id, seq) INCLUDE (file_id, created_at, body)
     WHERE deleted_at IS NULL;
 """
